@@ -1,0 +1,1 @@
+"""Persistence: peewee models, opening and migrating the database, queries. No Qt."""

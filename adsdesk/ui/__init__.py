@@ -1,0 +1,1 @@
+"""Widgets, item models and dialogs of the desk."""
