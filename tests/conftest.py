@@ -1,7 +1,47 @@
-"""Shared fixtures: offscreen Qt, a fresh SQLite file per test."""
+"""Shared fixtures: offscreen Qt, a fresh SQLite file per test, the sample column."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the real user data folder."""
+    monkeypatch.setenv("ADSDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ADSDESK_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite3"
+
+
+@pytest.fixture
+def desk_db(db_path: Path) -> Iterator[Path]:
+    """An initialised, empty desk database file bound for this test."""
+    from adsdesk.store.database import close_db, init_db
+
+    init_db(db_path)
+    yield db_path
+    close_db()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Iterator[Path]:
+    """A desk database holding the sample column booked on 2023-02-24."""
+    from adsdesk.demo import fill_demo
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.settings import ensure_default_categories
+
+    init_db(db_path)
+    ensure_default_categories()
+    fill_demo()
+    yield db_path
+    close_db()

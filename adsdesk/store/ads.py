@@ -1,0 +1,307 @@
+"""Saving, loading, listing and deleting ads with their phones, advertiser and insertions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from adsdesk.store.models import (
+    Ad,
+    AdPhone,
+    Advertiser,
+    AdvertiserPhone,
+    Category,
+    Insertion,
+    db,
+)
+from adsdesk.store.settings import category_id
+
+
+@dataclass(frozen=True)
+class PhoneEntry:
+    e164: str
+    display: str
+
+
+@dataclass
+class AdDraft:
+    """An ad as the editor holds it; ``id`` is None until saved."""
+
+    id: int | None = None
+    category: str = ""
+    title: str = ""
+    body: str = ""
+    phones: list[PhoneEntry] = field(default_factory=list)
+    advertiser_id: int | None = None
+    advertiser_name: str = ""  # creates a new advertiser when advertiser_id is None
+    dates: list[dt.date] = field(default_factory=list)
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class AdRow:
+    """One line of the ad list."""
+
+    id: int
+    category: str
+    title: str
+    body: str
+    phones: tuple[str, ...]
+    dates: tuple[dt.date, ...]
+    advertiser: str
+
+
+@dataclass(frozen=True)
+class AdvertiserRow:
+    id: int
+    name: str
+    phones: tuple[str, ...]
+    ad_count: int
+    last_date: dt.date | None
+
+
+class AdNotFound(LookupError):
+    pass
+
+
+def save_ad(draft: AdDraft) -> int:
+    """Save the ad, its phones, advertiser link and insertions in one transaction."""
+    with db.atomic():
+        advertiser_id = draft.advertiser_id
+        if advertiser_id is None and draft.advertiser_name.strip():
+            advertiser_id = Advertiser.create(name=draft.advertiser_name.strip()).id
+        if advertiser_id is not None:
+            if not Advertiser.select().where(Advertiser.id == advertiser_id).exists():
+                raise AdNotFound(f"客户 #{advertiser_id} 不存在")
+            _link_phones(advertiser_id, draft.phones)
+        values = {
+            Ad.category: category_id(draft.category),
+            Ad.advertiser: advertiser_id,
+            Ad.title: draft.title,
+            Ad.body: draft.body,
+            Ad.override_reason: draft.override_reason,
+            Ad.updated_at: dt.datetime.now().replace(microsecond=0),
+        }
+        if draft.id is None:
+            ad_id = int(Ad.insert(values).execute())
+        else:
+            if Ad.update(values).where(Ad.id == draft.id).execute() == 0:
+                raise AdNotFound(f"广告 #{draft.id} 已被删除")
+            ad_id = draft.id
+            AdPhone.delete().where(AdPhone.ad == ad_id).execute()
+            Insertion.delete().where(Insertion.ad == ad_id).execute()
+        if draft.phones:
+            AdPhone.insert_many(
+                [
+                    {"ad": ad_id, "e164": p.e164, "display": p.display, "position": i}
+                    for i, p in enumerate(draft.phones)
+                ]
+            ).execute()
+        dates = sorted(set(draft.dates))
+        if dates:
+            Insertion.insert_many([{"ad": ad_id, "date": d} for d in dates]).execute()
+    return ad_id
+
+
+def _link_phones(advertiser_id: int, phones: list[PhoneEntry]) -> None:
+    known = {
+        p.e164 for p in AdvertiserPhone.select().where(AdvertiserPhone.advertiser == advertiser_id)
+    }
+    for p in phones:
+        if p.e164 not in known:
+            AdvertiserPhone.create(advertiser=advertiser_id, e164=p.e164, display=p.display)
+            known.add(p.e164)
+
+
+def load_ad(ad_id: int) -> AdDraft:
+    ad = Ad.get_or_none(Ad.id == ad_id)
+    if ad is None:
+        raise AdNotFound(f"广告 #{ad_id} 不存在")
+    phones = [
+        PhoneEntry(p.e164, p.display)
+        for p in AdPhone.select().where(AdPhone.ad == ad_id).order_by(AdPhone.position)
+    ]
+    dates = [
+        i.date for i in Insertion.select().where(Insertion.ad == ad_id).order_by(Insertion.date)
+    ]
+    return AdDraft(
+        id=ad.id,
+        category=ad.category.name if ad.category_id else "",
+        title=ad.title,
+        body=ad.body,
+        phones=phones,
+        advertiser_id=ad.advertiser_id,
+        advertiser_name=ad.advertiser.name if ad.advertiser_id else "",
+        dates=dates,
+        override_reason=ad.override_reason,
+    )
+
+
+def delete_ad(ad_id: int) -> None:
+    with db.atomic():
+        Ad.delete().where(Ad.id == ad_id).execute()
+
+
+def list_ads(
+    date: dt.date | None = None, category: str | None = None, limit: int = 5000
+) -> list[AdRow]:
+    """Ads for the list view, newest first; filtered by issue date and category."""
+    query = (
+        Ad.select(Ad.id, Ad.title, Ad.body, Category.name, Advertiser.name)
+        .join(Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER)
+        .switch(Ad)
+        .join(Advertiser, on=(Ad.advertiser == Advertiser.id), join_type=JOIN.LEFT_OUTER)
+    )
+    if date is not None:
+        query = query.where(
+            fn.EXISTS(Insertion.select().where((Insertion.ad == Ad.id) & (Insertion.date == date)))
+        )
+    if category:
+        query = query.where(Category.name == category)
+    if date is not None:
+        query = query.order_by(Category.position, Ad.id)
+    else:
+        query = query.order_by(Ad.id.desc())
+    rows = list(query.limit(limit).tuples())
+    ids = [r[0] for r in rows]
+    phones: dict[int, list[str]] = defaultdict(list)
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for ad, display in (
+            AdPhone.select(AdPhone.ad, AdPhone.display)
+            .where(AdPhone.ad.in_(chunk))
+            .order_by(AdPhone.ad, AdPhone.position)
+            .tuples()
+        ):
+            phones[ad].append(display)
+        for ad, day in (
+            Insertion.select(Insertion.ad, Insertion.date)
+            .where(Insertion.ad.in_(chunk))
+            .order_by(Insertion.ad, Insertion.date)
+            .tuples()
+        ):
+            dates[ad].append(_as_date(day))
+    return [
+        AdRow(
+            id=r[0],
+            title=r[1],
+            body=r[2],
+            category=r[3] or "",
+            advertiser=r[4] or "",
+            phones=tuple(phones[r[0]]),
+            dates=tuple(dates[r[0]]),
+        )
+        for r in rows
+    ]
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def count_ads() -> int:
+    return int(Ad.select().count())
+
+
+def search_advertisers(text: str, limit: int = 20) -> list[AdvertiserRow]:
+    """Advertisers whose name contains ``text`` or whose phone contains its digits."""
+    text = text.strip()
+    if not text:
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit())
+    cond = Advertiser.name.contains(text)
+    if len(digits) >= 4:
+        cond = cond | Advertiser.id.in_(
+            AdvertiserPhone.select(AdvertiserPhone.advertiser).where(
+                AdvertiserPhone.e164.contains(digits)
+            )
+        )
+    ids = [a.id for a in Advertiser.select(Advertiser.id).where(cond).limit(limit)]
+    return advertiser_rows(ids)
+
+
+def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
+    if not ids:
+        return []
+    phones: dict[int, list[str]] = defaultdict(list)
+    for adv, display in (
+        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display)
+        .where(AdvertiserPhone.advertiser.in_(ids))
+        .tuples()
+    ):
+        phones[adv].append(display)
+    stats = {
+        adv: (count, last)
+        for adv, count, last in Ad.select(
+            Ad.advertiser, fn.COUNT(fn.DISTINCT(Ad.id)), fn.MAX(Insertion.date)
+        )
+        .join(Insertion, join_type=JOIN.LEFT_OUTER)
+        .where(Ad.advertiser.in_(ids))
+        .group_by(Ad.advertiser)
+        .tuples()
+    }
+    names = dict(
+        Advertiser.select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_(ids)).tuples()
+    )
+    out = []
+    for i in ids:
+        count, last = stats.get(i, (0, None))
+        out.append(
+            AdvertiserRow(
+                id=i,
+                name=names[i],
+                phones=tuple(phones[i]),
+                ad_count=int(count),
+                last_date=_as_date(last) if last else None,
+            )
+        )
+    return out
+
+
+def advertisers_by_phone(e164: str) -> list[AdvertiserRow]:
+    """Advertisers who have used this number (normalised E.164)."""
+    ids = [
+        row.advertiser_id
+        for row in AdvertiserPhone.select(AdvertiserPhone.advertiser)
+        .where(AdvertiserPhone.e164 == e164)
+        .distinct()
+    ]
+    return advertiser_rows(ids)
+
+
+def booked_on(
+    dates: list[dt.date], exclude_id: int | None = None
+) -> list[tuple[int, str, str, tuple[str, ...], tuple[dt.date, ...]]]:
+    """(id, title, body, phones e164, dates on those days) of every ad booked on any of ``dates``."""
+    if not dates:
+        return []
+    ins = defaultdict(list)
+    for ad, day in (
+        Insertion.select(Insertion.ad, Insertion.date).where(Insertion.date.in_(dates)).tuples()
+    ):
+        if ad != exclude_id:
+            ins[ad].append(_as_date(day))
+    if not ins:
+        return []
+    ids = list(ins)
+    phones: dict[int, list[str]] = defaultdict(list)
+    texts: dict[int, tuple[str, str]] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for ad, e164 in (
+            AdPhone.select(AdPhone.ad, AdPhone.e164).where(AdPhone.ad.in_(chunk)).tuples()
+        ):
+            phones[ad].append(e164)
+        for ad, title, body in Ad.select(Ad.id, Ad.title, Ad.body).where(Ad.id.in_(chunk)).tuples():
+            texts[ad] = (title, body)
+    return [
+        (i, texts[i][0], texts[i][1], tuple(phones[i]), tuple(sorted(ins[i])))
+        for i in ids
+        if i in texts
+    ]

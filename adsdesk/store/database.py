@@ -1,0 +1,184 @@
+"""Open the desk's database: validate the file, bind the proxy, migrate with a copy aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+
+from adsdesk.store.models import ALL_MODELS, MetaInfo, db
+
+APP_MARKER = "adsdesk"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database problem explained in one sentence for the clerk (Chinese)."""
+
+
+def _create_v1(database: Database) -> None:
+    database.create_tables(ALL_MODELS)
+
+
+# Each step takes the schema from version i to i + 1 and runs inside one transaction.
+MIGRATIONS: list[Callable[[Database], None]] = [_create_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def inspect_sqlite(path: Path) -> tuple[int | None, bool]:
+    """Read-only look at an existing file: (schema version or None, has any tables).
+
+    Opened with ``mode=ro`` so that nothing about a foreign or damaged file changes.
+    """
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"无法读取数据库文件 {path}：{exc.strerror}。请检查文件权限。") from exc
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} 不是 adsdesk 数据库（也不是 SQLite 文件），未做任何改动。请用 --db 指定正确的文件。"
+        )
+    if not header:
+        return None, False
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            check = con.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(check[0] if check else "quick_check failed")
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return None, False
+            if "meta_info" not in tables:
+                raise StoreError(
+                    f"{path} 是别的程序的 SQLite 数据库，不是 adsdesk 数据库，未做任何改动。"
+                )
+            rows = dict(con.execute("SELECT key, value FROM meta_info").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"数据库文件 {path} 已损坏，无法打开（{exc}）。文件未被改动；请用 adsdesk restore 从备份恢复。"
+        ) from exc
+    if rows.get("app") != APP_MARKER:
+        raise StoreError(f"{path} 不是 adsdesk 数据库，未做任何改动。")
+    try:
+        return int(rows.get("schema_version", "0")), True
+    except ValueError as exc:
+        raise StoreError(f"{path} 的版本信息已损坏，未做任何改动。") from exc
+
+
+def copy_sqlite(src: Path, dest: Path) -> None:
+    """A consistent copy of an SQLite file through the online backup API (src read-only)."""
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _backup_before_migration(path: Path, version: int) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    copy_sqlite(path, dest)
+    return dest
+
+
+def _migrate(database: Database, current: int) -> None:
+    for version in range(current, SCHEMA_VERSION):
+        with database.atomic():
+            MIGRATIONS[version](database)
+            MetaInfo.insert(key="app", value=APP_MARKER).on_conflict_replace().execute()
+            MetaInfo.insert(
+                key="schema_version", value=str(version + 1)
+            ).on_conflict_replace().execute()
+
+
+def open_sqlite(path: Path) -> SqliteDatabase:
+    """Validate, open and (if needed) migrate an SQLite file; create it when missing."""
+    path = path.expanduser()
+    version: int | None = None
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} 是一个文件夹，不是数据库文件。")
+        version, _ = inspect_sqlite(path)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}。") from exc
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} 由更新版本的 adsdesk 创建（结构版本 {version}），请升级 adsdesk 后再打开。"
+        )
+    if version is not None and version < SCHEMA_VERSION:
+        _backup_before_migration(path, version)
+    database = SqliteDatabase(
+        str(path),
+        pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1},
+    )
+    return database
+
+
+def init_db(target: str | Path) -> Database:
+    """Bind the models to the database at ``target`` (a file path or a database URL).
+
+    Raises StoreError with a clerk-readable sentence when the target cannot be used.
+    """
+    text = str(target)
+    if "://" in text and not text.startswith("sqlite"):
+        database = _open_url(text)
+    else:
+        if text.startswith("sqlite:///"):
+            text = text[len("sqlite:///") :]
+        database = open_sqlite(Path(text))
+    close_db()
+    db.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+        current = _schema_version(database)
+        if current < SCHEMA_VERSION:
+            _migrate(database, current)
+    except (OperationalError, DatabaseError) as exc:
+        raise StoreError(f"无法打开数据库 {target}：{exc}。") from exc
+    return database
+
+
+def _schema_version(database: Database) -> int:
+    if not database.table_exists(MetaInfo._meta.table_name):
+        return 0
+    row = MetaInfo.get_or_none(MetaInfo.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _open_url(url: str) -> Database:
+    from playhouse.db_url import connect
+
+    try:
+        return connect(url)
+    except Exception as exc:  # driver missing, bad URL: one sentence, not a traceback
+        raise StoreError(f"无法连接数据库 {url}：{exc}。") from exc
+
+
+def close_db() -> None:
+    """Close this thread's connection to the bound database, if any."""
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
+def database_path() -> Path | None:
+    """The SQLite file behind the bound database, or None for a server database."""
+    if isinstance(db.obj, SqliteDatabase):
+        return Path(db.obj.database)
+    return None

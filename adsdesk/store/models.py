@@ -1,0 +1,117 @@
+"""peewee models of the desk: advertisers, ads, their phones, categories, insertions, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+db = DatabaseProxy()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class MetaInfo(BaseModel):
+    """Key/value facts about the file itself: the application marker, the schema version."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Setting(BaseModel):
+    """Desk settings stored as JSON text (paper name, area code, hotlines …)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Category(BaseModel):
+    name = CharField(unique=True)
+    position = IntegerField(default=0, index=True)
+
+
+class Advertiser(BaseModel):
+    name = CharField(index=True)
+    address = TextField(default="")
+    note = TextField(default="")
+    created_at = DateTimeField(default=_now)
+
+
+class AdvertiserPhone(BaseModel):
+    advertiser = ForeignKeyField(Advertiser, backref="phones", on_delete="CASCADE")
+    e164 = CharField(index=True)
+    display = CharField()
+
+    class Meta:
+        indexes = ((("advertiser", "e164"), True),)
+
+
+class Ad(BaseModel):
+    category = ForeignKeyField(Category, null=True, backref="ads", on_delete="SET NULL")
+    advertiser = ForeignKeyField(Advertiser, null=True, backref="ads", on_delete="SET NULL")
+    title = TextField(default="")
+    body = TextField(default="")
+    # Why a blocked finding was let through (a supervisor's override); "" when none was needed.
+    override_reason = TextField(default="")
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=_now)
+
+
+class AdPhone(BaseModel):
+    """A phone number as printed in an ad, kept normalised (E.164) with its print form."""
+
+    ad = ForeignKeyField(Ad, backref="phones", on_delete="CASCADE")
+    e164 = CharField(index=True)
+    display = CharField()
+    position = IntegerField(default=0)
+
+
+class Insertion(BaseModel):
+    """One ad on one issue date."""
+
+    ad = ForeignKeyField(Ad, backref="insertions", on_delete="CASCADE")
+    date = DateField(index=True)
+    created_at = DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("ad", "date"), True),)
+
+
+class RefusedPhone(BaseModel):
+    """A number the desk refuses to print (impersonators, fraud reports)."""
+
+    e164 = CharField(primary_key=True)
+    display = CharField()
+    reason = TextField(default="")
+    active = BooleanField(default=True)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    MetaInfo,
+    Setting,
+    Category,
+    Advertiser,
+    AdvertiserPhone,
+    Ad,
+    AdPhone,
+    Insertion,
+    RefusedPhone,
+]

@@ -1,0 +1,116 @@
+"""Desk settings and the category list, read and written through the models."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from adsdesk.store.models import Category, RefusedPhone, Setting, db
+
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "公告",
+    "房屋出售",
+    "房屋出租",
+    "招聘",
+    "养老服务",
+    "医疗体检",
+    "教育培训",
+    "家居服务",
+    "食品",
+    "酒类",
+    "遗失声明",
+    "其他",
+)
+
+
+@dataclass
+class DeskSettings:
+    paper_name: str = "大同日报"
+    area_code: str = "0352"
+    hotlines: list[str] = field(default_factory=lambda: ["5105678", "2023122"])
+    section_name: str = "便民信息"
+
+
+def load_settings() -> DeskSettings:
+    stored = {row.key: row.value for row in Setting.select()}
+    base = DeskSettings()
+    values = asdict(base)
+    for key in values:
+        if key in stored:
+            try:
+                values[key] = json.loads(stored[key])
+            except ValueError:
+                continue  # a damaged value falls back to its default
+    return DeskSettings(**values)
+
+
+def save_settings(settings: DeskSettings) -> None:
+    with db.atomic():
+        for key, value in asdict(settings).items():
+            Setting.insert(
+                key=key, value=json.dumps(value, ensure_ascii=False)
+            ).on_conflict_replace().execute()
+
+
+def list_categories() -> list[str]:
+    names = [c.name for c in Category.select().order_by(Category.position, Category.id)]
+    return names
+
+
+def ensure_default_categories() -> None:
+    if Category.select().exists():
+        return
+    set_categories(list(DEFAULT_CATEGORIES))
+
+
+def set_categories(names: list[str]) -> None:
+    """Make the category list exactly ``names`` in that order; unused ones are removed."""
+    clean = [n.strip() for n in names if n.strip()]
+    with db.atomic():
+        existing = {c.name: c for c in Category.select()}
+        for pos, name in enumerate(dict.fromkeys(clean)):
+            if name in existing:
+                Category.update(position=pos).where(Category.id == existing[name].id).execute()
+            else:
+                Category.create(name=name, position=pos)
+        gone = [c.id for n, c in existing.items() if n not in clean]
+        if gone:
+            Category.delete().where(Category.id.in_(gone)).execute()
+
+
+def category_id(name: str) -> int | None:
+    """Id of a category by name, created at the end of the list if new."""
+    name = name.strip()
+    if not name:
+        return None
+    cat = Category.get_or_none(Category.name == name)
+    if cat is None:
+        last = Category.select().order_by(Category.position.desc()).first()
+        cat = Category.create(name=name, position=(last.position + 1) if last else 0)
+    return int(cat.id)
+
+
+@dataclass(frozen=True)
+class RefusedEntry:
+    e164: str
+    display: str
+    reason: str
+
+
+def list_refused() -> list[RefusedEntry]:
+    return [
+        RefusedEntry(r.e164, r.display, r.reason)
+        for r in RefusedPhone.select().where(RefusedPhone.active).order_by(RefusedPhone.display)
+    ]
+
+
+def set_refused(entries: list[RefusedEntry]) -> None:
+    with db.atomic():
+        RefusedPhone.delete().execute()
+        for e in {e.e164: e for e in entries}.values():
+            RefusedPhone.create(e164=e.e164, display=e.display, reason=e.reason)
+
+
+def refused_numbers() -> dict[str, str]:
+    """E.164 -> reason for every refused number."""
+    return {e.e164: e.reason for e in list_refused()}
