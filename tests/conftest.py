@@ -8,7 +8,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +45,17 @@ def demo_db(db_path: Path) -> Iterator[Path]:
     fill_demo()
     yield db_path
     close_db()
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type as a clerk does: ASCII as key presses, Chinese as input-method commits, one at a time."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

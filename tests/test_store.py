@@ -72,7 +72,9 @@ def test_save_is_one_transaction(desk_db: Path) -> None:
 
 def test_edit_replaces_phones_and_dates(desk_db: Path) -> None:
     ad_id = ads.save_ad(
-        AdDraft(title="a", body="b", phones=[PhoneEntry("+8613903528495", "13903528495")], dates=[DAY])
+        AdDraft(
+            title="a", body="b", phones=[PhoneEntry("+8613903528495", "13903528495")], dates=[DAY]
+        )
     )
     draft = ads.load_ad(ad_id)
     draft.phones = [PhoneEntry("+863525393120", "0352-5393120")]
@@ -138,7 +140,7 @@ def test_damaged_file_is_refused_untouched(desk_db: Path) -> None:
     data[100:4096] = b"\xff" * (4096 - 100)  # smash the first page past the header
     desk_db.write_bytes(bytes(data))
     digest = _digest(desk_db)
-    with pytest.raises(StoreError, match="损坏|不是"):
+    with pytest.raises(StoreError, match=r"损坏|不是"):
         init_db(desk_db)
     assert _digest(desk_db) == digest
 

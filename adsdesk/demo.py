@@ -1,0 +1,97 @@
+"""Fill a database with the shipped sample column (大同日报 便民信息, booked on 2023-02-24)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from adsdesk.assets import resource_path
+from adsdesk.domain.phones import check_phone
+from adsdesk.store.ads import AdDraft, PhoneEntry, count_ads, save_ad
+from adsdesk.store.models import Advertiser, db
+from adsdesk.store.settings import (
+    DeskSettings,
+    ensure_default_categories,
+    list_categories,
+    save_settings,
+    set_categories,
+)
+
+SAMPLE_NAME = "bianmin-2023-02-24.json"
+SAMPLE_DATE = dt.date(2023, 2, 24)
+# Titles that describe the offer, not who placed it: such ads are filed under their phone.
+GENERIC_TITLES = {"出售", "售房", "房屋出售", "特价售房", "敬告", "出租", "求租", "招聘"}
+
+
+@dataclass(frozen=True)
+class SampleAd:
+    category: str
+    title: str
+    body: str
+    phones: tuple[str, ...]
+
+
+def load_sample() -> tuple[dict[str, object], list[SampleAd]]:
+    """The sample column's masthead and ads, from the copy shipped in resources."""
+    data = json.loads(resource_path("samples", SAMPLE_NAME).read_text(encoding="utf-8"))
+    ads = [SampleAd(a["category"], a["title"], a["body"], tuple(a["phones"])) for a in data["ads"]]
+    return data["masthead"], ads
+
+
+def fill_demo() -> int:
+    """Load the sample column unless this database already holds ads; returns ads added."""
+    if count_ads() > 0:
+        return 0
+    masthead, ads = load_sample()
+    with db.atomic():
+        save_settings(
+            DeskSettings(
+                paper_name="大同日报",
+                area_code="0352",
+                hotlines=[str(h) for h in masthead["hotlines"]],  # type: ignore[attr-defined]
+                section_name=str(masthead["title"]),
+            )
+        )
+        ensure_default_categories()
+        set_categories(_merge_categories([a.category for a in ads]))
+        for ad in ads:
+            name = _advertiser_name(ad, ads)
+            checks = [check_phone(p, "0352") for p in ad.phones]
+            entries = [PhoneEntry(c.e164, c.display) for c in checks if c.e164]
+            save_ad(
+                AdDraft(
+                    category=ad.category,
+                    title=ad.title,
+                    body=ad.body,
+                    phones=entries,
+                    advertiser_id=_existing_advertiser(name),
+                    advertiser_name=name,
+                    dates=[SAMPLE_DATE],
+                )
+            )
+    return len(ads)
+
+
+def _merge_categories(sample: list[str]) -> list[str]:
+    names = list_categories()
+    for c in sample:
+        if c not in names:
+            names.insert(max(len(names) - 1, 0), c)
+    return names
+
+
+def _advertiser_name(ad: SampleAd, ads: list[SampleAd]) -> str:
+    if ad.title and ad.title not in GENERIC_TITLES:
+        return ad.title
+    for other in ads:  # an untitled ad shares its advertiser with a titled ad of the same phone
+        if other.title and other.title not in GENERIC_TITLES and set(other.phones) & set(ad.phones):
+            return other.title
+    if ad.phones:
+        return f"个人客户 {ad.phones[0]}"
+    return "大同日报传媒集团广告公司"
+
+
+def _existing_advertiser(name: str) -> int | None:
+    row = Advertiser.get_or_none(Advertiser.name == name)
+    return int(row.id) if row else None

@@ -1,0 +1,55 @@
+"""Start the desk: Qt application, shipped fonts, database, main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from adsdesk.assets import resource_path
+from adsdesk.store.database import StoreError, init_db
+
+
+def application() -> QApplication:
+    """The one QApplication, created on first use with the desk's fonts and style."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if not app.property("adsdesk_ready"):
+        from adsdesk.layout.fonts import register_fonts, ui_font
+
+        app.setApplicationName("adsdesk")
+        app.setApplicationDisplayName(app.translate("app", "便民信息广告受理台"))
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        translator = QTranslator(app)
+        qm = resource_path("i18n", "adsdesk_zh_CN.qm")
+        if qm.exists() and translator.load(str(qm)):
+            app.installTranslator(translator)
+        register_fonts()
+        app.setFont(ui_font(10))
+        style = resource_path("style.qss")
+        if style.exists():
+            app.setStyleSheet(style.read_text(encoding="utf-8"))
+        app.setProperty("adsdesk_ready", True)
+    return app
+
+
+def run_gui(target: str) -> int:
+    """Open the desk on the database at ``target``; returns the exit code."""
+    app = application()
+    try:
+        init_db(target)
+    except StoreError as exc:
+        QMessageBox.critical(None, app.translate("app", "无法打开数据库"), str(exc))
+        return 2
+    from adsdesk.ui.dbexec import DbExecutor
+    from adsdesk.ui.main_window import MainWindow
+
+    executor = DbExecutor()
+    window = MainWindow(executor, target)
+    window.show()
+    code = app.exec()
+    executor.shutdown()
+    return int(code)

@@ -1,0 +1,438 @@
+"""The ad editor: category, advertiser, title, body, run dates, with checks on every keystroke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings
+from adsdesk.domain.duplicates import BookedAd
+from adsdesk.domain.phones import PhoneMatch
+from adsdesk.domain.wording import Finding
+from adsdesk.store.ads import AdDraft, AdvertiserRow, PhoneEntry
+from adsdesk.ui.findings import FindingList, HoverTips, Span, SpanHighlighter
+from adsdesk.ui.run_dates import RunDates
+from adsdesk.ui.verdicts import PhoneVerdicts
+
+
+@dataclass
+class EditorContext:
+    """What the checks need from the desk's settings."""
+
+    area_code: str = "0352"
+    refused: dict[str, str] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+
+
+class AdEditor(QWidget):
+    """Edits one ad. Emits ``save_requested`` with a draft; the window does the saving."""
+
+    save_requested = Signal(object)
+    dates_changed = Signal(object)
+    advertiser_query = Signal(str)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adEditor")
+        self._ctx = EditorContext()
+        self._ad_id: int | None = None
+        self._advertiser_id: int | None = None
+        self._advertiser_rows: dict[str, AdvertiserRow] = {}
+        self._booked: list[BookedAd] = []
+        self._check = AdCheck([], [])
+        self._all_findings: list[Finding] = []
+        self._saved_state: tuple[object, ...] = ()
+        self._loading = False
+        self._build()
+        self.clear_for_new()
+
+    # --- construction -------------------------------------------------------------------
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setObjectName("editorHeading")
+
+        self.category = QComboBox()
+        self.category.setObjectName("category")
+        self.category.setEditable(False)
+
+        self.advertiser = QLineEdit()
+        self.advertiser.setObjectName("advertiser")
+        self.advertiser.setPlaceholderText(self.tr("客户名称或电话，选已有客户或输入新客户"))
+        self._adv_model = QStringListModel(self)
+        completer = QCompleter(self._adv_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._advertiser_picked)
+        self.advertiser.setCompleter(completer)
+        self.advertiser_note = QLabel()
+        self.advertiser_note.setObjectName("advertiserNote")
+        self._adv_timer = QTimer(self, singleShot=True, interval=150)
+        self._adv_timer.timeout.connect(lambda: self.advertiser_query.emit(self.advertiser.text()))
+        self.advertiser.textEdited.connect(self._advertiser_edited)
+
+        self.title = QLineEdit()
+        self.title.setObjectName("title")
+        self.title.setPlaceholderText(self.tr("标题（粗体一行，可空）"))
+
+        self.body = QPlainTextEdit()
+        self.body.setObjectName("body")
+        self.body.setTabChangesFocus(True)
+        self.body.setPlaceholderText(self.tr("正文，含电话号码"))
+        self.body.setMinimumHeight(110)
+        self.highlighter = SpanHighlighter(self.body.document())
+        HoverTips(self.body, self.highlighter)
+
+        self.verdicts = PhoneVerdicts()
+        self.findings = FindingList()
+        self.findings.setMaximumHeight(130)
+        self.findings.finding_activated.connect(self._select_finding)
+
+        self.run_dates = RunDates()
+
+        self.override = QCheckBox(self.tr("主管特批刊登（须写明理由）"))
+        self.override.setObjectName("override")
+        self.override_reason = QLineEdit()
+        self.override_reason.setObjectName("overrideReason")
+        self.override_reason.setPlaceholderText(self.tr("特批理由，随广告保存"))
+        self.override.toggled.connect(self.override_reason.setEnabled)
+        self.override.toggled.connect(self._update_save_state)
+        self.override_reason.textChanged.connect(self._update_save_state)
+
+        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.clicked.connect(self.request_save)
+        self.status = QLabel()
+        self.status.setObjectName("editorStatus")
+        self.status.setWordWrap(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("分类"), self.category)
+        adv_box = QVBoxLayout()
+        adv_box.setSpacing(2)
+        adv_box.addWidget(self.advertiser)
+        adv_box.addWidget(self.advertiser_note)
+        form.addRow(self.tr("客户"), adv_box)
+        form.addRow(self.tr("标题"), self.title)
+        form.addRow(self.tr("正文"), self.body)
+        form.addRow(self.tr("电话"), self.verdicts)
+        form.addRow(self.tr("检查"), self.findings)
+        form.addRow(self.tr("刊登"), self.run_dates)
+        over = QHBoxLayout()
+        over.addWidget(self.override)
+        over.addWidget(self.override_reason, 1)
+        form.addRow("", over)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+
+        self.body.textChanged.connect(self._text_changed)
+        self.title.textChanged.connect(self._text_changed)
+        self.body.cursorPositionChanged.connect(self._caret_moved)
+        self.category.currentTextChanged.connect(self._text_changed)
+        self.run_dates.changed.connect(self._dates_changed)
+
+        QWidget.setTabOrder(self.category, self.advertiser)
+        QWidget.setTabOrder(self.advertiser, self.title)
+        QWidget.setTabOrder(self.title, self.body)
+        QWidget.setTabOrder(self.body, self.run_dates.calendar)
+        QWidget.setTabOrder(self.run_dates.calendar, self.run_dates.start)
+        QWidget.setTabOrder(self.run_dates.start, self.run_dates.days)
+        QWidget.setTabOrder(self.run_dates.days, self.run_dates.add_run)
+        QWidget.setTabOrder(self.run_dates.add_run, self.override)
+        QWidget.setTabOrder(self.override, self.override_reason)
+        QWidget.setTabOrder(self.override_reason, self.save_button)
+        self.findings.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.run_dates.clear_btn.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    # --- context and loading ------------------------------------------------------------
+    def set_context(self, ctx: EditorContext) -> None:
+        self._ctx = ctx
+        was_dirty = self.is_dirty()
+        current = self.category.currentText()
+        self._loading = True
+        self.category.clear()
+        self.category.addItems(ctx.categories)
+        if current:
+            self._select_category(current)
+        self._loading = False
+        self._run_checks()
+        if not was_dirty:  # a fresh form stays clean when the category list arrives
+            self._saved_state = self._state()
+
+    def _select_category(self, name: str) -> None:
+        if name and self.category.findText(name) < 0:
+            self.category.addItem(name)
+        self.category.setCurrentIndex(max(self.category.findText(name), 0))
+
+    def clear_for_new(self, dates: list[dt.date] | None = None) -> None:
+        self.load(AdDraft(dates=list(dates or [])))
+
+    def load(self, draft: AdDraft) -> None:
+        self._loading = True
+        self._ad_id = draft.id
+        self._advertiser_id = draft.advertiser_id
+        if draft.category:
+            self._select_category(draft.category)
+        elif self.category.count():
+            self.category.setCurrentIndex(0)
+        self.advertiser.setText(draft.advertiser_name)
+        self.title.setText(draft.title)
+        self.body.setPlainText(draft.body)
+        self.run_dates.set_dates(draft.dates)
+        self.override.setChecked(bool(draft.override_reason))
+        self.override_reason.setText(draft.override_reason)
+        self.override_reason.setEnabled(bool(draft.override_reason))
+        self._booked = []
+        self._loading = False
+        self.heading.setText(
+            self.tr("新广告") if draft.id is None else self.tr("广告 #{0}").format(draft.id)
+        )
+        self._update_advertiser_note()
+        self._run_checks()
+        self._saved_state = self._state()
+        self.status.setText("")
+        self.dirty_changed.emit(False)
+        self.dates_changed.emit(self.run_dates.dates())
+
+    def mark_saved(self, ad_id: int) -> None:
+        self._ad_id = ad_id
+        self.heading.setText(self.tr("广告 #{0}").format(ad_id))
+        self._saved_state = self._state()
+        self.status.setText(self.tr("已保存。"))
+        self.dirty_changed.emit(False)
+
+    def ad_id(self) -> int | None:
+        return self._ad_id
+
+    # --- state --------------------------------------------------------------------------
+    def _state(self) -> tuple[object, ...]:
+        return (
+            self.category.currentText(),
+            self.advertiser.text(),
+            self.title.text(),
+            self.body.toPlainText(),
+            tuple(self.run_dates.dates()),
+            self.override.isChecked(),
+            self.override_reason.text(),
+        )
+
+    def is_dirty(self) -> bool:
+        return self._state() != self._saved_state
+
+    def draft(self) -> AdDraft:
+        phones: list[PhoneEntry] = []
+        seen: set[str] = set()
+        for m in self._check.phones:
+            if m.check.valid and m.check.e164 and m.check.e164 not in seen:
+                seen.add(m.check.e164)
+                phones.append(PhoneEntry(m.check.e164, m.check.display))
+        return AdDraft(
+            id=self._ad_id,
+            category=self.category.currentText(),
+            title=self.title.text().strip(),
+            body=self.body.toPlainText().strip(),
+            phones=phones,
+            advertiser_id=self._advertiser_id,
+            advertiser_name=self.advertiser.text().strip(),
+            dates=self.run_dates.dates(),
+            override_reason=self.override_reason.text().strip()
+            if self.override.isChecked()
+            else "",
+        )
+
+    def phone_matches(self) -> list[PhoneMatch]:
+        return list(self._check.phones)
+
+    def all_findings(self) -> list[Finding]:
+        return list(self._all_findings)
+
+    def blocked(self) -> bool:
+        return any(f.level == "block" for f in self._all_findings)
+
+    # --- advertiser ---------------------------------------------------------------------
+    def _advertiser_edited(self, _text: str) -> None:
+        self._advertiser_id = None
+        self._update_advertiser_note()
+        self._adv_timer.start()
+        self._text_changed()
+
+    def show_advertiser_choices(self, rows: list[AdvertiserRow]) -> None:
+        self._advertiser_rows = {self._adv_label(r): r for r in rows}
+        self._adv_model.setStringList(list(self._advertiser_rows))
+
+    @staticmethod
+    def _adv_label(row: AdvertiserRow) -> str:
+        phones = "、".join(row.phones[:2])
+        return f"{row.name}  {phones}".strip()
+
+    def _advertiser_picked(self, label: str) -> None:
+        row = self._advertiser_rows.get(label)
+        if row is None:
+            return
+        self._advertiser_id = row.id
+        self.advertiser.setText(row.name)
+        self._update_advertiser_note(row)
+        self._text_changed()
+
+    def link_advertiser(self, row: AdvertiserRow) -> None:
+        self._advertiser_id = row.id
+        self.advertiser.setText(row.name)
+        self._update_advertiser_note(row)
+        self._text_changed()
+
+    def _update_advertiser_note(self, row: AdvertiserRow | None = None) -> None:
+        if self._advertiser_id is not None:
+            if row is not None:
+                last = row.last_date.isoformat() if row.last_date else self.tr("无")
+                self.advertiser_note.setText(
+                    self.tr("已有客户 #{0}：{1} 则广告，最近 {2}").format(
+                        row.id, row.ad_count, last
+                    )
+                )
+            else:
+                self.advertiser_note.setText(self.tr("已有客户 #{0}").format(self._advertiser_id))
+        elif self.advertiser.text().strip():
+            self.advertiser_note.setText(self.tr("保存时新建客户"))
+        else:
+            self.advertiser_note.setText(self.tr("未指定客户"))
+
+    # --- checks -------------------------------------------------------------------------
+    def set_booked(self, booked: list[BookedAd]) -> None:
+        """Ads already booked on this ad's dates, for the duplicate check."""
+        self._booked = booked
+        self._run_checks()
+
+    def _text_changed(self) -> None:
+        if self._loading:
+            return
+        self._run_checks()
+        self.dirty_changed.emit(self.is_dirty())
+
+    def _caret_moved(self) -> None:
+        self.verdicts.show_matches(self._body_matches(), self._caret())
+
+    def _dates_changed(self) -> None:
+        self.dates_changed.emit(self.run_dates.dates())
+        self._text_changed()
+
+    def _caret(self) -> int:
+        return self._body_offset() + self.body.textCursor().position()
+
+    def _body_offset(self) -> int:
+        title = self.title.text()
+        return len(title) + 1 if title else 0
+
+    def _body_matches(self) -> list[PhoneMatch]:
+        return list(self._check.phones)
+
+    def _run_checks(self) -> None:
+        title, body = self.title.text(), self.body.toPlainText()
+        text = ad_text(title, body)
+        self._check = check_text(
+            text, self.category.currentText() or None, self._ctx.area_code, self._ctx.refused
+        )
+        findings = list(self._check.findings)
+        if self._booked and self.run_dates.dates():
+            me = BookedAd(
+                ad_id=self._ad_id,
+                title=title,
+                body=body,
+                phones=tuple(
+                    m.check.e164 for m in self._check.phones if m.check.valid and m.check.e164
+                ),
+                dates=tuple(d.isoformat() for d in self.run_dates.dates()),
+            )
+            findings += duplicate_findings(me, self._booked)
+        self._all_findings = findings
+        offset = self._body_offset()
+        spans = [
+            Span(
+                m.start - offset,
+                m.end - offset,
+                "phone_ok" if m.check.valid else "phone_bad",
+                m.check.reason or m.check.display,
+            )
+            for m in self._check.phones
+            if m.start >= offset
+        ]
+        spans += [
+            Span(f.start - offset, f.end - offset, f.level, f.message)
+            for f in findings
+            if f.end > f.start and f.start >= offset
+        ]
+        self.highlighter.set_spans(spans)
+        self.verdicts.show_matches(self._check.phones, self._caret())
+        self.findings.show_findings(findings)
+        title_issues = [f for f in findings if f.end > f.start and f.start < offset]
+        self.title.setToolTip("\n".join(f.message for f in title_issues))
+        self.title.setProperty(
+            "flag",
+            "block"
+            if any(f.level == "block" for f in title_issues)
+            else ("warn" if title_issues else ""),
+        )
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+        self._update_save_state()
+
+    def _update_save_state(self) -> None:
+        blocked = self.blocked()
+        self.override.setVisible(blocked or self.override.isChecked())
+        self.override_reason.setVisible(blocked or self.override.isChecked())
+        if blocked and not (self.override.isChecked() and self.override_reason.text().strip()):
+            self.status.setText(self.tr("有禁止项，不能保存：改正，或由主管特批并写明理由。"))
+        elif self.status.text().startswith(self.tr("有禁止项")):
+            self.status.setText("")
+
+    def _select_finding(self, finding: object) -> None:
+        if not isinstance(finding, Finding) or finding.end <= finding.start:
+            return
+        offset = self._body_offset()
+        if finding.start < offset:
+            self.title.setFocus()
+            self.title.setSelection(finding.start, finding.end - finding.start)
+            return
+        cursor = self.body.textCursor()
+        cursor.setPosition(finding.start - offset)
+        cursor.setPosition(finding.end - offset, cursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(cursor)
+        self.body.setFocus()
+
+    # --- saving -------------------------------------------------------------------------
+    def can_save(self) -> tuple[bool, str]:
+        if not (self.title.text().strip() or self.body.toPlainText().strip()):
+            return False, self.tr("广告是空的：请输入标题或正文。")
+        if self.blocked() and not (
+            self.override.isChecked() and self.override_reason.text().strip()
+        ):
+            return False, self.tr("有禁止项，不能保存：改正，或勾选主管特批并写明理由。")
+        return True, ""
+
+    def request_save(self) -> None:
+        ok, why = self.can_save()
+        if not ok:
+            self.status.setText(why)
+            return
+        self.save_requested.emit(self.draft())

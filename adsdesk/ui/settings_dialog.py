@@ -1,0 +1,234 @@
+"""Settings: paper and area code, the desk's hotlines, the category order, the refuse list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from adsdesk.domain.phones import check_phone
+from adsdesk.store.settings import DeskSettings, RefusedEntry
+
+
+@dataclass
+class SettingsValues:
+    settings: DeskSettings
+    categories: list[str]
+    refused: list[RefusedEntry]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, values: SettingsValues, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("设置"))
+        self.resize(560, 460)
+        self._values = values
+        tabs = QTabWidget()
+        tabs.addTab(self._paper_tab(values.settings), self.tr("报社"))
+        tabs.addTab(self._category_tab(values.categories), self.tr("分类"))
+        tabs.addTab(self._refused_tab(values.refused), self.tr("拒登号码"))
+        self.error = QLabel()
+        self.error.setObjectName("settingsError")
+        self.error.setStyleSheet("color: #c0262d")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    # --- tabs ---------------------------------------------------------------------------
+    def _paper_tab(self, s: DeskSettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.paper_name = QLineEdit(s.paper_name)
+        self.paper_name.setObjectName("paperName")
+        self.section_name = QLineEdit(s.section_name)
+        self.area_code = QLineEdit(s.area_code)
+        self.area_code.setObjectName("areaCode")
+        self.area_code.setMaxLength(4)
+        self.hotlines = QLineEdit("  ".join(s.hotlines))
+        self.hotlines.setObjectName("hotlines")
+        form.addRow(self.tr("报纸名称"), self.paper_name)
+        form.addRow(self.tr("栏目名称"), self.section_name)
+        form.addRow(self.tr("本地区号"), self.area_code)
+        form.addRow(self.tr("受理热线"), self.hotlines)
+        hint = QLabel(
+            self.tr("本地号码（7 或 8 位，不带区号）按本地区号核验。热线之间用空格或逗号分隔。")
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        return page
+
+    def _category_tab(self, categories: list[str]) -> QWidget:
+        page = QWidget()
+        self.category_list = QListWidget()
+        self.category_list.setObjectName("categoryList")
+        for name in categories:
+            self._add_category_item(name)
+        self.new_category = QLineEdit()
+        self.new_category.setPlaceholderText(self.tr("新分类名称"))
+        self.new_category.returnPressed.connect(self._add_category)
+        add = QPushButton(self.tr("添加"))
+        add.clicked.connect(self._add_category)
+        remove = QPushButton(self.tr("删除"))
+        remove.clicked.connect(lambda: self.category_list.takeItem(self.category_list.currentRow()))
+        up = QPushButton(self.tr("上移"))
+        up.clicked.connect(lambda: self._move(-1))
+        down = QPushButton(self.tr("下移"))
+        down.clicked.connect(lambda: self._move(1))
+        side = QVBoxLayout()
+        for b in (up, down, remove):
+            side.addWidget(b)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.category_list, 1)
+        row.addLayout(side)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.new_category, 1)
+        add_row.addWidget(add)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("版面按此顺序排列分类；双击改名。")))
+        layout.addLayout(row)
+        layout.addLayout(add_row)
+        return page
+
+    def _refused_tab(self, refused: list[RefusedEntry]) -> QWidget:
+        page = QWidget()
+        self.refused_table = QTableWidget(0, 2)
+        self.refused_table.setObjectName("refusedTable")
+        self.refused_table.setHorizontalHeaderLabels([self.tr("号码"), self.tr("原因")])
+        self.refused_table.horizontalHeader().setStretchLastSection(True)
+        self.refused_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self._refused: list[RefusedEntry] = []
+        for entry in refused:
+            self._append_refused(entry)
+        self.refused_number = QLineEdit()
+        self.refused_number.setObjectName("refusedNumber")
+        self.refused_number.setPlaceholderText(self.tr("号码"))
+        self.refused_reason = QLineEdit()
+        self.refused_reason.setPlaceholderText(self.tr("原因，如：冒充本报广告代理"))
+        add = QPushButton(self.tr("加入"))
+        add.setObjectName("refusedAdd")
+        add.clicked.connect(self._add_refused)
+        self.refused_reason.returnPressed.connect(self._add_refused)
+        remove = QPushButton(self.tr("移除所选"))
+        remove.clicked.connect(self._remove_refused)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.refused_number)
+        add_row.addWidget(self.refused_reason, 1)
+        add_row.addWidget(add)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("这些号码出现在任何广告里都将被禁止刊登。")))
+        layout.addWidget(self.refused_table, 1)
+        layout.addLayout(add_row)
+        layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
+        return page
+
+    # --- categories ---------------------------------------------------------------------
+    def _add_category_item(self, name: str) -> None:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.category_list.addItem(item)
+
+    def _add_category(self) -> None:
+        name = self.new_category.text().strip()
+        if name and name not in self.categories():
+            self._add_category_item(name)
+            self.new_category.clear()
+
+    def _move(self, step: int) -> None:
+        row = self.category_list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.category_list.count():
+            return
+        item = self.category_list.takeItem(row)
+        self.category_list.insertItem(target, item)
+        self.category_list.setCurrentRow(target)
+
+    def categories(self) -> list[str]:
+        return [
+            self.category_list.item(i).text().strip() for i in range(self.category_list.count())
+        ]
+
+    # --- refuse list --------------------------------------------------------------------
+    def _append_refused(self, entry: RefusedEntry) -> None:
+        self._refused.append(entry)
+        row = self.refused_table.rowCount()
+        self.refused_table.insertRow(row)
+        self.refused_table.setItem(row, 0, QTableWidgetItem(entry.display))
+        self.refused_table.setItem(row, 1, QTableWidgetItem(entry.reason))
+
+    def _add_refused(self) -> None:
+        check = check_phone(self.refused_number.text(), self.area_code.text().strip() or "0352")
+        if not check.valid or not check.e164:
+            self.error.setText(self.tr("拒登号码有误：{0}").format(check.reason))
+            return
+        if any(e.e164 == check.e164 for e in self._refused):
+            self.error.setText(self.tr("{0} 已在拒登名单上。").format(check.display))
+            return
+        self._append_refused(
+            RefusedEntry(check.e164, check.display, self.refused_reason.text().strip())
+        )
+        self.refused_number.clear()
+        self.refused_reason.clear()
+        self.error.clear()
+
+    def _remove_refused(self) -> None:
+        row = self.refused_table.currentRow()
+        if row >= 0:
+            self.refused_table.removeRow(row)
+            del self._refused[row]
+
+    # --- result -------------------------------------------------------------------------
+    def accept(self) -> None:
+        area = self.area_code.text().strip()
+        if not re.fullmatch(r"0\d{2,3}", area):
+            self.error.setText(self.tr("区号应为 0 开头的 3 到 4 位数字，如 0352。"))
+            return
+        for line in self._hotline_list():
+            check = check_phone(line, area)
+            if not check.valid:
+                self.error.setText(self.tr("热线 {0} 有误：{1}").format(line, check.reason))
+                return
+        if not self.categories():
+            self.error.setText(self.tr("至少要有一个分类。"))
+            return
+        super().accept()
+
+    def _hotline_list(self) -> list[str]:
+        return [h for h in re.split(r"[\s,，、;；]+", self.hotlines.text().strip()) if h]
+
+    def values(self) -> SettingsValues:
+        settings = replace(
+            self._values.settings,
+            paper_name=self.paper_name.text().strip(),
+            section_name=self.section_name.text().strip() or "便民信息",
+            area_code=self.area_code.text().strip(),
+            hotlines=self._hotline_list(),
+        )
+        return SettingsValues(
+            settings=settings, categories=self.categories(), refused=list(self._refused)
+        )

@@ -1,0 +1,165 @@
+"""The editor as a clerk uses it: type an ad key by key, watch each phone's verdict, save."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import type_text
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from adsdesk.store.database import close_db, init_db
+from adsdesk.ui.app import application
+from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.main_window import MainWindow
+
+DAY = dt.date(2023, 2, 24)
+
+
+@pytest.fixture
+def open_desk(qtbot, db_path: Path) -> Iterator:
+    """Opens the desk on a database file; returns a function so a test can reopen it."""
+    opened: list[tuple[MainWindow, DbExecutor]] = []
+
+    def _open() -> MainWindow:
+        application()
+        init_db(db_path)
+        executor = DbExecutor()
+        window = MainWindow(executor, str(db_path))
+        window.show()
+        qtbot.waitUntil(lambda: window.editor.category.count() > 0)
+        opened.append((window, executor))
+        return window
+
+    def _close(window: MainWindow) -> None:
+        for w, ex in opened:
+            if w is window:
+                w.close()
+                ex.shutdown()
+        close_db()
+
+    _open.close = _close  # type: ignore[attr-defined]
+    yield _open
+    for _w, ex in opened:
+        ex.shutdown()
+    close_db()
+
+
+def _type(qtbot, widget, text: str) -> None:
+    type_text(qtbot, widget, text)
+
+
+def test_type_ad_watch_verdicts_save_and_find_after_restart(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    editor.category.setCurrentText("养老服务")
+    _type(qtbot, editor.title, "馨万家养老")
+    _type(qtbot, editor.body, "托养失能人员 电话:")
+    assert editor.verdicts.states() == []
+    seen: list[tuple[str, str]] = []
+    for digit in "13903528495":
+        qtbot.keyClicks(editor.body, digit)
+        states = editor.verdicts.states()
+        texts = editor.verdicts.texts()
+        if states:
+            seen.append((states[0], texts[0]))
+    # while typing, the number shows as being typed with how many digits are missing
+    typing = [t for s, t in seen if s == "typing"]
+    assert typing, seen
+    assert "11位" in typing[-1] and "10位" in typing[-1]
+    state, text = seen[-1]
+    assert state == "valid"
+    assert "13903528495" in text and "手机" in text
+    assert "山西省大同市" in text and "中国移动" in text
+
+    editor.run_dates.start.setDate(QDate(2023, 2, 24))
+    editor.run_dates.days.setValue(3)
+    qtbot.mouseClick(editor.run_dates.add_run, Qt.MouseButton.LeftButton)
+    assert editor.run_dates.dates() == [DAY, DAY + dt.timedelta(1), DAY + dt.timedelta(2)]
+
+    editor.body.setFocus()
+    qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.ad_id() is not None)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert not editor.is_dirty()
+    ad_id = editor.ad_id()
+    open_desk.close(window)
+
+    again = open_desk()
+    qtbot.waitUntil(lambda: again.model.rowCount() == 1)
+    row = again.model.row_at(0)
+    assert (row.id, row.title, row.category) == (ad_id, "馨万家养老", "养老服务")
+    assert row.phones == ("13903528495",)
+    assert row.dates == (DAY, DAY + dt.timedelta(1), DAY + dt.timedelta(2))
+    again.table.selectRow(0)
+    qtbot.waitUntil(lambda: again.editor.ad_id() == ad_id)
+    assert again.editor.body.toPlainText() == "托养失能人员 电话:13903528495"
+    assert again.editor.verdicts.states() == ["valid"]
+
+
+def test_invalid_phone_blocks_saving(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    _type(qtbot, editor.body, "出售 联系电话:1390352849 价格面议")
+    assert editor.verdicts.states() == ["invalid"]
+    assert "10位" in editor.verdicts.texts()[0]
+    assert any("禁止" in t for t in editor.findings.texts())
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.ad_id() is None
+    assert "禁止" in editor.status.text()
+    # a supervisor's override with a reason lets it through, and the reason is kept
+    assert editor.override.isVisible()
+    editor.override.setChecked(True)
+    _type(qtbot, editor.override_reason, "客户坚持，主管王某同意")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.ad_id() is not None)
+
+
+def test_wording_highlighted_and_listed(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    _type(qtbot, editor.body, "全市最好的纱窗，国家级工艺，第一次安装免费。13903528495")
+    texts = editor.findings.texts()
+    assert any(t.startswith("[禁止]") and "国家级" in t for t in texts)
+    assert any(t.startswith("[提醒]") and "最好" in t for t in texts)
+    assert not any("第一次" in t for t in texts)
+    spans = editor.highlighter.spans_at(editor.body.toPlainText().index("国家级") + 1)
+    assert spans and spans[0].level == "block"
+
+
+def test_esc_asks_before_discarding(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    _type(qtbot, editor.title, "房屋出售")
+    assert editor.is_dirty()
+
+    def answer(button_text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        for b in box.buttons():
+            if b.text() == button_text:
+                b.click()
+
+    QTimer.singleShot(50, lambda: answer("继续编辑"))
+    window.act_cancel.trigger()
+    assert editor.title.text() == "房屋出售"
+    QTimer.singleShot(50, lambda: answer("放弃修改"))
+    window.act_cancel.trigger()
+    assert editor.title.text() == ""
+    assert not editor.is_dirty()
+
+
+def test_tab_order_is_the_typing_order(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    window.activateWindow()
+    editor.category.setFocus()
+    qtbot.waitUntil(editor.category.hasFocus)
+    order = [editor.category]
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order[1:4] == [editor.advertiser, editor.title, editor.body]
