@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
+import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from adsdesk import paths
+from adsdesk.commands.common import db_target, open_db, print_json
+from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
 
-EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 KIND_NAMES = {"mobile": "手机", "landline": "固话", "shared_cost": "400电话", "other": "其他"}
-
-
-class UserError(Exception):
-    """Bad arguments or input: printed as one sentence on stderr, exit code 2."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,33 +60,40 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="从备份恢复数据库（当前库先另存）")
     _db_option(p)
     p.add_argument("src", metavar="SRC")
+
+    for module in plugged_commands():
+        p = sub.add_parser(module.NAME, help=module.HELP)
+        _db_option(p)
+        module.configure(p)
     return parser
+
+
+def plugged_commands() -> list[Any]:
+    """Command modules in ``adsdesk.commands``: each has NAME, HELP, configure(p), run(args)."""
+    import adsdesk.commands as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            found.append(module)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(args_list)
-        handler = COMMANDS[args.command or "gui"]
-        return handler(args)
+        command = args.command or "gui"
+        if command in COMMANDS:
+            return COMMANDS[command](args)
+        module = next(m for m in plugged_commands() if m.NAME == command)
+        return int(module.run(args))
     except UserError as exc:
         print(f"adsdesk: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130
-
-
-def _db_target(args: argparse.Namespace, default: Path | None = None) -> str:
-    return str(args.db) if args.db else str(default or paths.default_db_path())
-
-
-def _open(target: str) -> None:
-    from adsdesk.store.database import StoreError, init_db
-
-    try:
-        init_db(target)
-    except StoreError as exc:
-        raise UserError(str(exc)) from exc
 
 
 def _area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
@@ -102,7 +104,7 @@ def _area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
     if target:
         from adsdesk.store.settings import load_settings, refused_numbers
 
-        _open(str(target))
+        open_db(argparse.Namespace(db=str(target)))
         area = area or load_settings().area_code
         refused = refused_numbers()
     area = area or "0352"
@@ -114,15 +116,14 @@ def _area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
 def cmd_gui(args: argparse.Namespace) -> int:
     from adsdesk.ui.app import run_gui
 
-    return run_gui(_db_target(args))
+    return run_gui(db_target(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from adsdesk.demo import fill_demo
     from adsdesk.store.settings import ensure_default_categories
 
-    target = _db_target(args, paths.demo_db_path())
-    _open(target)
+    target = open_db(args, paths.demo_db_path())
     ensure_default_categories()
     added = fill_demo()
     print(f"样例数据库：{target}（新增 {added} 则广告）" if added else f"样例数据库：{target}")
@@ -139,7 +140,7 @@ def cmd_phone(args: argparse.Namespace) -> int:
     area, _ = _area_and_refused(args)
     results = [check_phone(n, area) for n in args.numbers]
     if args.json:
-        _print_json([r.as_dict() for r in results])
+        print_json([r.as_dict() for r in results])
     else:
         for r in results:
             print(_phone_line(r))
@@ -165,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_text(text, args.category, area, refused)
     if args.json:
         payload = result.as_dict()
-        _print_json(payload)
+        print_json(payload)
     else:
         for m in result.phones:
             print(_phone_line(m.check))
@@ -200,7 +201,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from adsdesk.store.backup import backup_to
     from adsdesk.store.database import StoreError
 
-    db_file = Path(_db_target(args))
+    db_file = Path(db_target(args))
     try:
         dest = backup_to(
             db_file, Path(args.dest) if args.dest else None, paths.data_dir() / "backups"
@@ -215,17 +216,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from adsdesk.store.backup import restore_from
     from adsdesk.store.database import StoreError
 
-    db_file = Path(_db_target(args))
+    db_file = Path(db_target(args))
     try:
         kept = restore_from(Path(args.src), db_file, paths.data_dir() / "backups")
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     print(f"已从 {args.src} 恢复到 {db_file}" + (f"；原数据库另存为 {kept}" if kept else ""))
     return EXIT_OK
-
-
-def _print_json(payload: object) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

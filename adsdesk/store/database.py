@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
-from adsdesk.store.models import ALL_MODELS, MetaInfo, db
+from adsdesk.store.migrations import MIGRATIONS
+from adsdesk.store.models import MetaInfo, db
 
 APP_MARKER = "adsdesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -19,12 +19,6 @@ class StoreError(Exception):
     """A database problem explained in one sentence for the clerk (Chinese)."""
 
 
-def _create_v1(database: Database) -> None:
-    database.create_tables(ALL_MODELS)
-
-
-# Each step takes the schema from version i to i + 1 and runs inside one transaction.
-MIGRATIONS: list[Callable[[Database], None]] = [_create_v1]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

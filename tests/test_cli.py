@@ -1,0 +1,127 @@
+"""The command line: phone and check as JSON, demo, backup/restore, one-sentence errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from adsdesk.cli import main
+from adsdesk.store.database import close_db
+
+
+def run(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8"))))
+    code = main(list(args))
+    close_db()
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_phone_json_fields_and_verdicts(capsys) -> None:
+    code, out, _ = run(
+        capsys,
+        "phone",
+        "1390352849",
+        "１３９０３５２８４９５",
+        "+86 139 0352 8495",
+        "5105678",
+        "--json",
+    )
+    data = json.loads(out)
+    assert code == 1  # one number is wrong
+    for item in data:
+        assert {
+            "input",
+            "valid",
+            "reason",
+            "e164",
+            "display",
+            "kind",
+            "region",
+            "carrier",
+            "local",
+        } <= set(item)
+    bad, full, plus, local = data
+    assert not bad["valid"] and "10位" in bad["reason"]
+    assert full["valid"] and full["e164"] == plus["e164"] == "+8613903528495"
+    assert full["kind"] == "mobile" and full["carrier"] == "中国移动"
+    assert local["valid"] and local["kind"] == "landline" and local["local"] is True
+    assert local["region"].endswith("大同市")
+
+
+def test_check_json_exit_codes(capsys, monkeypatch, tmp_path: Path) -> None:
+    ad = tmp_path / "ad.txt"
+    ad.write_text("全市最好的纱窗，联系电话:18911267373", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(ad), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert [p["display"] for p in data["phones"]] == ["18911267373"]
+    assert data["phones"][0]["start"] == ad.read_text(encoding="utf-8").index("189")
+    assert any(f["level"] == "warn" and "最好" in f["message"] for f in data["findings"])
+
+    code, out, _ = run(
+        capsys, "check", "-", "--json", stdin="国家级工艺 电话 1390352849", monkeypatch=monkeypatch
+    )
+    data = json.loads(out)
+    assert code == 1
+    rules = {f["rule"] for f in data["findings"]}
+    assert "phone.invalid" in rules and "adlaw.superlative.banned" in rules
+    for f in data["findings"]:
+        assert set(f) >= {"rule", "level", "start", "end", "message"}
+
+
+def test_check_gb18030_file_and_category(capsys, tmp_path: Path) -> None:
+    ad = tmp_path / "ad.txt"
+    ad.write_bytes("招聘保洁员，限女性优先，电话 13903528495".encode("gb18030"))
+    code, out, _ = run(capsys, "check", str(ad), "--category", "招聘", "--json")
+    assert code == 1
+    assert any(f["rule"] == "recruit.discrimination" for f in json.loads(out)["findings"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "/no/such/file.txt"),
+        ("phone",),
+        ("frobnicate",),
+        ("phone", "139", "--area-code", "abc"),
+    ],
+)
+def test_bad_input_is_one_sentence_exit_2(capsys, args) -> None:
+    code, _out, err = run(capsys, *args)
+    assert code == 2
+    assert "Traceback" not in err and err.strip().count("\n") == 0 and err.startswith("adsdesk: ")
+
+
+def test_foreign_database_is_refused_untouched(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a database at all")
+    before = path.read_bytes()
+    code, _, err = run(capsys, "demo", "--no-gui", "--db", str(path))
+    assert code == 2 and "不是 adsdesk 数据库" in err
+    assert path.read_bytes() == before
+
+
+def test_demo_backup_restore(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    code, out, _ = run(capsys, "demo", "--no-gui", "--db", str(db))
+    assert code == 0 and "13" in out
+    code, out, _ = run(capsys, "demo", "--no-gui", "--db", str(db))  # idempotent
+    assert code == 0
+    assert sqlite3.connect(db).execute("select count(*) from ad").fetchone()[0] == 13
+    copy = tmp_path / "copy.sqlite3"
+    code, out, _ = run(capsys, "backup", str(copy), "--db", str(db))
+    assert code == 0 and copy.exists()
+    con = sqlite3.connect(db)
+    con.execute("delete from insertion")
+    con.execute("delete from ad")
+    con.commit()
+    con.close()
+    code, out, err = run(capsys, "restore", str(copy), "--db", str(db))
+    assert code == 0, err
+    assert sqlite3.connect(db).execute("select count(*) from ad").fetchone()[0] == 13
