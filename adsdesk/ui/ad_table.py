@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
+from adsdesk.domain.wording import Finding
 from adsdesk.store.ads import AdRow
 
-COL_ID, COL_CATEGORY, COL_TITLE, COL_PHONES, COL_DATES, COL_ADVERTISER = range(6)
+COL_ID, COL_CATEGORY, COL_TITLE, COL_PHONES, COL_DATES, COL_ADVERTISER, COL_FLAGS = range(7)
 AD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,12 +36,32 @@ class AdTableModel(QAbstractTableModel):
             self.tr("电话"),
             self.tr("刊登日期"),
             self.tr("客户"),
+            self.tr("提示"),
         ]
+        self._flags: dict[int, list[Finding]] = {}
 
-    def set_rows(self, rows: list[AdRow]) -> None:
+    def set_rows(self, rows: list[AdRow], flags: dict[int, list[Finding]] | None = None) -> None:
+        """Replace the list; ``flags`` are the findings of an issue review (ad id -> findings)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._flags = dict(flags or {})
         self.endResetModel()
+
+    def flags_of(self, ad_id: int) -> list[Finding]:
+        return self._flags.get(ad_id, [])
+
+    def _flag_text(self, ad_id: int) -> str:
+        found = self._flags.get(ad_id, [])
+        blocks = sum(f.level == "block" for f in found)
+        warns = len(found) - blocks
+        parts = []
+        if blocks:
+            parts.append(self.tr("禁止 {0}").format(blocks))
+        if warns:
+            parts.append(self.tr("提醒 {0}").format(warns))
+        if any(f.rule == "duplicate.same_issue" for f in found):
+            parts.append(self.tr("重复"))
+        return " · ".join(parts)
 
     def row_at(self, row: int) -> AdRow:
         return self._rows[row]
@@ -84,6 +106,15 @@ class AdTableModel(QAbstractTableModel):
                 return _dates_text(row)
             if col == COL_ADVERTISER:
                 return row.advertiser
+            if col == COL_FLAGS:
+                return self._flag_text(row.id)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_FLAGS:
+            return "\n".join(f.message for f in self._flags.get(row.id, [])) or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_FLAGS:
+            found = self._flags.get(row.id, [])
+            if found:
+                blocked = any(f.level == "block" for f in found)
+                return QBrush(QColor("#c0262d" if blocked else "#a15c00"))
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_TITLE, COL_DATES):
             if col == COL_DATES:
                 return "\n".join(d.isoformat() for d in row.dates)

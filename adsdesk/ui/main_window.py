@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.domain.duplicates import BookedAd
+from adsdesk.domain.wording import Finding
+from adsdesk.review import review_issue
 from adsdesk.store import ads as ads_store
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft
@@ -204,20 +206,33 @@ class MainWindow(QMainWindow):
         date = to_date(self.filter_date.date()) if self.filter_on_date.isChecked() else None
         category = self.filter_category.currentData() or None
         self.list_count.setText(self.tr("正在读取…"))
+        ctx = self._values
+
+        def job() -> tuple[list[ads_store.AdRow], dict[int, list[Finding]]]:
+            rows = ads_store.list_ads(date=date, category=category)
+            if date is None or ctx is None:
+                return rows, {}
+            refused = {r.e164: r.reason for r in ctx.refused}
+            return rows, review_issue(date, ctx.settings.area_code, refused)
+
         self.executor.submit(
-            lambda: ads_store.list_ads(date=date, category=category),
-            lambda rows: self._list_loaded(generation, rows),
-            self._db_error,
+            job, lambda result: self._list_loaded(generation, *result), self._db_error
         )
 
-    def _list_loaded(self, generation: int, rows: list[ads_store.AdRow]) -> None:
+    def _list_loaded(
+        self, generation: int, rows: list[ads_store.AdRow], flags: dict[int, list[Finding]]
+    ) -> None:
         if generation != self._list_generation:
             return  # a newer request is on its way
         current = self.editor.ad_id()
         self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, flags)
+        issues = sum(1 for f in flags.values() if f)
         self.table.selectionModel().blockSignals(False)
-        self.list_count.setText(self.tr("共 {0} 则广告").format(len(rows)))
+        text = self.tr("共 {0} 则广告").format(len(rows))
+        if flags:
+            text += self.tr("，{0} 则需核对").format(issues)
+        self.list_count.setText(text)
         target = self._pending_select or current
         self._pending_select = None
         if target is not None:
