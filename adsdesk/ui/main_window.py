@@ -31,11 +31,31 @@ from adsdesk.review import review_issue
 from adsdesk.store import ads as ads_store
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft
-from adsdesk.ui.ad_table import AD_ID_ROLE, COL_ADVERTISER, COL_TITLE, AdTableModel
+from adsdesk.ui.ad_table import (
+    AD_ID_ROLE,
+    COL_ADVERTISER,
+    COL_CATEGORY,
+    COL_DATES,
+    COL_FLAGS,
+    COL_ID,
+    COL_PHONES,
+    COL_TITLE,
+    AdTableModel,
+)
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.run_dates import to_date
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
+
+# Starting widths in pixels; the title column takes what is left.
+COLUMN_WIDTHS = {
+    COL_ID: 44,
+    COL_CATEGORY: 72,
+    COL_PHONES: 120,
+    COL_DATES: 96,
+    COL_ADVERTISER: 110,
+    COL_FLAGS: 100,
+}
 
 
 def _load_context() -> SettingsValues:
@@ -88,9 +108,12 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_ADVERTISER, QHeaderView.ResizeMode.Interactive)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for col, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.filter_on_date = QCheckBox(self.tr("只看该期"))
@@ -136,6 +159,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
+        splitter.setSizes([760, 600])
         self.setCentralWidget(splitter)
 
         self.act_new = QAction(self.tr("新建广告"), self)
