@@ -291,10 +291,9 @@ class AdEditor(QWidget):
         row = self._advertiser_rows.get(label)
         if row is None:
             return
-        self._advertiser_id = row.id
-        self.advertiser.setText(row.name)
-        self._update_advertiser_note(row)
-        self._text_changed()
+        # The completer writes the chosen label into the field after this signal; put the
+        # plain name back once it is done.
+        QTimer.singleShot(0, lambda: self.link_advertiser(row))
 
     def link_advertiser(self, row: AdvertiserRow) -> None:
         self._advertiser_id = row.id

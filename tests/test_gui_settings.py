@@ -1,0 +1,79 @@
+"""Settings and advertisers as a clerk uses them: refuse list blocks, existing advertiser linked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import type_text
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from adsdesk.store import ads as ads_store
+from adsdesk.store.database import close_db, init_db
+from adsdesk.store.settings import load_settings, refused_numbers
+from adsdesk.ui.app import application
+from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.main_window import MainWindow
+from adsdesk.ui.settings_dialog import SettingsDialog
+
+
+@pytest.fixture
+def desk(qtbot, demo_db: Path) -> Iterator[MainWindow]:
+    application()
+    executor = DbExecutor()
+    window = MainWindow(executor, str(demo_db))
+    window.show()
+    qtbot.waitUntil(lambda: window.editor.category.count() > 0)
+    yield window
+    window.editor.clear_for_new()
+    window.close()
+    executor.shutdown()
+
+
+def test_refuse_list_and_area_code_from_settings(qtbot, desk: MainWindow, demo_db: Path) -> None:
+    def fill_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SettingsDialog)
+        dialog.area_code.setText("0351")
+        type_text(qtbot, dialog.refused_number, "400-880-1234")
+        type_text(qtbot, dialog.refused_reason, "冒充本报广告代理")
+        dialog.findChild(object, "refusedAdd").click()
+        assert dialog.refused_table.rowCount() == 1
+        dialog.accept()
+
+    QTimer.singleShot(100, fill_dialog)
+    desk.open_settings()
+    qtbot.waitUntil(lambda: desk.editor._ctx.area_code == "0351")
+    editor = desk.editor
+    type_text(qtbot, editor.body, "咨询热线 400-880-1234")
+    assert any("拒登" in t for t in editor.findings.texts())
+    assert editor.blocked()
+    # and it is stored: another connection sees it
+    close_db()
+    init_db(demo_db)
+    assert load_settings().area_code == "0351"
+    assert refused_numbers() == {"+864008801234": "冒充本报广告代理"}
+
+
+def test_pick_existing_advertiser_by_phone(qtbot, desk: MainWindow) -> None:
+    editor = desk.editor
+    editor.advertiser.setFocus()
+    type_text(qtbot, editor.advertiser, "5393120")
+    completer = editor.advertiser.completer()
+    qtbot.waitUntil(lambda: completer.model().rowCount() > 0)
+    assert "大同和平医院" in completer.model().index(0, 0).data()
+    completer.complete()
+    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    popup = completer.popup()
+    popup.setCurrentIndex(completer.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "已有客户" in editor.advertiser_note.text())
+    assert editor.advertiser.text() == "大同和平医院"
+    type_text(qtbot, editor.body, "体检中心新址 0352-5393120")
+    qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.ad_id() is not None)
+    saved = ads_store.load_ad(editor.ad_id())
+    assert saved.advertiser_name == "大同和平医院"
+    assert [a.ad_count for a in ads_store.search_advertisers("大同和平医院")] == [3]
