@@ -61,6 +61,7 @@ class AdvertiserRow:
     phones: tuple[str, ...]
     ad_count: int
     last_date: dt.date | None
+    last_ad_id: int | None = None  # the ad with the latest insertion (or the newest ad)
 
 
 class AdNotFound(LookupError):
@@ -249,6 +250,7 @@ def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
     names = dict(
         Advertiser.select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_(ids)).tuples()
     )
+    last_ads = {adv: _last_ad(adv) for adv in ids}
     out = []
     for i in ids:
         count, last = stats.get(i, (0, None))
@@ -259,9 +261,22 @@ def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
                 phones=tuple(phones[i]),
                 ad_count=int(count),
                 last_date=_as_date(last) if last else None,
+                last_ad_id=last_ads[i],
             )
         )
     return out
+
+
+def _last_ad(advertiser_id: int) -> int | None:
+    row = (
+        Ad.select(Ad.id)
+        .join(Insertion, JOIN.LEFT_OUTER)
+        .where(Ad.advertiser == advertiser_id)
+        .order_by(fn.MAX(Insertion.date).desc(nulls="LAST"), Ad.id.desc())
+        .group_by(Ad.id)
+        .first()
+    )
+    return int(row.id) if row else None
 
 
 def advertisers_by_phone(e164: str) -> list[AdvertiserRow]:

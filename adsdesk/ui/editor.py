@@ -46,6 +46,8 @@ class AdEditor(QWidget):
     dates_changed = Signal(object)
     advertiser_query = Signal(str)
     dirty_changed = Signal(bool)
+    phone_completed = Signal(str)  # a newly complete, valid number (E.164): look up its history
+    repeat_requested = Signal(int)  # ad id to book again as a new ad
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,8 @@ class AdEditor(QWidget):
         self._all_findings: list[Finding] = []
         self._saved_state: tuple[object, ...] = ()
         self._loading = False
+        self._history_asked: set[str] = set()
+        self._history: dict[str, list[AdvertiserRow]] = {}
         self._build()
         self.clear_for_new()
 
@@ -99,6 +103,19 @@ class AdEditor(QWidget):
         HoverTips(self.body, self.highlighter)
 
         self.verdicts = PhoneVerdicts()
+        self.history = QLabel()
+        self.history.setObjectName("phoneHistory")
+        self.history.setWordWrap(True)
+        self.history.setVisible(False)
+        self.link_button = QPushButton(self.tr("关联此客户"))
+        self.link_button.setObjectName("linkAdvertiser")
+        self.link_button.clicked.connect(self._link_from_history)
+        self.repeat_button = QPushButton(self.tr("重登其上次广告"))
+        self.repeat_button.setObjectName("repeatLast")
+        self.repeat_button.clicked.connect(self._repeat_from_history)
+        for b in (self.link_button, self.repeat_button):
+            b.setVisible(False)
+            b.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.findings = FindingList()
         self.findings.setMaximumHeight(130)
         self.findings.finding_activated.connect(self._select_finding)
@@ -132,6 +149,11 @@ class AdEditor(QWidget):
         form.addRow(self.tr("标题"), self.title)
         form.addRow(self.tr("正文"), self.body)
         form.addRow(self.tr("电话"), self.verdicts)
+        history_row = QHBoxLayout()
+        history_row.addWidget(self.history, 1)
+        history_row.addWidget(self.link_button)
+        history_row.addWidget(self.repeat_button)
+        form.addRow("", history_row)
         form.addRow(self.tr("检查"), self.findings)
         form.addRow(self.tr("刊登"), self.run_dates)
         over = QHBoxLayout()
@@ -205,6 +227,9 @@ class AdEditor(QWidget):
         self.override_reason.setText(draft.override_reason)
         self.override_reason.setEnabled(bool(draft.override_reason))
         self._booked = []
+        self._history_asked = set()
+        self._history = {}
+        self._show_history_banner()
         self._loading = False
         self.heading.setText(
             self.tr("新广告") if draft.id is None else self.tr("广告 #{0}").format(draft.id)
@@ -317,6 +342,69 @@ class AdEditor(QWidget):
         else:
             self.advertiser_note.setText(self.tr("未指定客户"))
 
+    # --- has this number advertised before? -------------------------------------------
+    def show_history(self, e164: str, rows: list[AdvertiserRow]) -> None:
+        """The advertisers who have used ``e164`` before (from the store)."""
+        self._history[e164] = rows
+        self._show_history_banner()
+
+    def _history_rows(self) -> list[AdvertiserRow]:
+        current = [m.check.e164 for m in self._check.phones if m.check.valid and m.check.e164]
+        seen: dict[int, AdvertiserRow] = {}
+        for e164 in current:
+            for row in self._history.get(e164, []):
+                seen.setdefault(row.id, row)
+        return list(seen.values())
+
+    def _show_history_banner(self) -> None:
+        rows = self._history_rows()
+        linked = self._advertiser_id is not None and all(r.id == self._advertiser_id for r in rows)
+        if not rows:
+            self.history.setVisible(False)
+            self.link_button.setVisible(False)
+            self.repeat_button.setVisible(False)
+            return
+        lines = []
+        for r in rows:
+            last = r.last_date.isoformat() if r.last_date else self.tr("未排期")
+            lines.append(
+                self.tr("该号码登过广告：{0}（客户 #{1}），共 {2} 则，最近 {3}").format(
+                    r.name, r.id, r.ad_count, last
+                )
+            )
+        self.history.setText("\n".join(lines))
+        self.history.setVisible(True)
+        self.link_button.setVisible(not linked)
+        self.repeat_button.setVisible(self._ad_id is None and rows[0].last_ad_id is not None)
+
+    def _link_from_history(self) -> None:
+        rows = self._history_rows()
+        if rows:
+            self.link_advertiser(rows[0])
+            self._show_history_banner()
+
+    def _repeat_from_history(self) -> None:
+        rows = self._history_rows()
+        if rows and rows[0].last_ad_id is not None:
+            self.repeat_requested.emit(rows[0].last_ad_id)
+
+    def load_as_new(self, draft: AdDraft) -> None:
+        """Start a new ad from an old one: same text, category and advertiser, no dates."""
+        self.load(
+            AdDraft(
+                category=draft.category,
+                title=draft.title,
+                body=draft.body,
+                phones=list(draft.phones),
+                advertiser_id=draft.advertiser_id,
+                advertiser_name=draft.advertiser_name,
+            )
+        )
+        # A copy is unsaved work until it is saved.
+        self._saved_state = ()
+        self.heading.setText(self.tr("新广告（重登 #{0}）").format(draft.id))
+        self.dirty_changed.emit(True)
+
     # --- checks -------------------------------------------------------------------------
     def set_booked(self, booked: list[BookedAd]) -> None:
         """Ads already booked on this ad's dates, for the duplicate check."""
@@ -384,6 +472,12 @@ class AdEditor(QWidget):
         self.highlighter.set_spans(spans)
         self.verdicts.show_matches(self._check.phones, self._caret())
         self.findings.show_findings(findings)
+        for m in self._check.phones:
+            e164 = m.check.e164
+            if m.check.valid and e164 and e164 not in self._history_asked:
+                self._history_asked.add(e164)
+                self.phone_completed.emit(e164)
+        self._show_history_banner()
         title_issues = [f for f in findings if f.end > f.start and f.start < offset]
         self.title.setToolTip("\n".join(f.message for f in title_issues))
         self.title.setProperty(

@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.editor.dates_changed.connect(self._load_booked)
         self.editor.advertiser_query.connect(self._query_advertisers)
         self.editor.dirty_changed.connect(self.setWindowModified)
+        self.editor.phone_completed.connect(self._phone_history)
+        self.editor.repeat_requested.connect(self.repeat_ad)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
@@ -177,6 +179,10 @@ class MainWindow(QMainWindow):
         self.act_settings = QAction(self.tr("设置…"), self)
         self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
         self.act_settings.triggered.connect(self.open_settings)
+        self.act_repeat = QAction(self.tr("重登此广告"), self)
+        self.act_repeat.setShortcut(QKeySequence("Ctrl+R"))
+        self.act_repeat.setToolTip(self.tr("以当前广告为底稿新建一则，重新安排日期"))
+        self.act_repeat.triggered.connect(self.repeat_current)
         self.act_find = QAction(self.tr("查找客户"), self)
         self.act_find.setShortcut(QKeySequence("Ctrl+K"))
         self.act_find.triggered.connect(lambda: self.editor.advertiser.setFocus())
@@ -188,6 +194,7 @@ class MainWindow(QMainWindow):
             self.act_new,
             self.act_save,
             self.act_cancel,
+            self.act_repeat,
             self.act_delete,
             self.act_settings,
         ):
@@ -297,7 +304,32 @@ class MainWindow(QMainWindow):
             self._db_error,
         )
 
+    def _phone_history(self, e164: str) -> None:
+        self.executor.submit(
+            lambda: ads_store.advertisers_by_phone(e164),
+            lambda rows: self.editor.show_history(e164, rows),
+            self._db_error,
+        )
+
     # --- actions ------------------------------------------------------------------------
+    def repeat_current(self) -> None:
+        """Book the open ad again: a new ad with the same text and advertiser, no dates yet."""
+        ad_id = self.editor.ad_id()
+        if ad_id is None or (self.editor.is_dirty() and not self._confirm_discard()):
+            return
+        self.repeat_ad(ad_id)
+
+    def repeat_ad(self, ad_id: int) -> None:
+        def loaded(draft: AdDraft) -> None:
+            self.table.clearSelection()
+            self.editor.load_as_new(draft)
+            self.editor.run_dates.calendar.setFocus()
+            self.statusBar().showMessage(
+                self.tr("已按广告 #{0} 新建底稿，请选择刊登日期后保存").format(ad_id), 8000
+            )
+
+        self.executor.submit(lambda: ads_store.load_ad(ad_id), loaded, self._db_error)
+
     def new_ad(self) -> None:
         if not self._confirm_discard():
             return
