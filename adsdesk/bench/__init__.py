@@ -1,0 +1,1 @@
+"""Benchmarks: each area has a module that returns a dict of measured figures."""
