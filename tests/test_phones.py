@@ -757,3 +757,8 @@ def test_check_phone_never_crashes(text: str) -> None:
     assert c.input == text
     assert c.valid == (c.reason == "")
     assert (c.e164 is not None) == c.valid or c.kind == "other"
+
+
+def test_a_unit_on_the_next_line_does_not_hide_a_local_number() -> None:
+    text = "总店 5123456\n人民路分店 5234567"
+    assert [m.text for m in find_phones(text)] == ["5123456", "5234567"]
