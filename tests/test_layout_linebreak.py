@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 from adsdesk.domain.phones import find_phones
 from adsdesk.layout import metrics
 from adsdesk.layout.blocks import BODY_FACE, set_paragraph
-from adsdesk.layout.linebreak import HANGING, NO_END, NO_START, atoms, break_lines
+from adsdesk.layout.linebreak import (
+    HALF_AT_START,
+    HANGING,
+    NO_END,
+    NO_START,
+    atoms,
+    break_lines,
+)
+from adsdesk.layout.render import draw_lines
+from adsdesk.layout.result import TextLine
 
 SIZE = 9.0
 EM = SIZE
@@ -31,6 +40,14 @@ def lines_of(text: str, chars: float) -> list[str]:
 
 def widest(text: str) -> float:
     return sum(metrics.advances(BODY_FACE, text)) * SIZE
+
+
+def tightest(text: str) -> float:
+    """Width of ``text`` alone on a line: opening mark at half width, closing mark hung."""
+    adv = [a * SIZE for a in metrics.advances(BODY_FACE, text)]
+    squeeze = adv[0] / 2 if text[0] in HALF_AT_START else 0.0
+    hang = adv[-1] / 2 if text[-1] in HANGING else 0.0
+    return sum(adv) - squeeze - hang
 
 
 def ink_right(line) -> float:
@@ -128,9 +145,33 @@ PIECES = st.sampled_from(
 )
 
 
+def spans_of(text: str, lines) -> list[tuple[int, int]]:
+    """Where each line stands in the paragraph: lines follow each other, only blanks between."""
+    spans = []
+    pos = 0
+    for line in lines:
+        while text[pos] == " ":
+            pos += 1
+        assert text.startswith(line.text, pos), (text, [x.text for x in lines])
+        spans.append((pos, pos + len(line.text)))
+        pos += len(line.text)
+    assert not text[pos:].strip()  # nothing lost, nothing added
+    return spans
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=60), st.integers(min_value=6, max_value=16))
 def test_breaking_rules_hold_for_any_text(pieces: list[str], chars: int) -> None:
+    """The rules, in the order they give way to each other.
+
+    1. A phone that fits on a line by itself lies on one line, whatever the punctuation.
+    2. An opening mark may start a line at half width, and only when its run needs that.
+    3. 避头尾 holds, except at the edge of a phone whose glued run ("（18911267373）") fits
+       on no line even with the half-width mark: the break goes before the phone (the mark
+       ends the line before), and after it only if the phone and its closing marks do not
+       fit either. (And, as before, not where a run is wider than the line with no such
+       phone, or where the marks about the phone are, "大，，，，，，，".)
+    """
     text = re.sub(" +", " ", "".join(pieces)).strip()
     if not text:
         return
@@ -139,19 +180,104 @@ def test_breaking_rules_hold_for_any_text(pieces: list[str], chars: int) -> None
     keep = [(m.start, m.end) for m in find_phones(text, "0352")]
     lines = break_lines(text, width, adv, keep, justify=True, size=SIZE)
     assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
+    spans = spans_of(text, lines)
     for line in lines:
         assert line.text and line.text == line.text.strip()
         assert ink_right(line) <= width + 1e-6 or len(atoms(line.text)) == 1
-    # a phone found in the text lies on one line
-    for start, end in keep:
-        phone = text[start:end]
-        if widest(phone) <= width:
-            assert any(phone in line.text for line in lines), (phone, [x.text for x in lines])
-    # 避头尾, unless a run glued by the rules is itself wider than the line ("大，，，，，，，")
-    if any(widest(text[a.start : a.end]) > width for a in atoms(text, keep)):
-        return
-    for i, line in enumerate(lines):
-        if i > 0:
-            assert line.text[0] not in NO_START
-        if i < len(lines) - 1:
-            assert line.text[-1] not in NO_END
+        first = adv(line.text[0])[0]
+        if line.xs[0] != 0:  # a half-width opening mark, set so only because it had to be
+            assert line.text[0] in HALF_AT_START and line.xs[0] == pytest.approx(-first / 2)
+            assert ink_right(line) + first / 2 > width + 1e-6
+    # (1) a phone found in the text that fits on a line by itself lies on one line
+    fitting = [(s, e) for s, e in keep if widest(text[s:e]) <= width + 1e-6]
+    for start, end in fitting:
+        assert any(a <= start and end <= b for a, b in spans), (
+            text[start:end],
+            [x.text for x in lines],
+        )
+    # (3) 避头尾, given way only at the edges of such a phone in a run too wide for any line
+    runs = [r for r in atoms(text, keep) if tightest(text[r.start : r.end]) > width + 1e-6]
+    may_end_open: set[int] = set()  # a line may end with an opening mark before these
+    may_start_close: set[int] = set()  # and the next begin with a closing mark after these
+    for run in runs:
+        inside = [(s, e) for s, e in fitting if run.start <= s and e <= run.end]
+        if not inside:
+            return  # a run wider than the line with no phone to save: broken anyhow
+        (start, end), *_ = inside
+        marks = (text[run.start : start].strip(), text[end : run.end].strip())
+        if any(m and tightest(m) > width + 1e-6 for m in marks):
+            return  # the marks on either side are by themselves wider than the line
+        may_end_open.add(start)
+        if tightest(text[start : run.end]) > width + 1e-6:
+            may_start_close.add(end)
+    for (_, end), (start, _), line, after in zip(spans, spans[1:], lines, lines[1:], strict=False):
+        if line.text[-1] in NO_END:
+            assert start in may_end_open, (text, [x.text for x in lines])
+        if after.text[0] in NO_START:
+            assert end in may_start_close, (text, [x.text for x in lines])
+
+
+@pytest.mark.parametrize(
+    ("text", "chars", "expected"),
+    [
+        # 标点挤压 first: the bracket at half width lets the run fit
+        ("（18911267373）", 7, ["（18911267373）"]),
+        ("电话（18911267373）", 7, ["电话", "（18911267373）"]),
+        # else break before the phone: the bracket ends the line before (避尾 gives way)
+        ("联系电话（18911267373）", 6.5, ["联系电话（", "18911267373）"]),
+        ("（18911267373）", 6.5, ["（", "18911267373）"]),
+        # and after it too when the phone and its closing mark are still too wide (避头)
+        ("（18911267373）", 6, ["（", "18911267373", "）"]),
+        # a bracket that does not fit on the full line takes that line's last character down
+        ("价格面议价格面（18911267373）", 6.5, ["价格面议价格", "面（", "18911267373）"]),
+        # a half-width bracket has no blank half to lose: straight to the break
+        ("(13903528495)", 6.5, ["(", "13903528495)"]),
+        ("电话(13903528495)", 6.5, ["电话(", "13903528495)"]),
+        ("(13903528495)", 6.3, ["(", "13903528495", ")"]),
+        ("(13903528495)", 7, ["(13903528495)"]),
+    ],
+)
+def test_a_bracketed_phone_in_a_narrow_column(text: str, chars: float, expected: list[str]) -> None:
+    lines = set_paragraph(text, chars * EM, BODY_FACE, SIZE, area_code="0352", justify=True)
+    assert [line.text for line in lines] == expected
+    for line in lines:
+        assert ink_right(line) <= chars * EM + 1e-6
+        squeezed = line.text[0] == "（" and ink_right(line) > chars * EM - EM / 2 + 1e-6
+        assert line.xs[0] == pytest.approx(-EM / 2 if squeezed else 0.0)
+
+
+def test_a_half_width_bracket_paints_inside_the_line(qapp) -> None:
+    """The renderer paints at the engine's positions: the bracket's ink starts at the line."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    width = 7 * EM
+    (line,) = set_paragraph(
+        "（18911267373）", width, BODY_FACE, SIZE, area_code="0352", justify=True
+    )
+    assert line.xs[0] == pytest.approx(-EM / 2)
+    scale, left = 4, 10.0  # px per pt (288 dpi, about the PNG export); line starts at 10 pt
+    text_line = TextLine(
+        role="body",
+        face=BODY_FACE,
+        size=SIZE,
+        text=line.text,
+        xs=tuple(left + x for x in line.xs),
+        baseline=12.0,
+        top=0.0,
+        height=15.0,
+    )
+    image = QImage(round((width + 2 * left) * scale), 15 * scale, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    draw_lines(painter, [text_line])
+    painter.end()
+    inked = [
+        x
+        for x in range(image.width())
+        if any(image.pixelColor(x, y).value() < 128 for y in range(image.height()))
+    ]
+    ink_left, ink_end = inked[0] / scale, (inked[-1] + 1) / scale
+    assert left <= ink_left < left + EM / 4  # the blank half is gone, the ink is all there
+    assert ink_end <= left + width
