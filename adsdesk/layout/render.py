@@ -10,12 +10,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QGlyphRun,
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintEngine,
     QPainter,
+    QPainterPath,
     QPdfWriter,
     QPen,
 )
@@ -36,6 +39,19 @@ class RenderError(Exception):
 
 
 # --- painting ---------------------------------------------------------------------------
+# Qt's raster engine draws nothing for glyphs above roughly 64 device pixels (its glyph
+# cache gives up); on images and screens such large glyphs are filled as outlines instead.
+MAX_CACHED_GLYPH_PX = 48.0
+
+
+def _outline_glyphs(painter: QPainter, size: float) -> bool:
+    engine = painter.paintEngine()
+    if engine is None or engine.type() != QPaintEngine.Type.Raster:
+        return False  # PDF and printers keep real text
+    scale = max(abs(painter.worldTransform().m11()), abs(painter.worldTransform().m22()))
+    return size * scale > MAX_CACHED_GLYPH_PX
+
+
 def draw_lines(painter: QPainter, lines: Iterable[TextLine], color: QColor = INK) -> None:
     """Paint lines glyph by glyph at the engine's positions (no re-shaping, no kerning)."""
     painter.setPen(color)
@@ -44,8 +60,15 @@ def draw_lines(painter: QPainter, lines: Iterable[TextLine], color: QColor = INK
             continue
         ink = [i for i, ch in enumerate(line.text) if not ch.isspace()]
         glyphs = metrics.glyph_indexes(line.face, line.text)
+        raw = metrics.raw_font(line.face, line.size)
+        if _outline_glyphs(painter, line.size):
+            path = QPainterPath()
+            for i in ink:
+                path.addPath(raw.pathForGlyph(glyphs[i]).translated(line.xs[i], line.baseline))
+            painter.fillPath(path, QBrush(color))
+            continue
         run = QGlyphRun()
-        run.setRawFont(metrics.raw_font(line.face, line.size))
+        run.setRawFont(raw)
         run.setGlyphIndexes([glyphs[i] for i in ink])  # spaces are not drawn, only kept
         run.setPositions([QPointF(line.xs[i], line.baseline) for i in ink])
         painter.drawGlyphRun(QPointF(0, 0), run)
