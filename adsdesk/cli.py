@@ -129,9 +129,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"样例数据库：{target}（新增 {added} 则广告）" if added else f"样例数据库：{target}")
     if args.no_gui:
         return EXIT_OK
+    from adsdesk.demo import SAMPLE_DATE
     from adsdesk.ui.app import run_gui
 
-    return run_gui(target)
+    return run_gui(target, SAMPLE_DATE)
 
 
 def cmd_phone(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
+from adsdesk.store.search_index import sync_index
 from adsdesk.store.settings import category_id
 
 
@@ -104,6 +105,7 @@ def save_ad(draft: AdDraft) -> int:
         dates = sorted(set(draft.dates))
         if dates:
             Insertion.insert_many([{"ad": ad_id, "date": d} for d in dates]).execute()
+        sync_index()  # the search index follows in the same transaction
     return ad_id
 
 
@@ -144,6 +146,7 @@ def load_ad(ad_id: int) -> AdDraft:
 def delete_ad(ad_id: int) -> None:
     with db.atomic():
         Ad.delete().where(Ad.id == ad_id).execute()
+        sync_index()
 
 
 def list_ads(

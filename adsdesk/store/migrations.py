@@ -28,4 +28,4 @@ def v3_search(database: Database) -> None:
     install(database)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout]
+MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search]

@@ -1,7 +1,8 @@
-"""Table model of the ad list (id, category, title, phones, dates, advertiser)."""
+"""Lazy table model of the ad list: ids first, rows fetched in pages off the UI thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -12,8 +13,11 @@ from adsdesk.store.ads import AdRow
 
 COL_ID, COL_CATEGORY, COL_TITLE, COL_PHONES, COL_DATES, COL_ADVERTISER, COL_FLAGS = range(7)
 AD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE = 200  # rows fetched per request
 
 Index = QModelIndex | QPersistentModelIndex
+# Submits fetch_rows(ids) to the database worker and calls back with the rows.
+PageFetcher = Callable[[Sequence[int], Callable[[list[AdRow]], None]], None]
 
 
 def _dates_text(row: AdRow) -> str:
@@ -26,9 +30,17 @@ def _dates_text(row: AdRow) -> str:
 
 
 class AdTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    """Knows every id of the current list; asks for a page of rows when a row is first shown."""
+
+    def __init__(self, parent: Any = None, fetcher: PageFetcher | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AdRow] = []
+        self._ids: list[int] = []
+        self._rows: dict[int, AdRow] = {}
+        self._flags: dict[int, list[Finding]] = {}
+        self._marks: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._requested: set[int] = set()
+        self._generation = 0
+        self._fetcher = fetcher
         self._headers = [
             self.tr("编号"),
             self.tr("分类"),
@@ -38,42 +50,74 @@ class AdTableModel(QAbstractTableModel):
             self.tr("客户"),
             self.tr("提示"),
         ]
-        self._flags: dict[int, list[Finding]] = {}
 
+    # --- content ------------------------------------------------------------------------
     def set_rows(self, rows: list[AdRow], flags: dict[int, list[Finding]] | None = None) -> None:
-        """Replace the list; ``flags`` are the findings of an issue review (ad id -> findings)."""
+        """Replace the list with rows already at hand (an issue date's ads)."""
+        self.set_ids([r.id for r in rows], rows, flags)
+
+    def set_ids(
+        self,
+        ids: Sequence[int],
+        first_rows: Sequence[AdRow] = (),
+        flags: dict[int, list[Finding]] | None = None,
+        marks: dict[int, tuple[tuple[int, int], ...]] | None = None,
+    ) -> None:
+        """Replace the list with ``ids``; rows not given are fetched page by page when shown."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._generation += 1
+        self._ids = list(ids)
+        self._rows = {r.id: r for r in first_rows}
         self._flags = dict(flags or {})
+        self._marks = dict(marks or {})
+        self._requested = set()
         self.endResetModel()
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def row_at(self, row: int) -> AdRow | None:
+        """The row's data if it has arrived (None while its page is on its way)."""
+        return self._rows.get(self._ids[row])
+
+    def row_of(self, ad_id: int) -> int:
+        try:
+            return self._ids.index(ad_id)
+        except ValueError:
+            return -1
 
     def flags_of(self, ad_id: int) -> list[Finding]:
         return self._flags.get(ad_id, [])
 
-    def _flag_text(self, ad_id: int) -> str:
-        found = self._flags.get(ad_id, [])
-        blocks = sum(f.level == "block" for f in found)
-        warns = len(found) - blocks
-        parts = []
-        if blocks:
-            parts.append(self.tr("禁止 {0}").format(blocks))
-        if warns:
-            parts.append(self.tr("提醒 {0}").format(warns))
-        if any(f.rule == "duplicate.same_issue" for f in found):
-            parts.append(self.tr("重复"))
-        return " · ".join(parts)
+    def loaded_count(self) -> int:
+        return len(self._rows)
 
-    def row_at(self, row: int) -> AdRow:
-        return self._rows[row]
+    # --- paging -------------------------------------------------------------------------
+    def _ensure(self, row: int) -> None:
+        page = row // PAGE
+        if page in self._requested or self._fetcher is None:
+            return
+        self._requested.add(page)
+        generation = self._generation
+        ids = self._ids[page * PAGE : (page + 1) * PAGE]
+        missing = [i for i in ids if i not in self._rows]
+        if not missing:
+            return
+        self._fetcher(missing, lambda rows: self._arrived(generation, page, rows))
 
-    def row_of(self, ad_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.id == ad_id:
-                return i
-        return -1
+    def _arrived(self, generation: int, page: int, rows: list[AdRow]) -> None:
+        if generation != self._generation:
+            return  # the list was replaced meanwhile
+        for r in rows:
+            self._rows[r.id] = r
+        first = page * PAGE
+        last = min(first + PAGE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COL_FLAGS))
 
+    # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
@@ -88,37 +132,60 @@ class AdTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        ad_id = self._ids[index.row()]
         col = index.column()
         if role == AD_ID_ROLE:
-            return row.id
+            return ad_id
+        row = self._rows.get(ad_id)
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._ensure(index.row())
+                return ad_id if col == COL_ID else ("…" if col == COL_TITLE else "")
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_ID:
-                return row.id
-            if col == COL_CATEGORY:
-                return row.category
-            if col == COL_TITLE:
-                text = row.title or row.body.replace("\n", " ")
-                return text[:60]
-            if col == COL_PHONES:
-                return "，".join(row.phones)
-            if col == COL_DATES:
-                return _dates_text(row)
-            if col == COL_ADVERTISER:
-                return row.advertiser
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_FLAGS:
-                return self._flag_text(row.id)
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_FLAGS:
-            return "\n".join(f.message for f in self._flags.get(row.id, [])) or None
+                return "\n".join(f.message for f in self._flags.get(ad_id, [])) or None
+            if col == COL_DATES:
+                return "\n".join(d.isoformat() for d in row.dates)
+            if col == COL_TITLE:
+                return f"{row.title}\n{row.body}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_FLAGS:
-            found = self._flags.get(row.id, [])
+            found = self._flags.get(ad_id, [])
             if found:
                 blocked = any(f.level == "block" for f in found)
                 return QBrush(QColor("#c0262d" if blocked else "#a15c00"))
-        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_TITLE, COL_DATES):
-            if col == COL_DATES:
-                return "\n".join(d.isoformat() for d in row.dates)
-            return f"{row.title}\n{row.body}".strip()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _display(self, row: AdRow, col: int) -> Any:
+        if col == COL_ID:
+            return row.id
+        if col == COL_CATEGORY:
+            return row.category
+        if col == COL_TITLE:
+            return (row.title or row.body.replace("\n", " "))[:60]
+        if col == COL_PHONES:
+            return "，".join(row.phones)
+        if col == COL_DATES:
+            return _dates_text(row)
+        if col == COL_ADVERTISER:
+            return row.advertiser
+        if col == COL_FLAGS:
+            return self._flag_text(row.id)
+        return None
+
+    def _flag_text(self, ad_id: int) -> str:
+        found = self._flags.get(ad_id, [])
+        blocks = sum(f.level == "block" for f in found)
+        warns = len(found) - blocks
+        parts = []
+        if blocks:
+            parts.append(self.tr("禁止 {0}").format(blocks))
+        if warns:
+            parts.append(self.tr("提醒 {0}").format(warns))
+        if any(f.rule == "duplicate.same_issue" for f in found):
+            parts.append(self.tr("重复"))
+        return " · ".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from PySide6.QtCore import QLocale, QTranslator
@@ -36,8 +37,8 @@ def application() -> QApplication:
     return app
 
 
-def run_gui(target: str) -> int:
-    """Open the desk on the database at ``target``; returns the exit code."""
+def run_gui(target: str, issue: dt.date | None = None) -> int:
+    """Open the desk on the database at ``target`` (on ``issue``'s column if given)."""
     app = application()
     try:
         init_db(target)
@@ -49,6 +50,8 @@ def run_gui(target: str) -> int:
 
     executor = DbExecutor()
     window = MainWindow(executor, target)
+    if issue is not None:
+        window.show_issue(issue)
     window.show()
     code = app.exec()
     executor.shutdown()

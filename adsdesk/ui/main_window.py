@@ -3,59 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from pathlib import Path
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
+    QFileDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QTableView,
+    QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from adsdesk.domain.duplicates import BookedAd
-from adsdesk.domain.wording import Finding
-from adsdesk.review import review_issue
+from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
+from adsdesk.store import search as search_store
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft
-from adsdesk.ui.ad_table import (
-    AD_ID_ROLE,
-    COL_ADVERTISER,
-    COL_CATEGORY,
-    COL_DATES,
-    COL_FLAGS,
-    COL_ID,
-    COL_PHONES,
-    COL_TITLE,
-    AdTableModel,
-)
+from adsdesk.ui.ad_list_pane import AdListPane
+from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.editor import AdEditor, EditorContext
-from adsdesk.ui.run_dates import to_date
+from adsdesk.ui.import_dialog import ImportDialog
+from adsdesk.ui.layout_view import LayoutView
+from adsdesk.ui.paste_dialog import PasteDialog
+from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
-
-# Starting widths in pixels; the title column takes what is left.
-COLUMN_WIDTHS = {
-    COL_ID: 44,
-    COL_CATEGORY: 72,
-    COL_PHONES: 120,
-    COL_DATES: 96,
-    COL_ADVERTISER: 110,
-    COL_FLAGS: 100,
-}
 
 
 def _load_context() -> SettingsValues:
@@ -87,63 +64,37 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.executor = executor
         self._values: SettingsValues | None = None
-        self._list_generation = 0
-        self._pending_select: int | None = None
         self.setWindowTitle(self.tr("便民信息广告受理台 — {0}").format(db_label))
         self.resize(1320, 860)
         self._build(db_label)
         self.reload_context()
         self.reload_list()
+        self.layout_view.refresh()
 
     # --- construction -------------------------------------------------------------------
     def _build(self, db_label: str) -> None:
-        self.model = AdTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("adTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for col, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(col, width)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-
-        self.filter_on_date = QCheckBox(self.tr("只看该期"))
-        self.filter_on_date.setObjectName("filterOnDate")
-        self.filter_date = QDateEdit()
-        self.filter_date.setObjectName("filterDate")
-        self.filter_date.setCalendarPopup(True)
-        self.filter_date.setDisplayFormat("yyyy-MM-dd")
-        self.filter_date.setDate(QDate.currentDate())
-        self.filter_category = QComboBox()
-        self.filter_category.setObjectName("filterCategory")
-        self.filter_on_date.toggled.connect(self.reload_list)
-        self.filter_date.dateChanged.connect(
-            lambda _d: self.filter_on_date.isChecked() and self.reload_list()
+        self.list_pane = AdListPane(self.executor)
+        self.list_pane.ad_selected.connect(self._row_changed)
+        self.list_pane.advertiser_activated.connect(self.open_advertiser)
+        self.list_pane.failed.connect(self._db_error)
+        # Short names for the parts a clerk (and the tests) use most.
+        self.model = self.list_pane.model
+        self.table = self.list_pane.table
+        self.search = self.list_pane.search
+        self.filter_on_date = self.list_pane.filter_on_date
+        self.filter_date = self.list_pane.filter_date
+        self.filter_category = self.list_pane.filter_category
+        self.list_count = self.list_pane.count
+        self.layout_view = LayoutView(self.executor)
+        self.layout_view.ad_activated.connect(self._open_from_layout)
+        self.list_pane.filter_date.dateChanged.connect(
+            lambda d: self.layout_view.refresh(to_date(d))
         )
-        self.filter_category.currentIndexChanged.connect(lambda _i: self.reload_list())
-        self.list_count = QLabel()
-        self.list_count.setObjectName("listCount")
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.filter_on_date)
-        filters.addWidget(self.filter_date)
-        filters.addWidget(QLabel(self.tr("分类")))
-        filters.addWidget(self.filter_category, 1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.list_count)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("leftTabs")
+        self.tabs.addTab(self.list_pane, self.tr("广告列表"))
+        self.tabs.addTab(self.layout_view, self.tr("版面"))
+        left = self.tabs
 
         self.editor = AdEditor()
         self.editor.save_requested.connect(self._save)
@@ -183,6 +134,24 @@ class MainWindow(QMainWindow):
         self.act_repeat.setShortcut(QKeySequence("Ctrl+R"))
         self.act_repeat.setToolTip(self.tr("以当前广告为底稿新建一则，重新安排日期"))
         self.act_repeat.triggered.connect(self.repeat_current)
+        self.act_paste = QAction(self.tr("粘贴拆分…"), self)
+        self.act_paste.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.act_paste.setToolTip(self.tr("粘贴一段版面或客户发来的文字，自动拆成广告草稿"))
+        self.act_paste.triggered.connect(self.open_paste)
+        self.act_import = QAction(self.tr("导入表格…"), self)
+        self.act_import.triggered.connect(self.open_import)
+        self.act_export = QAction(self.tr("导出表格…"), self)
+        self.act_export.triggered.connect(self.export_table)
+        self.act_search = QAction(self.tr("搜索"), self)
+        self.act_search.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_search.triggered.connect(
+            lambda: (
+                self.tabs.setCurrentWidget(self.list_pane),
+                self.search.setFocus(),
+                self.search.selectAll(),
+            )
+        )
+        self.addAction(self.act_search)
         self.act_find = QAction(self.tr("查找客户"), self)
         self.act_find.setShortcut(QKeySequence("Ctrl+K"))
         self.act_find.triggered.connect(lambda: self.editor.advertiser.setFocus())
@@ -196,6 +165,9 @@ class MainWindow(QMainWindow):
             self.act_cancel,
             self.act_repeat,
             self.act_delete,
+            self.act_paste,
+            self.act_import,
+            self.act_export,
             self.act_settings,
         ):
             bar.addAction(act)
@@ -217,74 +189,24 @@ class MainWindow(QMainWindow):
                 categories=values.categories,
             )
         )
-        current = self.filter_category.currentText()
-        self.filter_category.blockSignals(True)
-        self.filter_category.clear()
-        self.filter_category.addItem(self.tr("全部分类"), "")
-        for name in values.categories:
-            self.filter_category.addItem(name, name)
-        idx = self.filter_category.findText(current)
-        self.filter_category.setCurrentIndex(max(idx, 0))
-        self.filter_category.blockSignals(False)
+        self.list_pane.set_context(
+            values.categories,
+            values.settings.area_code,
+            {r.e164: r.reason for r in values.refused},
+        )
         paper = values.settings.paper_name
         self.setWindowTitle(
             self.tr("{0} · {1}受理台").format(paper, values.settings.section_name) + "[*]"
         )
 
-    def reload_list(self) -> None:
-        self._list_generation += 1
-        generation = self._list_generation
-        date = to_date(self.filter_date.date()) if self.filter_on_date.isChecked() else None
-        category = self.filter_category.currentData() or None
-        self.list_count.setText(self.tr("正在读取…"))
-        ctx = self._values
+    def reload_list(self, select: int | None = None) -> None:
+        self.list_pane.reload(select if select is not None else self.editor.ad_id())
 
-        def job() -> tuple[list[ads_store.AdRow], dict[int, list[Finding]]]:
-            rows = ads_store.list_ads(date=date, category=category)
-            if date is None or ctx is None:
-                return rows, {}
-            refused = {r.e164: r.reason for r in ctx.refused}
-            return rows, review_issue(date, ctx.settings.area_code, refused)
-
-        self.executor.submit(
-            job, lambda result: self._list_loaded(generation, *result), self._db_error
-        )
-
-    def _list_loaded(
-        self, generation: int, rows: list[ads_store.AdRow], flags: dict[int, list[Finding]]
-    ) -> None:
-        if generation != self._list_generation:
-            return  # a newer request is on its way
-        current = self.editor.ad_id()
-        self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(rows, flags)
-        issues = sum(1 for f in flags.values() if f)
-        self.table.selectionModel().blockSignals(False)
-        text = self.tr("共 {0} 则广告").format(len(rows))
-        if flags:
-            text += self.tr("，{0} 则需核对").format(issues)
-        self.list_count.setText(text)
-        target = self._pending_select or current
-        self._pending_select = None
-        if target is not None:
-            row = self.model.row_of(target)
-            if row >= 0:
-                self.table.selectionModel().blockSignals(True)
-                self.table.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.table.scrollTo(self.model.index(row, 0))
-                self.table.selectionModel().blockSignals(False)
-
-    def _row_changed(self, current: Any, _previous: Any) -> None:
-        if not current.isValid():
-            return
-        ad_id = self.model.data(current, AD_ID_ROLE)
+    def _row_changed(self, ad_id: int) -> None:
         if ad_id == self.editor.ad_id():
             return
         if not self._confirm_discard():
+            self.list_pane.select_ad(self.editor.ad_id())
             return
         self.open_ad(ad_id)
 
@@ -299,10 +221,35 @@ class MainWindow(QMainWindow):
 
     def _query_advertisers(self, text: str) -> None:
         self.executor.submit(
-            lambda: ads_store.search_advertisers(text),
+            lambda: search_store.search_advertisers(text, limit=12),
             self.editor.show_advertiser_choices,
             self._db_error,
         )
+
+    def open_advertiser(self, advertiser_id: int) -> None:
+        """The advertiser's file: phones, every ad over the years, totals; repeat or open an ad."""
+        dialog = AdvertiserDialog(self.executor, advertiser_id, self)
+        dialog.open_requested.connect(self._open_from_dialog)
+        dialog.repeat_requested.connect(self.repeat_ad)
+        dialog.show()
+
+    def show_issue(self, day: dt.date) -> None:
+        """Work on one issue: the list shows that day's ads and the layout view its column."""
+        self.list_pane.filter_date.setDate(to_qdate(day))
+        self.list_pane.filter_on_date.setChecked(True)
+        self.layout_view.refresh(day)
+
+    def _open_from_layout(self, ad_id: int) -> None:
+        if ad_id != self.editor.ad_id() and not self._confirm_discard():
+            return
+        self.open_ad(ad_id)
+        self.list_pane.select_ad(ad_id)
+        self.editor.title.setFocus()
+
+    def _open_from_dialog(self, ad_id: int) -> None:
+        if self._confirm_discard():
+            self.open_ad(ad_id)
+            self.list_pane.select_ad(ad_id)
 
     def _phone_history(self, e164: str) -> None:
         self.executor.submit(
@@ -321,7 +268,7 @@ class MainWindow(QMainWindow):
 
     def repeat_ad(self, ad_id: int) -> None:
         def loaded(draft: AdDraft) -> None:
-            self.table.clearSelection()
+            self.list_pane.select_ad(None)
             self.editor.load_as_new(draft)
             self.editor.run_dates.calendar.setFocus()
             self.statusBar().showMessage(
@@ -333,8 +280,9 @@ class MainWindow(QMainWindow):
     def new_ad(self) -> None:
         if not self._confirm_discard():
             return
-        dates = [to_date(self.filter_date.date())] if self.filter_on_date.isChecked() else []
-        self.table.clearSelection()
+        issue = self.list_pane.issue_date()
+        dates = [issue] if issue else []
+        self.list_pane.select_ad(None)
         self.editor.clear_for_new(dates)
         self.editor.category.setFocus()
 
@@ -356,8 +304,8 @@ class MainWindow(QMainWindow):
             self.editor.save_button.setEnabled(True)
             self.editor.mark_saved(ad_id)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
-            self._pending_select = ad_id
-            self.reload_list()
+            self.reload_list(select=ad_id)
+            self.layout_view.refresh()
 
         def failed(message: str) -> None:
             self.editor.save_button.setEnabled(True)
@@ -381,8 +329,51 @@ class MainWindow(QMainWindow):
             self.editor.clear_for_new()
             self.statusBar().showMessage(self.tr("已删除广告 #{0}").format(ad_id), 5000)
             self.reload_list()
+            self.layout_view.refresh()
 
         self.executor.submit(lambda: ads_store.delete_ad(ad_id), done, self._db_error)
+
+    def _refused(self) -> dict[str, str]:
+        return {r.e164: r.reason for r in self._values.refused} if self._values else {}
+
+    def open_paste(self) -> None:
+        values = self._values
+        if values is None:
+            return
+        dialog = PasteDialog(
+            self.executor,
+            values.categories,
+            values.settings.area_code,
+            self._refused(),
+            self,
+            section_name=values.settings.section_name,
+        )
+        dialog.saved.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
+        dialog.exec()
+
+    def open_import(self) -> None:
+        values = self._values
+        if values is None:
+            return
+        dialog = ImportDialog(
+            self.executor, values.settings.area_code, values.categories, self._refused(), self
+        )
+        dialog.imported.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
+        dialog.exec()
+
+    def export_table(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出广告表格"), "", self.tr("Excel 工作簿 (*.xlsx);;CSV (*.csv)")
+        )
+        if not name:
+            return
+        self.executor.submit(
+            lambda: export_tables(Path(name)),
+            lambda r: self.statusBar().showMessage(
+                self.tr("已导出 {0} 则广告").format(r.ads), 8000
+            ),
+            self._db_error,
+        )
 
     def open_settings(self) -> None:
         if self._values is None:
@@ -398,6 +389,7 @@ class MainWindow(QMainWindow):
         self._context_loaded(values)
         self.statusBar().showMessage(self.tr("设置已保存"), 5000)
         self.reload_list()
+        self.layout_view.refresh()
 
     # --- prompts ------------------------------------------------------------------------
     def _confirm_discard(self) -> bool:

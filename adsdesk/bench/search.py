@@ -1,0 +1,233 @@
+"""Search benchmark: query latency by kind against a plain substring scan, on N synthetic ads."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import random
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from adsdesk.bench import synth
+
+KINDS = ("1char", "2char", "3char", "4char", "phone_tail", "pinyin")
+_WORD_LISTS = (
+    synth.STREETS,
+    synth.COMPOUNDS,
+    synth.SCHOOLS,
+    synth.BRANDS,
+    synth.SERVICES,
+    synth.SERVICE_LINES,
+    synth.JOBS,
+    synth.JOB_TERMS,
+    synth.ELDER_KINDS,
+    synth.ELDER_LINES,
+    synth.HOSPITALS,
+    synth.SCHOOL_KINDS,
+    synth.COURSES,
+    synth.FOODS,
+    synth.FOOD_LINES,
+    synth.LIQUORS,
+    synth.DOCUMENTS,
+    synth.NOTICES,
+    synth.DISTRICTS,
+    ("联系电话", "价格面议", "声明作废", "遗失声明", "体检中心", "职业健康", "养老中心"),
+)
+
+
+def _vocabulary_grams(size: int) -> list[str]:
+    """Every distinct ``size``-character piece of the desk vocabulary (CJK only)."""
+    grams: set[str] = set()
+    for words in _WORD_LISTS:
+        for word in words:
+            for i in range(len(word) - size + 1):
+                piece = word[i : i + size]
+                if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
+                    grams.add(piece)
+    return sorted(grams)
+
+
+def _queries(rng: random.Random, per_kind: int) -> dict[str, list[str]]:
+    """Queries of each kind drawn from the corpus vocabulary and its phones and advertisers."""
+    from adsdesk.store.models import db
+    from adsdesk.store.search_index import pinyin_forms
+
+    con = db.connection()
+    out: dict[str, list[str]] = {}
+    for size in (1, 2, 3, 4):
+        pool = _vocabulary_grams(size)
+        out[f"{size}char"] = rng.sample(pool, min(per_kind, len(pool)))
+    top = con.execute("SELECT max(id) FROM ad_phone").fetchone()[0] or 1
+    tails: list[str] = []
+    while len(tails) < per_kind:
+        row = con.execute(
+            "SELECT e164 FROM ad_phone WHERE id = ?", (rng.randint(1, top),)
+        ).fetchone()
+        if row:
+            tails.append(row[0][-4:])
+    out["phone_tail"] = tails
+    top = con.execute("SELECT max(id) FROM advertiser").fetchone()[0] or 1
+    names: list[str] = []
+    while len(names) < per_kind:
+        row = con.execute(
+            "SELECT name FROM advertiser WHERE id = ?", (rng.randint(1, top),)
+        ).fetchone()
+        if not row:
+            continue
+        initials, full = pinyin_forms(row[0])
+        if len(names) % 2 == 0 and len(initials) >= 4:
+            start = rng.randint(0, len(initials) - 4)
+            names.append(initials[start : start + 4])  # like "dthp"
+        elif len(full) >= 6:
+            names.append(full[-min(len(full), 12) :])  # like "hepingyiyuan"
+    out["pinyin"] = names
+    return out
+
+
+def _ms(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - t0) * 1000, result
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "p50": round(statistics.median(ordered), 3),
+        "p95": round(p95, 3),
+        "max": round(ordered[-1], 3),
+        "n": len(ordered),
+    }
+
+
+def _like(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _scan(kind: str, q: str) -> set[int]:
+    """The same query the slow way: LIKE over every ad (and number, or every name's pinyin)."""
+    from adsdesk.store.models import db
+    from adsdesk.store.search_index import normalise, pinyin_forms
+
+    con = db.connection()
+    if kind == "pinyin":
+        found = set()
+        for i, name, address in con.execute("SELECT id, name, address FROM advertiser"):
+            fields = (normalise(name), normalise(address), *pinyin_forms(name))
+            if any(q in f for f in fields):
+                found.add(i)
+        return found
+    sql = "SELECT id FROM ad WHERE title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\'"
+    params: tuple[str, ...] = (_like(q), _like(q))
+    if kind == "phone_tail":
+        sql += " UNION SELECT ad_id FROM ad_phone WHERE e164 LIKE ?"
+        params += ("%" + q,)
+    return {r[0] for r in con.execute(sql, params)}
+
+
+def _ensure_db(n_ads: int) -> synth.SynthInfo:
+    """Build (or reuse) the synthetic database in a child process, so its memory is not ours."""
+    path = synth.synth_db_path(n_ads)
+    cached = path.exists() and path.with_suffix(".json").exists()
+    ctx = multiprocessing.get_context("spawn")
+    child = ctx.Process(target=synth.ensure_synth_db, args=(n_ads,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"building the synthetic database failed (exit {child.exitcode})")
+    info = synth.ensure_synth_db(n_ads)
+    return dataclasses.replace(info, reused=cached)
+
+
+def bench_search(
+    n_ads: int, per_kind: int = 40, scan_per_kind: int = 4, seed: int = 7
+) -> dict[str, Any]:
+    """Figures for the search over ``n_ads`` synthetic ads (see the module docstring)."""
+    from adsdesk.store import search as S
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.search_index import warm_up
+
+    info = _ensure_db(n_ads)
+    init_db(info.path)
+    try:
+        rng = random.Random(seed)
+        warm_up()  # the app does this at start-up: pinyin tables
+        S.search("大同")
+        queries = _queries(rng, per_kind)
+        search_ms: dict[str, dict[str, float]] = {}
+        scan_ms: dict[str, dict[str, float]] = {}
+        speedup: dict[str, float] = {}
+        mismatches: list[str] = []
+        for kind in KINDS:
+            times = [_ms(lambda q=q: S.search(q))[0] for q in queries[kind]]
+            search_ms[kind] = _summary(times)
+            scans = []
+            for q in queries[kind][:scan_per_kind]:
+                ms, found = _ms(lambda q=q, kind=kind: _scan(kind, q))
+                scans.append(ms)
+                if kind != "pinyin" and set(S.search_ad_ids(q)) != found:
+                    mismatches.append(q)
+            scan_ms[kind] = _summary(scans)
+            speedup[kind] = round(scan_ms[kind]["p50"] / max(search_ms[kind]["p95"], 1e-3), 1)
+        figures: dict[str, Any] = {
+            "ads": n_ads,
+            "build_s": round(info.build_s, 1),
+            "build_reused": info.reused,
+            "data_s": round(info.data_s, 1),
+            "index_s": round(info.index_s, 1),
+            "db_mb": round(Path(info.path).stat().st_size / 2**20, 1),
+            "search_ms": search_ms,
+            "scan_ms": scan_ms,
+            "speedup_scan_p50_over_search_p95": speedup,
+            "scan_mismatches": mismatches,
+            "list_ms": _list_figures(),
+            "filter_ms": _filter_figures(queries),
+        }
+        figures["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return figures
+    finally:
+        close_db()
+
+
+def _list_figures() -> dict[str, float]:
+    """What the lazy ad list needs: counts, id windows, all ids, one page of rows."""
+    from adsdesk.store import search as S
+
+    total = S.count_ads()[0]
+    out = {
+        "count_all": _ms(lambda: S.count_ads())[0],
+        "ids_window_top": _ms(lambda: S.ad_ids(limit=200))[0],
+        "ids_window_middle": _ms(lambda: S.ad_ids(limit=200, offset=total // 2))[0],
+        "ids_window_top_by_date": _ms(lambda: S.ad_ids(order="date_desc", limit=200))[0],
+        "ids_all_by_id": _ms(lambda: S.ad_ids())[0],
+        "ids_all_by_date": _ms(lambda: S.ad_ids(order="date_desc"))[0],
+        "fetch_rows_100": _ms(lambda: S.fetch_rows(S.ad_ids(limit=100, offset=total // 3)))[0],
+        "search_ids_all_common_1char": _ms(lambda: S.search_ad_ids("电"))[0],
+        "search_exact_count_common_4char": _ms(lambda: S.count_ads("联系电话"))[0],
+    }
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def _filter_figures(queries: dict[str, list[str]]) -> dict[str, float]:
+    """A few text + filter combinations (page of 50 and capped total)."""
+    from adsdesk.store import search as S
+
+    day = synth.FIRST_DAY + dt.timedelta(days=synth.DAYS // 2)
+    month = (day - dt.timedelta(days=30), day)
+    cases = {
+        "on_date_common": lambda: S.search("电话", on_date=day),
+        "month_2char": lambda: S.search(queries["2char"][0], date_from=month[0], date_to=month[1]),
+        "category_2char": lambda: S.search(queries["2char"][1], category="房屋出售"),
+        "category_common_1char": lambda: S.search("电", category="酒类"),
+        "year_4char": lambda: S.search(
+            queries["4char"][0], date_from=day - dt.timedelta(days=365), date_to=day
+        ),
+        "category_only_by_date": lambda: S.search("", category="招聘", order="date_desc"),
+    }
+    return {name: round(_ms(fn)[0], 2) for name, fn in cases.items()}

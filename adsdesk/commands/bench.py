@@ -1,0 +1,59 @@
+"""``adsdesk bench``: the performance benchmark; figures as one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from adsdesk.commands.common import print_json
+
+NAME = "bench"
+HELP = "性能基准：检索、开窗、排版、导入，结果为 JSON"
+PARTS = ("search", "window", "layout", "import")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ads", type=int, default=1_000_000, help="合成广告条数（默认一百万）")
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help="只测其中几项，逗号分隔：" + "、".join(PARTS)
+    )
+    parser.add_argument("--json", action="store_true", help="（总是输出 JSON）")
+
+
+def run(args: argparse.Namespace) -> int:
+    from adsdesk.errors import UserError
+
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        raise UserError(f"没有这一项基准：{'、'.join(unknown)}；可选 {'、'.join(PARTS)}。")
+    if args.ads < 100:
+        raise UserError("--ads 至少为 100。")
+    started = time.perf_counter()
+    result: dict[str, Any] = {"ads": args.ads}
+    if "search" in parts:
+        from adsdesk.bench.search import bench_search
+
+        result.update(bench_search(args.ads))
+    if "window" in parts:
+        from adsdesk.bench.synth import ensure_synth_db
+        from adsdesk.bench.window import measure_in_subprocess
+
+        info = ensure_synth_db(args.ads)
+        result.setdefault("build_s", info.build_s)
+        window = measure_in_subprocess(info.path)
+        result["open_ms"] = window["open_ms"]
+        result["window"] = window
+        result["rss_mb"] = window["rss_mb"]
+    if "layout" in parts:
+        from adsdesk.bench.layout import bench_layout
+
+        result["layout"] = bench_layout(300)
+    if "import" in parts:
+        from adsdesk.bench.importer import bench_import
+
+        result["import"] = bench_import(100_000)
+    result["total_s"] = round(time.perf_counter() - started, 1)
+    print_json(result)
+    return 0

@@ -1,0 +1,61 @@
+"""An advertiser's file: phones, every ad over the years, totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from adsdesk.store.ads import AdRow, _as_date
+from adsdesk.store.models import Ad, Advertiser, AdvertiserPhone, Insertion
+
+
+@dataclass(frozen=True)
+class AdvertiserFile:
+    id: int
+    name: str
+    address: str
+    phones: tuple[str, ...]
+    ads: list[AdRow]  # newest first
+    insertions: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+class AdvertiserNotFound(LookupError):
+    pass
+
+
+def advertiser_file(advertiser_id: int) -> AdvertiserFile:
+    from adsdesk.store.search import fetch_rows  # the list rows, phones and dates in one go
+
+    adv = Advertiser.get_or_none(Advertiser.id == advertiser_id)
+    if adv is None:
+        raise AdvertiserNotFound(f"客户 #{advertiser_id} 不存在")
+    phones = tuple(
+        p.display
+        for p in AdvertiserPhone.select()
+        .where(AdvertiserPhone.advertiser == advertiser_id)
+        .order_by(AdvertiserPhone.id)
+    )
+    ad_ids = [a.id for a in Ad.select(Ad.id).where(Ad.advertiser == advertiser_id)]
+    rows = fetch_rows(ad_ids)
+    rows.sort(key=lambda r: (r.dates[-1] if r.dates else dt.date.min, r.id), reverse=True)
+    count, first, last = (
+        Insertion.select(fn.COUNT(Insertion.id), fn.MIN(Insertion.date), fn.MAX(Insertion.date))
+        .join(Ad)
+        .where(Ad.advertiser == advertiser_id)
+        .tuples()
+        .first()
+    ) or (0, None, None)
+    return AdvertiserFile(
+        id=adv.id,
+        name=adv.name,
+        address=adv.address,
+        phones=phones,
+        ads=rows,
+        insertions=int(count or 0),
+        first_date=_as_date(first) if first else None,
+        last_date=_as_date(last) if last else None,
+    )

@@ -1,0 +1,276 @@
+"""The ad list with its search box and filters; answers as the clerk types (debounced)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from adsdesk.domain.wording import Finding
+from adsdesk.review import review_issue
+from adsdesk.store import ads as ads_store
+from adsdesk.store import search as search_store
+from adsdesk.store.ads import AdRow
+from adsdesk.ui.ad_table import (
+    AD_ID_ROLE,
+    COL_ADVERTISER,
+    COL_CATEGORY,
+    COL_DATES,
+    COL_FLAGS,
+    COL_ID,
+    COL_PHONES,
+    COL_TITLE,
+    PAGE,
+    AdTableModel,
+)
+from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.highlight import HighlightDelegate
+from adsdesk.ui.run_dates import to_date
+
+# Starting widths in pixels; the title column takes what is left.
+COLUMN_WIDTHS = {
+    COL_ID: 56,
+    COL_CATEGORY: 72,
+    COL_PHONES: 120,
+    COL_DATES: 96,
+    COL_ADVERTISER: 110,
+    COL_FLAGS: 100,
+}
+SEARCH_DELAY_MS = 200
+
+
+class AdListPane(QWidget):
+    """Search box, date/category filters, the lazy ad table and the matching advertisers."""
+
+    ad_selected = Signal(int)
+    advertiser_activated = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.executor = executor
+        self._generation = 0
+        self._pending_select: int | None = None
+        self._area_code = "0352"
+        self._refused: dict[str, str] = {}
+        self._order: search_store.Order = "id_desc"
+        self._build()
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(
+            self.tr("搜索：任意字词、电话（可只输末4位）、客户拼音首字母…")
+        )
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.reload)
+
+        self.filter_on_date = QCheckBox(self.tr("只看该期"))
+        self.filter_on_date.setObjectName("filterOnDate")
+        self.filter_date = QDateEdit()
+        self.filter_date.setObjectName("filterDate")
+        self.filter_date.setCalendarPopup(True)
+        self.filter_date.setDisplayFormat("yyyy-MM-dd")
+        self.filter_date.setDate(QDate.currentDate())
+        self.filter_category = QComboBox()
+        self.filter_category.setObjectName("filterCategory")
+        self.filter_on_date.toggled.connect(lambda _c: self.reload())
+        self.filter_date.dateChanged.connect(self._date_changed)
+        self.filter_category.currentIndexChanged.connect(lambda _i: self.reload())
+
+        self.model = AdTableModel(self, fetcher=self._fetch_page)
+        self.table = QTableView()
+        self.table.setObjectName("adTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.highlighter = HighlightDelegate(self.table)
+        self.table.setItemDelegateForColumn(COL_TITLE, self.highlighter)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(COL_ID, Qt.SortOrder.DescendingOrder)
+        header.sectionClicked.connect(self._sort_clicked)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for col, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.advertiser_hits = QLabel()
+        self.advertiser_hits.setObjectName("advertiserHits")
+        self.advertiser_hits.setWordWrap(True)
+        self.advertiser_hits.setTextFormat(Qt.TextFormat.RichText)
+        self.advertiser_hits.linkActivated.connect(self._advertiser_link)
+        self.advertiser_hits.setVisible(False)
+        self.count = QLabel()
+        self.count.setObjectName("listCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_on_date)
+        filters.addWidget(self.filter_date)
+        filters.addWidget(QLabel(self.tr("分类")))
+        filters.addWidget(self.filter_category, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.advertiser_hits)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    # --- context ------------------------------------------------------------------------
+    def set_context(
+        self, categories: Sequence[str], area_code: str, refused: dict[str, str]
+    ) -> None:
+        self._area_code = area_code
+        self._refused = dict(refused)
+        current = self.filter_category.currentText()
+        self.filter_category.blockSignals(True)
+        self.filter_category.clear()
+        self.filter_category.addItem(self.tr("全部分类"), "")
+        for name in categories:
+            self.filter_category.addItem(name, name)
+        self.filter_category.setCurrentIndex(max(self.filter_category.findText(current), 0))
+        self.filter_category.blockSignals(False)
+
+    def _date_changed(self, _d: QDate) -> None:
+        if self.filter_on_date.isChecked():
+            self.reload()
+
+    def _sort_clicked(self, section: int) -> None:
+        if section == COL_DATES:
+            self._order = "date_desc" if self._order != "date_desc" else "date_asc"
+        else:
+            self._order = "id_desc" if self._order != "id_desc" else "id_asc"
+        column = COL_DATES if self._order.startswith("date") else COL_ID
+        descending = self._order.endswith("desc")
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.reload()
+
+    # --- loading ------------------------------------------------------------------------
+    def reload(self, select: int | None = None) -> None:
+        """Run the current query and filters on the database worker; newest request wins."""
+        if select is not None:
+            self._pending_select = select
+        self._search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        query = self.search.text().strip()
+        date = to_date(self.filter_date.date()) if self.filter_on_date.isChecked() else None
+        category = self.filter_category.currentData() or None
+        order = self._order
+        area, refused = self._area_code, dict(self._refused)
+        self.count.setText(self.tr("正在查找…") if query else self.tr("正在读取…"))
+
+        def job() -> tuple[list[int], list[AdRow], dict[int, list[Finding]], list[Any]]:
+            filters = search_store.Filters(category=category, on_date=date)
+            if query:
+                ids = search_store.search_ad_ids(query, filters, order)
+                advertisers = search_store.search_advertisers(query, limit=6)
+                return ids, search_store.fetch_rows(ids[:PAGE]), {}, advertisers
+            if date is not None:  # an issue: the desk's category order, with its review
+                rows = ads_store.list_ads(date=date, category=category)
+                return [r.id for r in rows], rows, review_issue(date, area, refused), []
+            ids = search_store.ad_ids(filters, order)
+            return ids, search_store.fetch_rows(ids[:PAGE]), {}, []
+
+        self.executor.submit(
+            job, lambda result: self._loaded(generation, query, *result), self.failed.emit
+        )
+
+    def _loaded(
+        self,
+        generation: int,
+        query: str,
+        ids: list[int],
+        first: list[AdRow],
+        flags: dict[int, list[Finding]],
+        advertisers: list[Any],
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.highlighter.set_query(query)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.model.set_ids(ids, first, flags)
+        selection.blockSignals(False)
+        text = self.tr("共 {0} 则广告").format(len(ids))
+        if query:
+            text = self.tr("找到 {0} 则广告").format(len(ids))
+        needing = sum(1 for f in flags.values() if f)
+        if needing:
+            text += self.tr("，{0} 则需核对").format(needing)
+        self.count.setText(text)
+        self._show_advertisers(advertisers)
+        if self._pending_select is not None:
+            self.select_ad(self._pending_select)
+            self._pending_select = None
+
+    def _show_advertisers(self, hits: list[Any]) -> None:
+        if not hits:
+            self.advertiser_hits.setVisible(False)
+            self.advertiser_hits.clear()
+            return
+        links = [f"<a href='adv:{h.id}'>{html.escape(h.name)}</a>（{h.ad_count} 则）" for h in hits]
+        self.advertiser_hits.setText(self.tr("客户：") + "　".join(links))
+        self.advertiser_hits.setVisible(True)
+
+    def _advertiser_link(self, link: str) -> None:
+        if link.startswith("adv:"):
+            self.advertiser_activated.emit(int(link[4:]))
+
+    def _fetch_page(self, ids: Sequence[int], done: Callable[[list[AdRow]], None]) -> None:
+        wanted = list(ids)
+        self.executor.submit(lambda: search_store.fetch_rows(wanted), done, self.failed.emit)
+
+    # --- selection ----------------------------------------------------------------------
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.ad_selected.emit(int(self.model.data(current, AD_ID_ROLE)))
+
+    def select_ad(self, ad_id: int | None) -> None:
+        """Make ``ad_id`` the current row without announcing it (or clear the selection)."""
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        row = self.model.row_of(ad_id) if ad_id is not None else -1
+        if row >= 0:
+            index = self.model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        else:
+            self.table.clearSelection()
+        selection.blockSignals(False)
+
+    def issue_date(self) -> dt.date | None:
+        return to_date(self.filter_date.date()) if self.filter_on_date.isChecked() else None

@@ -1,0 +1,97 @@
+"""An advertiser's file: phones, all their ads over time, totals; open or repeat an ad."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from adsdesk.store.advertisers import AdvertiserFile, advertiser_file
+from adsdesk.ui.ad_table import AD_ID_ROLE, COL_ADVERTISER, COL_FLAGS, COL_TITLE, AdTableModel
+from adsdesk.ui.dbexec import DbExecutor
+
+
+class AdvertiserDialog(QDialog):
+    open_requested = Signal(int)
+    repeat_requested = Signal(int)
+
+    def __init__(
+        self, executor: DbExecutor, advertiser_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("advertiserDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("客户档案"))
+        self.resize(820, 520)
+        self.heading = QLabel(self.tr("正在读取…"))
+        self.heading.setObjectName("advertiserHeading")
+        self.heading.setWordWrap(True)
+        self.totals = QLabel()
+        self.totals.setObjectName("advertiserTotals")
+        self.model = AdTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.hideColumn(COL_ADVERTISER)
+        self.table.hideColumn(COL_FLAGS)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_TITLE, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.doubleClicked.connect(lambda index: self._emit(self.open_requested, index))
+        self.open_button = QPushButton(self.tr("打开"))
+        self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
+        self.repeat_button = QPushButton(self.tr("重登所选广告 (Ctrl+R)"))
+        self.repeat_button.setObjectName("repeatSelected")
+        self.repeat_button.clicked.connect(lambda: self._emit(self.repeat_requested))
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=lambda: self._emit(self.repeat_requested))
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.open_button, self.repeat_button, close):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        executor.submit(lambda: advertiser_file(advertiser_id), self._loaded, self._failed)
+
+    def _loaded(self, file: AdvertiserFile) -> None:
+        phones = "、".join(file.phones) or self.tr("无")
+        self.heading.setText(
+            self.tr("<b>{0}</b>（客户 #{1}）　电话：{2}").format(file.name, file.id, phones)
+            + (self.tr("　地址：{0}").format(file.address) if file.address else "")
+        )
+        span = ""
+        if file.first_date and file.last_date:
+            span = self.tr("，{0} 至 {1}").format(
+                file.first_date.isoformat(), file.last_date.isoformat()
+            )
+        self.totals.setText(
+            self.tr("共 {0} 则广告，刊登 {1} 期{2}").format(len(file.ads), file.insertions, span)
+        )
+        self.model.set_rows(file.ads)
+        if file.ads:
+            self.table.selectRow(0)
+
+    def _failed(self, message: str) -> None:
+        self.heading.setText(message)
+
+    def _emit(self, signal: Signal, index: QModelIndex | None = None) -> None:
+        index = index if index is not None else self.table.currentIndex()
+        if index.isValid():
+            signal.emit(int(self.model.data(index, AD_ID_ROLE)))

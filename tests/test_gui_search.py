@@ -1,0 +1,105 @@
+"""Searching from the desk: results as you type, highlighted; the lazy list; advertiser files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from adsdesk.store import ads as ads_store
+from adsdesk.store.ads import AdDraft, PhoneEntry
+from adsdesk.ui.ad_table import COL_TITLE, PAGE
+from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+from adsdesk.ui.app import application
+from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.highlight import marked_html
+from adsdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def desk(qtbot, demo_db: Path) -> Iterator[MainWindow]:
+    application()
+    executor = DbExecutor()
+    window = MainWindow(executor, str(demo_db))
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 13)
+    yield window
+    window.editor.clear_for_new()
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, AdvertiserDialog):
+            w.close()
+    window.close()
+    executor.shutdown()
+
+
+def _titles(window: MainWindow) -> list[str]:
+    out = []
+    for r in range(window.model.rowCount()):
+        row = window.model.row_at(r)
+        out.append(row.title if row else "…")
+    return out
+
+
+def test_typing_in_the_search_box_narrows_the_list(qtbot, desk: MainWindow) -> None:
+    desk.search.setFocus()
+    type_text(qtbot, desk.search, "养老")
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 1)
+    assert _titles(desk) == ["大同馨万家养老中心"]
+    assert "找到 1 则" in desk.list_count.text()
+    # a one-character query is exact too, and phone tails work
+    desk.search.clear()
+    type_text(qtbot, desk.search, "7373")
+    qtbot.waitUntil(lambda: "找到" in desk.list_count.text() and desk.model.rowCount() == 2)
+    assert sorted(_titles(desk)) == ["石磨浆水豆腐", "纱窗加工安装"]
+    desk.search.clear()
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 13)
+
+
+def test_hostile_query_is_plain_text(qtbot, desk: MainWindow) -> None:
+    type_text(qtbot, desk.search, '"AND (NEAR* \\ ')
+    qtbot.waitUntil(lambda: "找到 0 则" in desk.list_count.text())
+
+
+def test_match_is_highlighted() -> None:
+    html = marked_html("大同和平医院", "和平")
+    assert "大同<span" in html and ">和平</span>医院" in html
+    assert "ＡＢ" in marked_html("ＡＢ楼", "ab") and "<span" in marked_html("ＡＢ楼", "ab")
+
+
+def test_pinyin_finds_the_advertiser_and_opens_their_file(qtbot, desk: MainWindow) -> None:
+    type_text(qtbot, desk.search, "dthp")
+    qtbot.waitUntil(lambda: desk.list_pane.advertiser_hits.isVisible())
+    assert "大同和平医院" in desk.list_pane.advertiser_hits.text()
+    desk.open_advertiser(2)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AdvertiserDialog))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    assert "大同和平医院" in dialog.heading.text() and "0352-5393120" in dialog.heading.text()
+    assert "共 2 则广告，刊登 2 期" in dialog.totals.text()
+    qtbot.mouseClick(dialog.repeat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: desk.editor.ad_id() is None and "和平医院" in desk.editor.body.toPlainText()
+    )
+
+
+def test_lazy_list_fetches_rows_in_pages(qtbot, desk: MainWindow) -> None:
+    for i in range(3 * PAGE):
+        ads_store.save_ad(
+            AdDraft(
+                title=f"房屋出租{i}",
+                body="两室一厅 电话 13903528495",
+                phones=[PhoneEntry("+8613903528495", "13903528495")],
+                dates=[dt.date(2024, 1, 1)],
+            )
+        )
+    desk.reload_list()
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 3 * PAGE + 13)
+    assert desk.model.loaded_count() < desk.model.rowCount()  # not every row was read
+    desk.table.scrollToBottom()
+    qtbot.waitUntil(lambda: desk.model.row_at(desk.model.rowCount() - 1) is not None)
+    last = desk.model.index(desk.model.rowCount() - 1, COL_TITLE).data()
+    assert last == "敬告"  # newest first: the oldest ad is at the bottom

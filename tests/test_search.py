@@ -1,0 +1,424 @@
+"""Search: exact fragments, phones in any form, pinyin, filters, index upkeep, hostile queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from adsdesk.domain.phones import check_phone
+from adsdesk.store import search as S
+from adsdesk.store.ads import AdDraft, PhoneEntry, delete_ad, load_ad, save_ad
+from adsdesk.store.models import Ad, Advertiser
+from adsdesk.store.search_index import rebuild_index
+
+DAY = dt.date(2023, 2, 24)
+
+
+def add(
+    title: str,
+    body: str,
+    *,
+    category: str = "家居服务",
+    phones: tuple[str, ...] = (),
+    dates: tuple[dt.date, ...] = (DAY,),
+    advertiser: str = "",
+    advertiser_id: int | None = None,
+) -> int:
+    checks = [check_phone(p, "0352") for p in phones]
+    return save_ad(
+        AdDraft(
+            category=category,
+            title=title,
+            body=body,
+            phones=[PhoneEntry(c.e164, c.display) for c in checks if c.e164],
+            advertiser_name=advertiser,
+            advertiser_id=advertiser_id,
+            dates=list(dates),
+        )
+    )
+
+
+def scan(query: str) -> list[int]:
+    """What a full substring scan finds (ASCII case-insensitive, like LIKE), newest first."""
+    q = query.strip().lower()
+    rows = Ad.select(Ad.id, Ad.title, Ad.body).tuples()
+    return sorted((i for i, t, b in rows if q in t.lower() or q in b.lower()), reverse=True)
+
+
+def by_phone(e164: str) -> int:
+    return next(i for (i,) in Ad.select(Ad.id).tuples() if e164 in phones_of(i))
+
+
+def phones_of(ad_id: int) -> list[str]:
+    return [p.e164 for p in load_ad(ad_id).phones]
+
+
+# --------------------------------------------------------------------------- fragments
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "和",
+        "和平",
+        "和平医",
+        "和平医院",
+        "平米",
+        "体检中心",
+        "养老",
+        "B4",
+        "b4",
+        "价格面议。",
+        "号楼",
+        "。",
+    ],
+)
+def test_fragments_of_any_length_find_exactly_the_scanned_ads(demo_db: Path, query: str) -> None:
+    assert S.search_ad_ids(query) == scan(query)
+    assert S.count_ads(query) == (len(scan(query)), True)
+
+
+def test_full_width_and_case_are_searched_as_typed_elsewhere(desk_db: Path) -> None:
+    a = add("Ｅ家公寓", "精装房 ＡＢＣ栋")
+    b = add("E家公寓", "abc栋")
+    assert set(S.search_ad_ids("e家")) == {a, b}
+    assert set(S.search_ad_ids("ＡＢＣ")) == {a, b}
+    assert set(S.search_ad_ids("Abc栋")) == {a, b}
+
+
+def test_search_result_page_total_snippet_and_marks(demo_db: Path) -> None:
+    result = S.search("平米", limit=2)
+    assert result.total == 3 and result.total_exact
+    assert [h.id for h in result.ads] == scan("平米")[:2]
+    hit = result.ads[0]
+    assert hit.category == "房屋出售" and hit.dates == (DAY,)
+    for start, end in hit.marks:
+        assert hit.snippet[start:end] == "平米"
+    assert "【平米】" in hit.marked_snippet()
+    second = S.search("平米", limit=2, offset=2)
+    assert [h.id for h in second.ads] == scan("平米")[2:]
+
+
+def test_total_is_capped_when_asked_and_exact_otherwise(desk_db: Path) -> None:
+    for i in range(12):
+        add(f"开锁{i}", "随叫随到")
+    capped = S.search("开锁", limit=3, count_limit=5)
+    assert (capped.total, capped.total_exact) == (5, False)
+    exact = S.search("开锁", limit=3, count_limit=None)
+    assert (exact.total, exact.total_exact) == (12, True)
+    assert len(exact.ads) == 3
+
+
+# --------------------------------------------------------------------------- phones
+
+
+@pytest.mark.parametrize(
+    "query", ["0352-5393120", "(0352)5393120", "03525393120", "5393120", "０３５２－５３９３１２０"]
+)
+def test_a_landline_in_any_written_form(demo_db: Path, query: str) -> None:
+    result = S.search(query)
+    assert {h.title for h in result.ads} == {"", "大同和平医院"}
+    assert [a.name for a in result.advertisers] == ["大同和平医院"]
+    assert all("5393120" in h.marked_snippet().replace("-", "") for h in result.ads)
+
+
+@pytest.mark.parametrize(
+    "query", ["139 0352 8495", "13903528495", "１３９０３５２８４９５", "+86 139-0352-8495"]
+)
+def test_a_mobile_in_any_written_form(demo_db: Path, query: str) -> None:
+    result = S.search(query)
+    assert [h.title for h in result.ads] == ["大同馨万家养老中心"]
+    assert "【" in result.ads[0].marked_snippet()
+
+
+def test_the_number_ending_in_four_or_more_digits(demo_db: Path) -> None:
+    titles = {h.title for h in S.search("7373").ads}
+    assert titles == {"纱窗加工安装", "石磨浆水豆腐"}  # 18911267373 and 17635217373
+    assert {h.title for h in S.search("17373").ads} == {"石磨浆水豆腐"}
+    assert S.search("67373").ads[0].title == "纱窗加工安装"
+
+
+def test_a_number_found_even_where_the_text_prints_it_differently(desk_db: Path) -> None:
+    ad = add("搬家", "电话见下", phones=("13903528495",))
+    assert S.search_ad_ids("139-0352-8495") == [ad]
+    assert S.search_ad_ids("8495") == [ad]
+    assert S.search_ad_ids("１３９ ０３５２ ８４９５") == [ad]
+    assert S.search_ad_ids("电话见") == [ad]
+
+
+def test_has_this_number_advertised_before(demo_db: Path) -> None:
+    history = S.advertiser_history("+863525393120")
+    assert len(history) == 1
+    h = history[0]
+    assert h.name == "大同和平医院" and h.ad_count == 2 and h.with_number == 2
+    assert h.last_date == DAY and h.last_ad_id is not None
+    assert load_ad(h.last_ad_id).advertiser_name == "大同和平医院"
+
+    alone = S.advertiser_history("+863525393120", exclude_ad_id=h.last_ad_id)
+    assert alone[0].ad_count == 1 and alone[0].last_ad_id != h.last_ad_id
+    assert S.advertiser_history("+8613800000000") == []
+
+
+def test_history_counts_ads_linked_to_nobody(desk_db: Path) -> None:
+    old = add("出售", "旧家具", phones=("13903528495",), dates=(dt.date(2022, 5, 1),))
+    newer = add("出售", "旧家具", phones=("13903528495",), dates=(dt.date(2022, 6, 1),))
+    [h] = S.advertiser_history("+8613903528495")
+    assert h.advertiser_id is None and h.ad_count == 2 and h.last_ad_id == newer
+    assert h.last_date == dt.date(2022, 6, 1) and old != newer
+
+
+# --------------------------------------------------------------------------- advertisers
+
+
+@pytest.mark.parametrize("query", ["dthp", "DTHP", "hepingyiyuan", "datonghe", "heping"])
+def test_advertiser_by_pinyin(demo_db: Path, query: str) -> None:
+    found = S.search_advertisers(query)
+    assert [a.name for a in found] == ["大同和平医院"]
+    assert found[0].matched == "pinyin" and found[0].ad_count == 2
+    assert found[0].phones == ("0352-5393120",)
+
+
+def test_advertiser_by_name_and_address_fragment(demo_db: Path) -> None:
+    Advertiser.create(name="云冈康养中心", address="大同市平城区云中路88号")
+    assert [(a.name, a.matched) for a in S.search_advertisers("云中路")] == [
+        ("云冈康养中心", "address")
+    ]
+    names = [a.name for a in S.search_advertisers("养老")]
+    assert names == ["大同馨万家养老中心"]
+    assert S.search_advertisers("xwj")[0].name == "大同馨万家养老中心"
+
+
+def test_heteronyms_follow_the_phrase(desk_db: Path) -> None:
+    Advertiser.create(name="建设银行长城支行", address="")
+    assert S.search_advertisers("yinhang") and S.search_advertisers("changcheng")
+    assert S.search_advertisers("jsyhcc")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@pytest.fixture
+def booked(desk_db: Path) -> dict[str, int]:
+    return {
+        "jan_sale": add("出售", "云锦里二室", category="房屋出售", dates=(dt.date(2023, 1, 5),)),
+        "feb_sale": add(
+            "出售",
+            "云锦里三室",
+            category="房屋出售",
+            dates=(dt.date(2023, 2, 1), dt.date(2023, 2, 24)),
+        ),
+        "feb_rent": add("出租", "云锦里一室", category="房屋出租", dates=(dt.date(2023, 2, 10),)),
+        "unbooked": add("出售", "云锦里车库", category="房屋出售", dates=()),
+    }
+
+
+@pytest.mark.parametrize("small_filter", [S.SMALL_FILTER, 0])
+def test_filters_combine_with_the_text(booked: dict[str, int], small_filter: int) -> None:
+    def ids(query: str, **kw: object) -> set[int]:
+        found = S._find(
+            S.parse_query(query), S.Filters(**kw), "id_desc", None, 0, None, small_filter
+        )  # type: ignore[arg-type]
+        return set(found.ids)
+
+    b = booked
+    assert ids("云锦里") == set(b.values())
+    assert ids("云锦里", category="房屋出售") == {b["jan_sale"], b["feb_sale"], b["unbooked"]}
+    assert ids("云锦里", on_date=dt.date(2023, 2, 24)) == {b["feb_sale"]}
+    assert ids("室", date_from=dt.date(2023, 2, 1), date_to=dt.date(2023, 2, 28)) == {
+        b["feb_sale"],
+        b["feb_rent"],
+    }
+    assert ids("室", date_from=dt.date(2023, 2, 2), date_to=dt.date(2023, 2, 9)) == set()
+    assert ids("室", date_to=dt.date(2023, 1, 31)) == {b["jan_sale"]}
+    assert ids("云锦", category="房屋出售", date_from=dt.date(2023, 2, 1)) == {b["feb_sale"]}
+    assert ids("云锦里", category="没有这个分类") == set()
+    assert ids("云锦里", date_from=dt.date(2023, 3, 1), date_to=dt.date(2023, 1, 1)) == set()
+
+
+def test_filters_alone_list_ads_by_date_or_id(booked: dict[str, int]) -> None:
+    b = booked
+    assert S.ad_ids() == sorted(b.values(), reverse=True)
+    assert S.ad_ids(order="id_asc") == sorted(b.values())
+    assert S.ad_ids(order="date_desc") == [
+        b["feb_sale"],
+        b["feb_rent"],
+        b["jan_sale"],
+        b["unbooked"],
+    ]
+    assert S.ad_ids(order="date_asc")[0] == b["unbooked"]
+    assert S.ad_ids(S.Filters(category="房屋出租")) == [b["feb_rent"]]
+    assert S.ad_ids(S.Filters(on_date=dt.date(2023, 2, 1))) == [b["feb_sale"]]
+    assert S.ad_ids(limit=2, offset=1) == sorted(b.values(), reverse=True)[1:3]
+    assert S.count_ads() == (4, True)
+    assert S.count_ads("", S.Filters(category="房屋出售")) == (3, True)
+    assert S.search_ad_ids("云锦里", order="date_desc") == S.ad_ids(order="date_desc")
+
+
+def test_fetch_rows_keeps_the_order_given(booked: dict[str, int]) -> None:
+    ids = [booked["feb_rent"], booked["jan_sale"], 999_999, booked["feb_sale"]]
+    rows = S.fetch_rows(ids)
+    assert [r.id for r in rows] == [booked["feb_rent"], booked["jan_sale"], booked["feb_sale"]]
+    assert rows[2].dates == (dt.date(2023, 2, 1), dt.date(2023, 2, 24))
+    assert rows[0].category == "房屋出租"
+
+
+# --------------------------------------------------------------------------- upkeep
+
+
+def test_index_follows_add_edit_and_delete(desk_db: Path) -> None:
+    ad = add("纱窗加工", "厂家直供 终身维护")
+    for q in ("纱", "纱窗", "纱窗加工", "终身维护"):
+        assert S.search_ad_ids(q) == [ad]
+    draft = load_ad(ad)
+    draft.title, draft.body = "开锁换锁", "公安备案"
+    save_ad(draft)
+    for q in ("纱", "纱窗", "纱窗加工", "终身维护"):
+        assert S.search_ad_ids(q) == []
+    for q in ("锁", "开锁", "开锁换锁", "公安备案"):
+        assert S.search_ad_ids(q) == [ad]
+    delete_ad(ad)
+    for q in ("锁", "开锁", "开锁换锁", "公安备案"):
+        assert S.search_ad_ids(q) == []
+    again = add("开锁", "公安备案")  # the freed id may be handed out again
+    assert S.search_ad_ids("公安备案") == [again]
+
+
+def test_index_follows_a_change_of_category(desk_db: Path) -> None:
+    from adsdesk.store.settings import list_categories, set_categories
+
+    ad = add("空调移机", "专业师傅", category="家居服务")
+    other = add("空调出售", "九成新", category="其他")
+
+    def found(category: str) -> list[int]:
+        return S._find(
+            S.parse_query("空调"), S.Filters(category=category), "id_desc", None, 0, None, 0
+        ).ids
+
+    assert found("家居服务") == [ad]
+    draft = load_ad(ad)
+    draft.category = "其他"
+    save_ad(draft)
+    assert found("家居服务") == [] and found("其他") == [other, ad]
+    # Dropping a category empties it on its ads (ON DELETE SET NULL): the index follows.
+    set_categories([c for c in list_categories() if c != "其他"])
+    assert S.search_ad_ids("空调") == [other, ad]
+    assert S.ad_ids(S.Filters(category="家居服务")) == []
+    assert [r.category for r in S.fetch_rows([ad])] == [""]
+
+
+def test_changes_made_behind_the_stores_back_are_picked_up(desk_db: Path) -> None:
+    ad = add("管道疏通", "不通不收费")
+    Ad.update(body="二十四小时服务").where(Ad.id == ad).execute()
+    assert S.search_ad_ids("不通") == [] and S.search_ad_ids("二十四小时") == [ad]
+    Ad.delete().where(Ad.id == ad).execute()
+    assert S.search_ad_ids("二十四小时") == []
+    assert S.search_advertisers("x") == []
+
+
+def test_rebuild_restores_a_damaged_index(demo_db: Path, db_path: Path) -> None:
+    expected = S.search_ad_ids("和平")
+    con = sqlite3.connect(db_path)
+    for table in ("search_ad_gram", "search_ad_text"):
+        con.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+    con.commit()
+    con.close()
+    assert S.search_ad_ids("和平") == []
+    rebuild_index()
+    assert S.search_ad_ids("和平") == expected
+    assert S.search_ad_ids("和平医院") == expected
+
+
+# --------------------------------------------------------------------------- hostile queries
+
+HOSTILE = [
+    '"',
+    '""',
+    '"和平',
+    "*",
+    "和*",
+    "AND",
+    "和 AND 平",
+    "OR",
+    "NOT 和",
+    "NEAR(和 平)",
+    "(",
+    ")",
+    "((和))",
+    "\\",
+    "\\\\和",
+    "'",
+    "'; DROP TABLE ad; --",
+    "%",
+    "_",
+    "^和",
+    "title:和",
+    "{title}: 和",
+    "😀",
+    "😀😀",
+    "👨‍👩‍👧",
+    "\x00",
+    "\ud800",
+    "和" * 500,
+    "a" * 500,
+    " ",
+    "",
+    "\n\t",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_are_plain_text(desk_db: Path, query: str) -> None:
+    add("符号", "say \"hi\" * AND NEAR(x y) (a) \\path\\ 😀 100% a_b title:和 ^和 'q'")
+    result = S.search(query)
+    assert result.total == len(result.ads)
+    if query.strip() and "\ud800" not in query and "\x00" not in query:
+        assert S.search_ad_ids(query) == scan(query)
+    S.search_advertisers(query)
+    S.count_ads(query, S.Filters(category="家居服务"))
+
+
+@pytest.mark.parametrize(
+    "query", ['"hi"', "* AND", "NEAR(x y)", "(a)", "\\path\\", "😀", "100%", "a_b", "title:和"]
+)
+def test_hostile_text_is_found_where_it_is_printed(desk_db: Path, query: str) -> None:
+    ad = add("符号", 'say "hi" * AND NEAR(x y) (a) \\path\\ 😀 100% a_b title:和')
+    add("别的", "无关")
+    assert S.search_ad_ids(query) == [ad]
+
+
+# --------------------------------------------------------------------------- migration
+
+
+def test_an_older_database_gains_the_index_on_opening(db_path: Path) -> None:
+    from peewee import SqliteDatabase
+
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.migrations import MIGRATIONS
+    from adsdesk.store.models import AdPhone, Insertion, MetaInfo, db
+
+    old = SqliteDatabase(str(db_path), pragmas={"foreign_keys": 1})
+    db.initialize(old)
+    old.connect()
+    steps = MIGRATIONS[: MIGRATIONS.index(MIGRATIONS[-1])]  # every step before the search index
+    for step in steps:
+        step(old)
+    MetaInfo.create(key="app", value="adsdesk")
+    MetaInfo.create(key="schema_version", value=str(len(steps)))
+    hospital = Advertiser.create(name="大同和平医院")
+    ad = Ad.create(title="和平医院", body="体检 0352-5393120", advertiser=hospital)
+    AdPhone.create(ad=ad, e164="+863525393120", display="0352-5393120")
+    Insertion.create(ad=ad, date=DAY)
+    old.close()
+
+    init_db(db_path)
+    try:
+        assert list(db_path.parent.glob(f"desk.sqlite3.v{len(steps)}-*.bak"))
+        assert S.search_ad_ids("和平") == [ad.id]
+        assert S.search_ad_ids("5393120") == [ad.id]
+        assert S.search_advertisers("dthp")[0].name == "大同和平医院"
+        assert S.ad_ids(order="date_desc") == [ad.id]
+    finally:
+        close_db()
