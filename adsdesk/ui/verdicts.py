@@ -60,6 +60,7 @@ class PhoneVerdicts(QListWidget):
         item = QListWidgetItem(self.tr("正文中还没有电话号码"))
         item.setForeground(QBrush(QColor("#777777")))
         self.addItem(item)
+        self.setFixedHeight(self.sizeHintForRow(0) + 8)
 
     def show_matches(self, matches: list[PhoneMatch], caret: int | None) -> None:
         self.clear()
