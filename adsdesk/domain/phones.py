@@ -135,6 +135,7 @@ def _split_area_code(d: str) -> int:
     return 3 if len(d) > 1 and d[1] in "12" else 4
 
 
+@lru_cache(maxsize=256)
 def _norm_area_code(area_code: str) -> str:
     digits = "".join(ch for ch in to_scan_form(area_code) if ch.isascii() and ch.isdigit())
     if digits and not digits.startswith("0"):
@@ -154,6 +155,14 @@ def _count_text(want: Sequence[int], got: int) -> str:
 
 def _e164(num: PhoneNumber) -> str:
     return str(phonenumbers.format_number(num, PhoneNumberFormat.E164))
+
+
+_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def _cn_type(num: PhoneNumber) -> int:
+    """``number_type`` of a +86 number; UNKNOWN exactly when ``is_valid_number`` is False."""
+    return int(phonenumbers.number_type(num))
 
 
 # --------------------------------------------------------------------------- check_phone
@@ -183,7 +192,8 @@ def check_phone(text: str, area_code: str = "0352") -> PhoneCheck:
     return _check_cached(text, _norm_area_code(area_code))
 
 
-@lru_cache(maxsize=4096)
+# Large: an import checks tens of thousands of distinct numbers, each many times over.
+@lru_cache(maxsize=1 << 17)
 def _check_cached(text: str, area: str) -> PhoneCheck:
     s = to_scan_form(text)
     parsed = _Parsed(notes=[], extension="")
@@ -326,14 +336,13 @@ def _mobile(text: str, parsed: _Parsed, d: str, area: str) -> PhoneCheck:
             kind="mobile",
         )
     num = PhoneNumber(country_code=_CN, national_number=int(d))
-    if not phonenumbers.is_valid_number(num) or phonenumbers.number_type(num) not in (
-        PhoneNumberType.MOBILE,
-        PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
+    # The type is computed once (an invalid +86 number is UNKNOWN): is_valid_number,
+    # description_for_number and name_for_number would each compute it again.
+    if _cn_type(num) not in _MOBILE_TYPES:
         return _make(
             text, parsed, valid=False, reason="不是有效的手机号码", display=d, kind="mobile"
         )
-    region = str(geocoder.description_for_number(num, "zh"))
+    region = str(geocoder.description_for_valid_number(num, "zh"))
     home = _area_region(area)
     local = bool(home) and region == home
     if local:
@@ -350,7 +359,7 @@ def _mobile(text: str, parsed: _Parsed, d: str, area: str) -> PhoneCheck:
         kind="mobile",
         num=num,
         region=region,
-        carrier_name=str(carrier.name_for_number(num, "zh")),
+        carrier_name=str(carrier.name_for_valid_number(num, "zh")),
         local=local,
         extra_note=note,
     )
@@ -408,7 +417,8 @@ def _landline(text: str, parsed: _Parsed, d: str, area: str) -> PhoneCheck:
             region=region,
         )
     num = PhoneNumber(country_code=_CN, national_number=int(d[1:]))
-    if not phonenumbers.is_valid_number(num):
+    num_type = _cn_type(num)
+    if num_type == PhoneNumberType.UNKNOWN:
         reason = f"{sub} 不是区号 {code} 下有效的固定电话号码"
         return _make(
             text,
@@ -420,11 +430,7 @@ def _landline(text: str, parsed: _Parsed, d: str, area: str) -> PhoneCheck:
             region=region,
         )
     local = code == area
-    kind: Kind = (
-        "shared_cost"
-        if phonenumbers.number_type(num) == PhoneNumberType.SHARED_COST
-        else "landline"
-    )
+    kind: Kind = "shared_cost" if num_type == PhoneNumberType.SHARED_COST else "landline"
     return _make(
         text,
         parsed,
@@ -754,7 +760,10 @@ def _scan_token(text: str, t: str, m: re.Match[str], area: str, out: list[PhoneM
                 check_text = check_text + " " + wechat.group(0).strip()
         if check_text != t[start:end] or end != piece[-1].end:
             check = check_phone(check_text, area)
-        out.append(PhoneMatch(start, end, text[start:end], replace(check, input=text[start:end])))
+        found = text[start:end]
+        if check.input != found:
+            check = replace(check, input=found)
+        out.append(PhoneMatch(start, end, found, check))
         i = j
     return scan_end
 

@@ -480,14 +480,19 @@ def domains_for(text: str, category: str | None = None) -> frozenset[str]:
     return _domains(_fold(text), category)
 
 
-def _domains(folded: str, category: str | None) -> frozenset[str]:
+@lru_cache(maxsize=1024)
+def _category_domains(category: str) -> frozenset[str]:
     found: set[str] = set()
-    if category:
-        for keys, domain in _CATEGORY_DOMAINS:
-            if any(key in category for key in keys):
-                found.add(domain)
-                if domain == "healthfood":
-                    break  # 保健食品 is not plain 食品
+    for keys, domain in _CATEGORY_DOMAINS:
+        if any(key in category for key in keys):
+            found.add(domain)
+            if domain == "healthfood":
+                break  # 保健食品 is not plain 食品
+    return frozenset(found)
+
+
+def _domains(folded: str, category: str | None) -> frozenset[str]:
+    found: set[str] | frozenset[str] = _category_domains(category) if category else frozenset()
     if not found:
         found = {
             domain
@@ -496,7 +501,7 @@ def _domains(folded: str, category: str | None) -> frozenset[str]:
         }
     if "lost" not in found:
         # A lost notice must reproduce registered names verbatim; it is not an advertisement.
-        found.add("adlaw")
+        found = found | {"adlaw"}
     return frozenset(found)
 
 

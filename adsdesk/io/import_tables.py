@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from adsdesk.domain.checks import ad_text, check_text
+from adsdesk.domain.checks import AdCheck, ad_text, check_text
 from adsdesk.domain.phones import check_phone
 from adsdesk.domain.splitter import Draft, guess_category
 from adsdesk.domain.wording import Finding
@@ -147,6 +147,25 @@ def split_phone_cell(cell: str, area_code: str = "0352") -> list[str]:
     return out
 
 
+# Import files repeat texts (the same advertiser's ad booked again, standard notices): within
+# one import the checks of a text are done once. Memos are per (area code, refuse list).
+_Memo = dict[tuple[str, str | None], AdCheck]
+_MEMOS: dict[tuple[object, ...], _Memo] = {}
+_MEMO_SIZE = 50_000
+
+
+def _memo_for(options: Mapping[str, Any]) -> _Memo:
+    refused = options.get("refused") or {}
+    key = (options.get("area_code", "0352"), tuple(sorted(refused.items())))
+    memo = _MEMOS.get(key)
+    if memo is None:
+        _MEMOS.clear()  # one import at a time: keep only the current one's
+        memo = _MEMOS[key] = {}
+    elif len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    return memo
+
+
 def check_record(
     number: int,
     record: Mapping[str, str],
@@ -155,6 +174,7 @@ def check_record(
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
     default_dates: Sequence[dt.date] = (),
+    memo: _Memo | None = None,
 ) -> RowCheck:
     """Check one row: its text like a typed ad, its phone and date cells."""
     title = record.get("title", "").strip()
@@ -165,7 +185,13 @@ def check_record(
     if not title and not body:
         problems.append("没有标题也没有正文")
 
-    check = check_text(ad_text(title, body), category or None, area_code, refused)
+    text = ad_text(title, body)
+    key = (text, category or None)
+    check = memo.get(key) if memo is not None else None
+    if check is None:
+        check = check_text(text, category or None, area_code, refused)
+        if memo is not None:
+            memo[key] = check  # check_record only reads an AdCheck: sharing it is safe
     findings = list(check.findings)
     phones: list[PhoneEntry] = []
     printed: list[str] = []
@@ -245,15 +271,18 @@ def check_table(
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
     chunks = [records[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    if workers > 1 and len(chunks) > 1:
-        try:
-            return _check_in_processes(plan, chunks, options, workers, progress, cancel)
-        except (BrokenProcessPool, OSError):
-            plan.rows.clear()  # no worker processes here: check in this process instead
-    for chunk in chunks:
-        plan.rows += _check_chunk(chunk, options)
-        _tick(progress, cancel, len(plan.rows), total)
-    return plan
+    try:
+        if workers > 1 and len(chunks) > 1:
+            try:
+                return _check_in_processes(plan, chunks, options, workers, progress, cancel)
+            except (BrokenProcessPool, OSError):
+                plan.rows.clear()  # no worker processes here: check in this process instead
+        for chunk in chunks:
+            plan.rows += _check_chunk(chunk, options)
+            _tick(progress, cancel, len(plan.rows), total)
+        return plan
+    finally:
+        _MEMOS.clear()
 
 
 def _check_in_processes(
@@ -288,7 +317,8 @@ def _check_in_processes(
 def _check_chunk(
     chunk: Sequence[tuple[int, Mapping[str, str]]], options: Mapping[str, Any]
 ) -> list[RowCheck]:
-    return [check_record(number, record, **options) for number, record in chunk]
+    memo = _memo_for(options)
+    return [check_record(number, record, memo=memo, **options) for number, record in chunk]
 
 
 def plan_from_drafts(

@@ -158,6 +158,7 @@ def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
     ids: list[int] = []
+    days: dict[object, object] = {}  # date -> as stored: import files book the same days often
     for start in range(0, len(drafts), CHUNK):
         chunk = drafts[start : start + CHUNK]
         ad_rows: list[dict[str, Any]] = []
@@ -191,7 +192,11 @@ def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list
                 if adv is not None and phone.e164 not in linked[adv]:
                     linked[adv].add(phone.e164)
                     adv_phone_rows.append((adv, phone.e164, phone.display))
-            insertion_rows += [(ad_id, _sql_value(d), stamp) for d in sorted(set(draft.dates))]
+            for d in sorted(set(draft.dates)):
+                day = days.get(d)
+                if day is None:
+                    day = days[d] = _sql_value(d)
+                insertion_rows.append((ad_id, day, stamp))
         _execute_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
         _execute_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
         _execute_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
