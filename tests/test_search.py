@@ -13,6 +13,7 @@ from adsdesk.store import search as S
 from adsdesk.store.ads import AdDraft, PhoneEntry, delete_ad, load_ad, save_ad
 from adsdesk.store.models import Ad, Advertiser
 from adsdesk.store.search_index import rebuild_index
+from adsdesk.store.search_plan import find
 
 DAY = dt.date(2023, 2, 24)
 
@@ -218,9 +219,7 @@ def booked(desk_db: Path) -> dict[str, int]:
 @pytest.mark.parametrize("small_filter", [S.SMALL_FILTER, 0])
 def test_filters_combine_with_the_text(booked: dict[str, int], small_filter: int) -> None:
     def ids(query: str, **kw: object) -> set[int]:
-        found = S._find(
-            S.parse_query(query), S.Filters(**kw), "id_desc", None, 0, None, small_filter
-        )  # type: ignore[arg-type]
+        found = find(S.parse_query(query), S.Filters(**kw), "id_desc", None, 0, None, small_filter)  # type: ignore[arg-type]
         return set(found.ids)
 
     b = booked
@@ -293,7 +292,7 @@ def test_index_follows_a_change_of_category(desk_db: Path) -> None:
     other = add("空调出售", "九成新", category="其他")
 
     def found(category: str) -> list[int]:
-        return S._find(
+        return find(
             S.parse_query("空调"), S.Filters(category=category), "id_desc", None, 0, None, 0
         ).ids
 
@@ -396,13 +395,13 @@ def test_an_older_database_gains_the_index_on_opening(db_path: Path) -> None:
     from peewee import SqliteDatabase
 
     from adsdesk.store.database import close_db, init_db
-    from adsdesk.store.migrations import MIGRATIONS
+    from adsdesk.store.migrations import MIGRATIONS, v3_search
     from adsdesk.store.models import AdPhone, Insertion, MetaInfo, db
 
     old = SqliteDatabase(str(db_path), pragmas={"foreign_keys": 1})
     db.initialize(old)
     old.connect()
-    steps = MIGRATIONS[: MIGRATIONS.index(MIGRATIONS[-1])]  # every step before the search index
+    steps = MIGRATIONS[: MIGRATIONS.index(v3_search)]  # every step before the search index
     for step in steps:
         step(old)
     MetaInfo.create(key="app", value="adsdesk")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from adsdesk.store import search as S
 from adsdesk.store.ads import AdDraft, delete_ad, load_ad, save_ad
 from adsdesk.store.models import Ad
+from adsdesk.store.search_plan import find
 
 # A small alphabet so that one- and two-character queries hit often, and longer ones sometimes.
 ALPHABET = "和平医院大同房"
@@ -75,6 +76,10 @@ def test_filtered_search_equals_a_filtered_scan(desk_db: Path, corpus, qs, categ
         (S.Filters(on_date=day), lambda i: day in drafts[i].dates),
         (S.Filters(date_from=day), lambda i: any(d >= day for d in drafts[i].dates)),
         (
+            S.Filters(date_from=DAYS[0], date_to=day),
+            lambda i: any(DAYS[0] <= d <= day for d in drafts[i].dates),
+        ),
+        (
             S.Filters(category=category, date_to=day),
             lambda i: drafts[i].category == category and any(d <= day for d in drafts[i].dates),
         ),
@@ -83,7 +88,7 @@ def test_filtered_search_equals_a_filtered_scan(desk_db: Path, corpus, qs, categ
         for filters, keep in cases:
             expected = _scan(q, keep)
             for small in (S.SMALL_FILTER, 0):  # both plans: ad by ad, and through the index
-                found = S._find(S.parse_query(q), filters, "id_desc", None, 0, None, small)
+                found = find(S.parse_query(q), filters, "id_desc", None, 0, None, small)
                 assert found.ids == expected, (q, filters, small)
 
 
@@ -110,5 +115,5 @@ def test_edits_keep_the_index_exact(desk_db: Path, corpus, edits, qs) -> None:
     for q in qs:
         assert S.search_ad_ids(q) == _scan(q), q
         for category in CATEGORIES:
-            found = S._find(S.parse_query(q), S.Filters(category), "id_desc", None, 0, None, 0)
+            found = find(S.parse_query(q), S.Filters(category), "id_desc", None, 0, None, 0)
             assert found.ids == _scan(q, lambda i, c=category: cats[i] == c), (q, category)

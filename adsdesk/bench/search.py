@@ -10,6 +10,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -165,11 +166,11 @@ def bench_search(
         speedup: dict[str, float] = {}
         mismatches: list[str] = []
         for kind in KINDS:
-            times = [_ms(lambda q=q: S.search(q))[0] for q in queries[kind]]
+            times = [_ms(partial(S.search, q))[0] for q in queries[kind]]
             search_ms[kind] = _summary(times)
             scans = []
             for q in queries[kind][:scan_per_kind]:
-                ms, found = _ms(lambda q=q, kind=kind: _scan(kind, q))
+                ms, found = _ms(partial(_scan, kind, q))
                 scans.append(ms)
                 if kind != "pinyin" and set(S.search_ad_ids(q)) != found:
                     mismatches.append(q)
@@ -182,6 +183,7 @@ def bench_search(
             "data_s": round(info.data_s, 1),
             "index_s": round(info.index_s, 1),
             "db_mb": round(Path(info.path).stat().st_size / 2**20, 1),
+            "index_mb": _index_mb(),
             "search_ms": search_ms,
             "scan_ms": scan_ms,
             "speedup_scan_p50_over_search_p95": speedup,
@@ -193,6 +195,21 @@ def bench_search(
         return figures
     finally:
         close_db()
+
+
+def _index_mb() -> float | None:
+    """Space taken by the search index (its tables and indexes), if SQLite can tell."""
+    from adsdesk.store.models import db
+
+    try:
+        row = (
+            db.connection()
+            .execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'")
+            .fetchone()
+        )
+    except Exception:  # dbstat is a compile-time option of SQLite
+        return None
+    return round((row[0] or 0) / 2**20, 1)
 
 
 def _list_figures() -> dict[str, float]:

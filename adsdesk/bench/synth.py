@@ -9,7 +9,7 @@ import random
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,7 +141,7 @@ class _Words:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.pick: Callable[..., str] = rng.choice
+        self.pick = rng.choice
         self.rand = rng.random
 
     def num(self, lo: int, hi: int) -> int:
@@ -378,8 +378,10 @@ class SynthInfo:
 
 def synth_db_path(n_ads: int) -> Path:
     from adsdesk.store.database import SCHEMA_VERSION
+    from adsdesk.store.search_index import INDEX_VERSION
 
-    name = f"synth-{n_ads}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.sqlite3"
+    version = f"g{GENERATOR_VERSION}-s{SCHEMA_VERSION}-i{INDEX_VERSION}"
+    name = f"synth-{n_ads}-{version}.sqlite3"
     return paths.cache_dir() / "bench" / name
 
 
@@ -437,7 +439,7 @@ def _load(con: sqlite3.Connection, corpus: SynthCorpus) -> None:
 def build_synth_db(path: Path, n_ads: int, seed: int = SEED) -> SynthInfo:
     """Build the database at ``path`` (replacing it): bulk load, then the search index."""
     from adsdesk.store.database import close_db, init_db
-    from adsdesk.store.models import Category
+    from adsdesk.store.models import db
     from adsdesk.store.search_index import bulk_load
     from adsdesk.store.settings import ensure_default_categories
 
@@ -450,7 +452,7 @@ def build_synth_db(path: Path, n_ads: int, seed: int = SEED) -> SynthInfo:
     t0 = time.perf_counter()
     init_db(partial)
     ensure_default_categories()
-    ids = {c.name: int(c.id) for c in Category.select()}
+    ids = dict(db.connection().execute("SELECT name, id FROM category").fetchall())
     close_db()
 
     con = sqlite3.connect(partial, isolation_level=None)
@@ -461,7 +463,7 @@ def build_synth_db(path: Path, n_ads: int, seed: int = SEED) -> SynthInfo:
         "temp_store=MEMORY",
     ):
         con.execute(f"PRAGMA {pragma}")
-    with bulk_load(con):  # no per-row index upkeep; the search index is built once at the end
+    with bulk_load(con, workers=2):  # no per-row index upkeep; one index build at the end
         _load(con, SynthCorpus(n_ads, ids, seed))
         data_s = time.perf_counter() - t0
     index_s = time.perf_counter() - t0 - data_s

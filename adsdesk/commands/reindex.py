@@ -10,6 +10,7 @@ from adsdesk.errors import EXIT_OK, UserError
 
 NAME = "reindex"
 HELP = "重建搜索索引（索引与数据不一致时使用）"
+PARALLEL_FROM = 20_000  # ads; above this a helper process computes the index rows
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if database_path() is None:
         raise UserError(f"{target} 不是 SQLite 数据库；搜索索引只建在 SQLite 文件里。")
     started = time.perf_counter()
-    rebuild_index()
+    rebuild_index(workers=1 if Ad.select().count() > PARALLEL_FROM else 0)
     seconds = time.perf_counter() - started
     print(
         f"搜索索引已重建：{Ad.select().count()} 则广告、{Advertiser.select().count()} 个客户，"

@@ -29,14 +29,17 @@ from __future__ import annotations
 import operator
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 from peewee import Database, SqliteDatabase
 
 from adsdesk.store.models import db
 
+INDEX_VERSION = 1  # bump with any change to tokens or normalisation (and add a rebuild step)
 AD_KIND, ADV_KIND = 0, 1
 _BATCH = 5000
 
@@ -163,23 +166,6 @@ def ad_fields(title: str, body: str) -> tuple[str, str]:
     return normalise(title), normalise(body)
 
 
-def _ad_docs(
-    rows: Iterable[tuple[int, str | None, str | None, int | None]],
-) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str]]]:
-    """(trigram rows, gram rows) for ads given as (id, title, body, category id)."""
-    text_rows, gram_rows = [], []
-    for ad_id, title, body, category in rows:
-        t, b = ad_fields(title or "", body or "")
-        grams = _hex_grams((t, b))
-        if category is None:
-            text_rows.append((ad_id, t, b, ""))
-        else:
-            text_rows.append((ad_id, t, b, category_marker(category)))
-            grams = f"{grams} {category_token(category)}"
-        gram_rows.append((ad_id, grams))
-    return text_rows, gram_rows
-
-
 def advertiser_fields(name: str, address: str) -> tuple[str, str, str, str]:
     initials, full = pinyin_forms(name)
     return normalise(name), normalise(address), initials, full
@@ -293,51 +279,51 @@ def install(database: Database) -> None:
 # --------------------------------------------------------------------------- upkeep
 
 
-def _delete_ads(con: sqlite3.Connection, rows: Sequence[tuple[int, str, str, int | None]]) -> None:
-    text_rows, gram_rows = _ad_docs(rows)
-    con.executemany(
-        "INSERT INTO search_ad_text (search_ad_text, rowid, title, body, cat) "
-        "VALUES ('delete', ?, ?, ?, ?)",
-        text_rows,
-    )
-    con.executemany(
-        "INSERT INTO search_ad_gram (search_ad_gram, rowid, grams) VALUES ('delete', ?, ?)",
-        gram_rows,
-    )
+Row = tuple[Any, ...]
+Docs = tuple[str, list[Row], list[Row]]  # (kind, trigram rows, gram rows)
 
 
-def _insert_ads(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, int | None]]) -> None:
-    text_rows, gram_rows = _ad_docs(rows)
-    con.executemany(
-        "INSERT INTO search_ad_text (rowid, title, body, cat) VALUES (?, ?, ?, ?)", text_rows
-    )
-    con.executemany("INSERT INTO search_ad_gram (rowid, grams) VALUES (?, ?)", gram_rows)
+def ad_docs(rows: Sequence[Row]) -> Docs:
+    """Index rows for ads given as (id, title, body, category id). Pure: runs in a helper too."""
+    text_rows, gram_rows = [], []
+    for ad_id, title, body, category in rows:
+        t, b = ad_fields(title or "", body or "")
+        grams = _hex_grams((t, b))
+        if category is None:
+            text_rows.append((ad_id, t, b, ""))
+        else:
+            text_rows.append((ad_id, t, b, category_marker(category)))
+            grams = f"{grams} {category_token(category)}"
+        gram_rows.append((ad_id, grams))
+    return "ad", text_rows, gram_rows
 
 
-def _delete_advertisers(con: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) -> None:
-    docs = [(i, *advertiser_fields(name or "", address or "")) for i, name, address, *_ in rows]
-    con.executemany(
-        "INSERT INTO search_adv_text (search_adv_text, rowid, name, address, initials, pinyin) "
-        "VALUES ('delete', ?, ?, ?, ?, ?)",
-        docs,
-    )
-    con.executemany(
-        "INSERT INTO search_adv_gram (search_adv_gram, rowid, grams) VALUES ('delete', ?, ?)",
-        [(d[0], _hex_grams(d[1:])) for d in docs],
-    )
+def advertiser_docs(rows: Sequence[Row]) -> Docs:
+    """Index rows for advertisers given as (id, name, address, …)."""
+    text_rows = [(row[0], *advertiser_fields(row[1] or "", row[2] or "")) for row in rows]
+    return "adv", text_rows, [(r[0], _hex_grams(r[1:])) for r in text_rows]
 
 
-def _insert_advertisers(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    docs = [(i, *advertiser_fields(name, address)) for i, name, address, *_ in rows]
-    con.executemany(
-        "INSERT INTO search_adv_text (rowid, name, address, initials, pinyin) "
-        "VALUES (?, ?, ?, ?, ?)",
-        docs,
-    )
-    con.executemany(
-        "INSERT INTO search_adv_gram (rowid, grams) VALUES (?, ?)",
-        [(d[0], _hex_grams(d[1:])) for d in docs],
-    )
+_TEXT_COLUMNS = {"ad": "title, body, cat", "adv": "name, address, initials, pinyin"}
+
+
+def _write(con: sqlite3.Connection, docs: Docs, delete: bool = False) -> None:
+    kind, text_rows, gram_rows = docs
+    if not gram_rows:
+        return
+    cols = _TEXT_COLUMNS[kind]
+    marks = ", ".join("?" * (cols.count(",") + 1))
+    text, gram = f"search_{kind}_text", f"search_{kind}_gram"
+    if delete:
+        con.executemany(
+            f"INSERT INTO {text} ({text}, rowid, {cols}) VALUES ('delete', ?, {marks})", text_rows
+        )
+        con.executemany(
+            f"INSERT INTO {gram} ({gram}, rowid, grams) VALUES ('delete', ?, ?)", gram_rows
+        )
+    else:
+        con.executemany(f"INSERT INTO {text} (rowid, {cols}) VALUES (?, {marks})", text_rows)
+        con.executemany(f"INSERT INTO {gram} (rowid, grams) VALUES (?, ?)", gram_rows)
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
@@ -364,26 +350,21 @@ def sync_index(con: sqlite3.Connection | None = None) -> int:
         ).fetchall()
         if not rows:
             return done
-        for kind, table, delete, insert in (
-            (AD_KIND, "ad", _delete_ads, _insert_ads),
-            (ADV_KIND, "advertiser", _delete_advertisers, _insert_advertisers),
+        for kind, table, fields, make in (
+            (AD_KIND, "ad", "title, body, category_id", ad_docs),
+            (ADV_KIND, "advertiser", "name, address", advertiser_docs),
         ):
             mine = [r for r in rows if r[0] == kind]
             if not mine:
                 continue
-            delete(c, [(r[1], r[3], r[4], r[5]) for r in mine if r[2]])
+            _write(c, make([(r[1], r[3], r[4], r[5]) for r in mine if r[2]]), delete=True)
             ids = [r[1] for r in mine]
-            fields = "title, body, category_id" if kind == AD_KIND else "name, address"
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
-                insert(
-                    c,
-                    c.execute(
-                        f"SELECT id, {fields} FROM {table} WHERE id IN ({marks})", chunk
-                    ).fetchall(),
-                )
-            for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
+                current = c.execute(
+                    f"SELECT id, {fields} FROM {table} WHERE id IN ({marks})", chunk
+                ).fetchall()
+                _write(c, make(current))
                 c.execute(
                     f"DELETE FROM search_pending WHERE kind = ? AND id IN ({marks})",
                     (kind, *chunk),
@@ -391,9 +372,42 @@ def sync_index(con: sqlite3.Connection | None = None) -> int:
         done += len(rows)
 
 
-def _rebuild(con: sqlite3.Connection) -> None:
-    for table in ("search_ad_gram", "search_ad_text", "search_adv_gram", "search_adv_text"):
+_FTS_TABLES = ("search_ad_gram", "search_ad_text", "search_adv_gram", "search_adv_text")
+
+
+def _docs_stream(con: sqlite3.Connection, workers: int) -> Iterator[Docs]:
+    """Index rows for every ad and advertiser, batch by batch; ``workers`` helper processes
+    compute them while this process writes (the reads stay on this thread)."""
+    sources = (
+        ("SELECT id, title, body, category_id FROM ad ORDER BY id", ad_docs),
+        ("SELECT id, name, address FROM advertiser ORDER BY id", advertiser_docs),
+    )
+    if workers <= 0:
+        for sql, make in sources:
+            reader = con.cursor()  # its own cursor: the writes must not reset it
+            reader.execute(sql)
+            while batch := reader.fetchmany(_BATCH):
+                yield make(batch)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        queue: deque[Any] = deque()
+        for sql, make in sources:
+            reader = con.cursor()
+            reader.execute(sql)
+            while batch := reader.fetchmany(_BATCH):
+                queue.append(pool.apply_async(make, (batch,)))
+                if len(queue) > 2 * workers:
+                    yield queue.popleft().get()
+        while queue:
+            yield queue.popleft().get()
+
+
+def _rebuild(con: sqlite3.Connection, workers: int = 0) -> None:
+    for table in _FTS_TABLES:
         con.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+        con.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 16)")
     con.execute("DELETE FROM search_pending")
     con.execute("DELETE FROM search_ad")
     con.execute(
@@ -401,39 +415,38 @@ def _rebuild(con: sqlite3.Connection) -> None:
         "SELECT ad.id, ad.category_id, ad.advertiser_id, min(i.date), max(i.date) "
         "FROM ad LEFT JOIN insertion AS i ON i.ad_id = ad.id GROUP BY ad.id"
     )
-    for table, insert, fields in (
-        ("ad", _insert_ads, "title, body, category_id"),
-        ("advertiser", _insert_advertisers, "name, address"),
-    ):
-        reader = con.cursor()  # a second cursor: the inserts below must not reset this one
-        reader.execute(f"SELECT id, {fields} FROM {table} ORDER BY id")
-        while batch := reader.fetchmany(_BATCH):
-            insert(con, batch)
-    for table in ("search_ad_gram", "search_ad_text", "search_adv_gram", "search_adv_text"):
+    for docs in _docs_stream(con, workers):
+        _write(con, docs)
+    for table in _FTS_TABLES:  # one segment per table; then back to SQLite's default merging
         con.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        con.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
 
 
-def rebuild_index(con: sqlite3.Connection | None = None) -> None:
-    """Throw the index away and build it again from every ad and advertiser, in one transaction."""
+def rebuild_index(con: sqlite3.Connection | None = None, workers: int = 0) -> None:
+    """Throw the index away and build it again from every ad and advertiser, in one transaction.
+
+    ``workers`` > 0 computes the index rows in that many helper processes (for the command
+    line and the benchmark; the desk itself rebuilds in its database thread with 0).
+    """
     if con is not None:
         con.execute("BEGIN")
         try:
-            _rebuild(con)
+            _rebuild(con, workers)
         except BaseException:
             con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
         return
     with db.atomic():
-        _rebuild(db.connection())
+        _rebuild(db.connection(), workers)
 
 
 @contextmanager
-def bulk_load(con: sqlite3.Connection) -> Iterator[None]:
+def bulk_load(con: sqlite3.Connection, workers: int = 1) -> Iterator[None]:
     """Load many rows without per-row index upkeep, then rebuild the index once."""
     drop_triggers(con)
     try:
         yield
     finally:
         create_triggers(con)
-    rebuild_index(con)
+    rebuild_index(con, workers)

@@ -1,0 +1,454 @@
+"""How a search runs: query parsing, filters, and the plan that turns them into ad ids.
+
+No Qt; everything reads through the bound database's SQLite connection. See ``search`` for the
+public functions and ``search_index`` for the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from adsdesk.domain.phones import check_phone
+from adsdesk.domain.textnorm import digits_only, to_halfwidth
+from adsdesk.store.models import db
+from adsdesk.store.search_index import (
+    category_marker,
+    category_token,
+    gram_token,
+    normalise,
+    sync_index,
+)
+
+Order = Literal["id_desc", "id_asc", "date_desc", "date_asc"]
+ORDERS: tuple[str, ...] = ("id_desc", "id_asc", "date_desc", "date_asc")
+SMALL_FILTER = 5_000  # a filter set this small is checked ad by ad instead of via the index
+PHONE_TEXT_SET = 20_000  # up to this many text hits, number-only hits are found by subtraction
+NO_COUNT = -1  # count_limit for callers that want ids only
+BOUNDED_DAYS = 400  # date ranges up to this long narrow the id range searched …
+PRUNE_FROM = 10_000  # … when the text alone matches more ads than this
+_PHONE_QUERY = re.compile(r"[+\d\s\-.()]+")
+
+# --------------------------------------------------------------------------- query model
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; every condition given must hold."""
+
+    category: str | None = None
+    date_from: dt.date | None = None  # with date_to: has an insertion within the range
+    date_to: dt.date | None = None
+    on_date: dt.date | None = None  # has an insertion on this issue date
+
+    def empty(self) -> bool:
+        return not (self.category or self.has_dates())
+
+    def has_dates(self) -> bool:
+        return bool(self.on_date or self.date_from or self.date_to)
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as the index sees it."""
+
+    text: str  # normalised and stripped; "" means no text condition
+    e164: str | None = None  # the query is a complete, valid phone number
+    tail: str | None = None  # its digits (4 or more), matched against the end of numbers
+    impossible: bool = False  # holds characters no stored text can contain
+
+
+def parse_query(query: str, area_code: str | None = None) -> ParsedQuery:
+    """Normalise ``query``; recognise a phone number, or the tail of one (4+ digits)."""
+    text = normalise(query).strip(" ")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return ParsedQuery(text, impossible=True)
+    half = to_halfwidth(query).strip()
+    digits = digits_only(half)
+    if len(digits) < 4 or not _PHONE_QUERY.fullmatch(half):
+        return ParsedQuery(text)
+    check = check_phone(half, area_code or _area_code())
+    return ParsedQuery(text, e164=check.e164 if check.valid else None, tail=digits)
+
+
+def _area_code() -> str:
+    from adsdesk.store.settings import load_settings
+
+    return load_settings().area_code or "0352"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def query_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    return list(db.connection().execute(sql, params).fetchall())
+
+
+def ensure_synced() -> None:
+    """Apply edits made since the last sync (by any code path) before reading the index."""
+    con = db.connection()
+    if con.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None:
+        with db.atomic():
+            sync_index(con)
+
+
+def as_date(value: object) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def placeholders(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def fts(text: str, kind: str, category_id: int | None = None) -> tuple[str, str]:
+    """(FTS table, MATCH expression) for a normalised, non-empty query: all of the query is
+    one quoted token or phrase, never syntax; an ad category adds an AND on its token."""
+    if len(text) <= 2:
+        match = f'"{gram_token(text)}"'
+        if category_id is not None:
+            match += f' AND "{category_token(category_id)}"'
+        return f"search_{kind}_gram", match
+    phrase = '"' + text.replace('"', '""') + '"'
+    if kind != "ad":
+        return f"search_{kind}_text", phrase
+    match = "{title body} : " + phrase
+    if category_id is not None:
+        match += f' AND cat : "{category_marker(category_id)}"'
+    return "search_ad_text", match
+
+
+def text_in(pq: ParsedQuery, *fields: str) -> bool:
+    return any(pq.text in normalise(f) for f in fields)
+
+
+def _sort_key(order: str, dates: dict[int, str | None]) -> Callable[[int], Any]:
+    if order.startswith("id"):
+        return lambda i: i
+    return lambda i: (dates.get(i) or "", i)
+
+
+def last_dates(ids: Sequence[int]) -> dict[int, str | None]:
+    out: dict[int, str | None] = {}
+    for chunk in chunks(ids):
+        out.update(
+            query_rows(
+                f"SELECT ad_id, last_date FROM search_ad WHERE ad_id IN ({placeholders(len(chunk))})",
+                chunk,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass
+class _Conds:
+    """Filter conditions on ``s`` (the search_ad row of an ad) as SQL."""
+
+    where: list[str]
+    params: list[object]
+    impossible: bool = False
+    category_id: int | None = None  # when set, ``where[0]`` / ``params[0]`` test it
+
+    def sql(self) -> str:
+        return " AND ".join(self.where) or "1"
+
+    def without_category(self) -> _Conds:
+        """The date conditions only (the full-text query carries the category)."""
+        if self.category_id is None:
+            return self
+        return _Conds(self.where[1:], self.params[1:], self.impossible)
+
+
+def _conds(filters: Filters) -> _Conds:
+    where: list[str] = []
+    params: list[object] = []
+    category_id = None
+    if filters.category:
+        row = query_rows("SELECT id FROM category WHERE name = ?", (filters.category.strip(),))
+        if not row:
+            return _Conds([], [], impossible=True)
+        where.append("s.category_id = ?")
+        params.append(row[0][0])
+        category_id = int(row[0][0])
+    if filters.on_date:
+        where.append("EXISTS (SELECT 1 FROM insertion WHERE ad_id = s.ad_id AND date = ?)")
+        params.append(filters.on_date.isoformat())
+    if filters.date_from or filters.date_to:
+        lo, hi = _range(filters)
+        if lo > hi:
+            return _Conds([], [], impossible=True)
+        where.append("s.last_date >= ? AND s.first_date <= ?")
+        where.append(
+            "EXISTS (SELECT 1 FROM insertion WHERE ad_id = s.ad_id AND date BETWEEN ? AND ?)"
+        )
+        params += [lo, hi, lo, hi]
+    return _Conds(where, params, category_id=category_id)
+
+
+def _range(filters: Filters) -> tuple[str, str]:
+    return (filters.date_from or dt.date.min).isoformat(), (
+        filters.date_to or dt.date.max
+    ).isoformat()
+
+
+def _filtered(filters: Filters, conds: _Conds) -> tuple[str, list[object]]:
+    """SQL selecting ``s.ad_id`` (with ``s`` joined) for every ad passing the filters."""
+    if filters.on_date:
+        base, params = (
+            "SELECT DISTINCT ad_id FROM insertion WHERE date = ?",
+            [filters.on_date.isoformat()],
+        )
+    elif filters.date_from or filters.date_to:
+        base = "SELECT DISTINCT ad_id FROM insertion WHERE date BETWEEN ? AND ?"
+        params = list(_range(filters))
+    else:
+        return f"SELECT s.ad_id FROM search_ad AS s WHERE {conds.sql()}", list(conds.params)
+    sql = f"SELECT s.ad_id FROM ({base}) AS b JOIN search_ad AS s ON s.ad_id = b.ad_id WHERE {conds.sql()}"
+    return sql, params + conds.params
+
+
+def _few_filtered(filters: Filters, conds: _Conds, cap: int) -> bool:
+    """Do fewer than ``cap`` ads pass the filters? Counted on the cheapest index, at most ``cap``
+    entries (insertions in the date range bound the ads from above)."""
+    if filters.on_date:
+        sql, params = "SELECT 1 FROM insertion WHERE date = ?", [filters.on_date.isoformat()]
+    elif filters.date_from or filters.date_to:
+        sql, params = "SELECT 1 FROM insertion WHERE date BETWEEN ? AND ?", list(_range(filters))
+    else:
+        sql, params = f"SELECT 1 FROM search_ad AS s WHERE {conds.sql()}", list(conds.params)
+    n, _ = _count(f"({sql})", params, cap)
+    return n < cap
+
+
+def _id_bounds(filters: Filters) -> list[int] | None:
+    """The lowest and highest id among ads booked under the date filter, when that is cheap
+    (one issue, or a range of up to ``BOUNDED_DAYS``): it lets FTS skip most postings."""
+    if filters.on_date:
+        where, params = "date = ?", [filters.on_date.isoformat()]
+    elif (
+        filters.date_from
+        and filters.date_to
+        and (filters.date_to - filters.date_from).days <= BOUNDED_DAYS
+    ):
+        where, params = "date BETWEEN ? AND ?", list(_range(filters))
+    else:
+        return None
+    lo, hi = query_rows(f"SELECT min(ad_id), max(ad_id) FROM insertion WHERE {where}", params)[0]
+    return [0, -1] if lo is None else [int(lo), int(hi)]
+
+
+def _order_by(order: str, id_col: str) -> str:
+    direction = "DESC" if order.endswith("desc") else "ASC"
+    if order.startswith("id"):
+        return f"{id_col} {direction}"
+    return f"s.last_date {direction}, {id_col} {direction}"
+
+
+# --------------------------------------------------------------------------- ad ids
+
+
+@dataclass(frozen=True)
+class Found:
+    ids: list[int]  # the requested window, in order
+    total: int
+    exact: bool
+
+
+def _count(from_where: str, params: Sequence[object], cap: int | None) -> tuple[int, bool]:
+    if cap is None:
+        return int(query_rows(f"SELECT count(*) FROM {from_where}", params)[0][0]), True
+    n = int(
+        query_rows(
+            f"SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT ?)", (*params, cap + 1)
+        )[0][0]
+    )
+    return min(n, cap), n <= cap
+
+
+def find(
+    pq: ParsedQuery,
+    filters: Filters,
+    order: str,
+    limit: int | None,
+    offset: int,
+    count_limit: int | None,
+    small_filter: int = SMALL_FILTER,
+) -> Found:
+    """The plan: no text → straight from the date/category indexes; text under a filter that
+    leaves fewer than ``small_filter`` ads → check those ads one by one; otherwise → the FTS
+    posting list (ordered by rowid), joined with the filter conditions, plus phone matches."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; one of {ORDERS}")
+    conds = _conds(filters)
+    if pq.impossible or conds.impossible:
+        return Found([], 0, True)
+    if not pq.text:
+        return _find_no_text(filters, conds, order, limit, offset, count_limit)
+    ensure_synced()
+    phone_ids = phone_owners(pq, "ad_phone", "ad_id")
+    if not filters.empty():
+        if _few_filtered(filters, conds, small_filter):
+            source, params = _filtered(filters, conds)
+            return _verify(
+                pq, [r[0] for r in query_rows(source, params)], phone_ids, order, limit, offset
+            )
+    table, match = fts(pq.text, "ad", conds.category_id)
+    id_col = f"{table}.rowid"
+    rest = conds.without_category()
+    if not rest.where and order.startswith("id"):
+        from_where, params = f"{table} WHERE {table} MATCH ?", [match]  # straight off the postings
+    else:
+        from_where = (
+            f"{table} JOIN search_ad AS s ON s.ad_id = {id_col} "
+            f"WHERE {table} MATCH ? AND {rest.sql()}"
+        )
+        params = [match, *rest.params]
+        _, few = _count(f"{table} WHERE {table} MATCH ?", [match], PRUNE_FROM)
+        bounds = None if few else _id_bounds(filters)
+        if bounds is not None:  # ads are entered about when they run: prune the postings
+            from_where += f" AND {id_col} BETWEEN ? AND ?"
+            params += bounds
+    extras = _phone_extras(pq, phone_ids, conds, f"SELECT {id_col} FROM {from_where}", params)
+    select = f"SELECT {id_col} FROM {from_where} ORDER BY {_order_by(order, id_col)}"
+    if extras:  # merge the few ads found by number alone into the ordered stream
+        window = None if limit is None else offset + limit
+        ids = [
+            r[0]
+            for r in query_rows(
+                select + ("" if window is None else " LIMIT ?"),
+                (*params, *(() if window is None else (window,))),
+            )
+        ]
+        dates = last_dates([*ids, *extras]) if order.startswith("date") else {}
+        key, desc = _sort_key(order, dates), order.endswith("desc")
+        extras.sort(key=key, reverse=desc)
+        ids = list(heapq.merge(ids, extras, key=key, reverse=desc))[offset:window]
+    elif limit is None:
+        ids = [r[0] for r in query_rows(select + " LIMIT -1 OFFSET ?", (*params, offset))]
+    else:
+        ids = [r[0] for r in query_rows(select + " LIMIT ? OFFSET ?", (*params, limit, offset))]
+    if limit is None and offset == 0:
+        return Found(ids, len(ids), True)
+    if count_limit == NO_COUNT:
+        return Found(ids, len(ids), False)
+    total, exact = _count(from_where, params, count_limit)
+    return Found(ids, total + len(extras), exact)
+
+
+def _find_no_text(
+    filters: Filters, conds: _Conds, order: str, limit: int | None, offset: int, cap: int | None
+) -> Found:
+    if filters.category and not filters.has_dates() and order.startswith("id"):
+        source = "ad AS s WHERE s.category_id = ?"  # ad's own (category_id, id) index
+        sql = f"SELECT s.id FROM {source} ORDER BY {_order_by(order, 's.id')}"
+        params: list[object] = conds.params
+    elif filters.has_dates():
+        inner, params = _filtered(filters, conds)
+        source = f"({inner}) AS f JOIN search_ad AS s ON s.ad_id = f.ad_id"
+        sql = f"SELECT s.ad_id FROM {source} ORDER BY {_order_by(order, 's.ad_id')}"
+    else:
+        source = f"search_ad AS s WHERE {conds.sql()}"
+        params = conds.params
+        sql = f"SELECT s.ad_id FROM {source} ORDER BY {_order_by(order, 's.ad_id')}"
+    ids = [
+        r[0]
+        for r in query_rows(
+            sql + " LIMIT ? OFFSET ?", (*params, -1 if limit is None else limit, offset)
+        )
+    ]
+    if limit is None and offset == 0:
+        return Found(ids, len(ids), True)
+    if cap == NO_COUNT:
+        return Found(ids, len(ids), False)
+    total, exact = _count(source, params, cap)
+    return Found(ids, total, exact)
+
+
+def phone_owners(pq: ParsedQuery, table: str, owner: str) -> set[int]:
+    """Ids of ads (advertisers) with a number equal to the query's or ending in its digits."""
+    found: set[int] = set()
+    if pq.e164:
+        found.update(
+            r[0] for r in query_rows(f"SELECT {owner} FROM {table} WHERE e164 = ?", (pq.e164,))
+        )
+    if pq.tail:
+        found.update(
+            r[0]
+            for r in query_rows(
+                f"SELECT {owner} FROM {table} WHERE substr(e164, -4) = ? AND substr(e164, -?) = ?",
+                (pq.tail[-4:], len(pq.tail), pq.tail),
+            )
+        )
+    return found
+
+
+def _phone_extras(
+    pq: ParsedQuery,
+    phone_ids: set[int],
+    conds: _Conds,
+    text_sql: str,
+    text_params: Sequence[object],
+) -> list[int]:
+    """Ads found by their number only (their text lacks the query), filters applied."""
+    if not phone_ids:
+        return []
+    kept: list[int] = []
+    for chunk in chunks(sorted(phone_ids)):
+        kept += [
+            r[0]
+            for r in query_rows(
+                f"SELECT s.ad_id FROM search_ad AS s WHERE s.ad_id IN ({placeholders(len(chunk))}) "
+                f"AND {conds.sql()}",
+                (*chunk, *conds.params),
+            )
+        ]
+    _, exact = _count(f"({text_sql})", text_params, PHONE_TEXT_SET)
+    if exact:  # few text hits: take them all and subtract
+        in_text = {r[0] for r in query_rows(text_sql, text_params)}
+        return [i for i in kept if i not in in_text]
+    out: list[int] = []
+    for chunk in chunks(kept):  # many text hits: look at the few numbered ads instead
+        rows = query_rows(
+            f"SELECT id, title, body FROM ad WHERE id IN ({placeholders(len(chunk))})", chunk
+        )
+        out += [i for i, title, body in rows if not text_in(pq, title, body)]
+    return out
+
+
+def _verify(
+    pq: ParsedQuery,
+    candidates: list[int],
+    phone_ids: set[int],
+    order: str,
+    limit: int | None,
+    offset: int,
+) -> Found:
+    """Check a small candidate set ad by ad, with the index's own normalisation."""
+    hits: list[int] = []
+    for chunk in chunks(candidates):
+        for i, title, body in query_rows(
+            f"SELECT id, title, body FROM ad WHERE id IN ({placeholders(len(chunk))})", chunk
+        ):
+            if i in phone_ids or text_in(pq, title, body):
+                hits.append(i)
+    dates = last_dates(hits) if order.startswith("date") else {}
+    hits.sort(key=_sort_key(order, dates), reverse=order.endswith("desc"))
+    return Found(hits[offset : None if limit is None else offset + limit], len(hits), True)
