@@ -171,3 +171,19 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(StoreError, match="更新版本"):
         init_db(path)
+
+
+def test_needs_migration_tells_an_old_file_from_a_current_one(
+    tmp_path: Path, desk_db: Path
+) -> None:
+    from adsdesk.store.database import needs_migration
+
+    assert not needs_migration(desk_db)
+    assert not needs_migration(tmp_path / "missing.sqlite3")
+    old = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(old)
+    con.execute("create table meta_info(key text primary key, value text)")
+    con.execute("insert into meta_info values ('app','adsdesk'), ('schema_version','1')")
+    con.commit()
+    con.close()
+    assert needs_migration(old)

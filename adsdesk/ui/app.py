@@ -6,10 +6,10 @@ import datetime as dt
 import sys
 
 from PySide6.QtCore import QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from adsdesk.assets import resource_path
-from adsdesk.store.database import StoreError, init_db
+from adsdesk.store.database import StoreError, init_db, needs_migration
 
 
 def application() -> QApplication:
@@ -40,11 +40,23 @@ def application() -> QApplication:
 def run_gui(target: str, issue: dt.date | None = None) -> int:
     """Open the desk on the database at ``target`` (on ``issue``'s column if given)."""
     app = application()
+    notice = None
+    if needs_migration(target):
+        notice = QLabel(
+            app.translate("app", "正在升级数据库并建立搜索索引（原文件已另存备份），请稍候…")
+        )
+        notice.setWindowTitle(app.translate("app", "便民信息广告受理台"))
+        notice.setMargin(24)
+        notice.show()
+        app.processEvents()
     try:
         init_db(target)
     except StoreError as exc:
         QMessageBox.critical(None, app.translate("app", "无法打开数据库"), str(exc))
         return 2
+    finally:
+        if notice is not None:
+            notice.close()
     from adsdesk.ui.dbexec import DbExecutor
     from adsdesk.ui.main_window import MainWindow
 
