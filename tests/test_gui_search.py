@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import type_text
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from adsdesk.store import ads as ads_store
@@ -103,3 +103,25 @@ def test_lazy_list_fetches_rows_in_pages(qtbot, desk: MainWindow) -> None:
     qtbot.waitUntil(lambda: desk.model.row_at(desk.model.rowCount() - 1) is not None)
     last = desk.model.index(desk.model.rowCount() - 1, COL_TITLE).data()
     assert last == "敬告"  # newest first: the oldest ad is at the bottom
+
+
+def test_clicking_the_date_header_sorts_by_issue_date(qtbot, desk: MainWindow) -> None:
+    from adsdesk.ui.ad_table import COL_DATES
+
+    ad_id = ads_store.save_ad(
+        AdDraft(title="最早的一则", body="电话 13903528495", dates=[dt.date(2020, 1, 1)])
+    )
+    desk.reload_list()
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 14)
+    assert desk.model.row_at(0).id == ad_id  # newest id first by default
+    header = desk.table.horizontalHeader()
+    spot = QPoint(header.sectionViewportPosition(COL_DATES) + 10, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=spot)  # latest first
+    qtbot.waitUntil(
+        lambda: (
+            desk.model.row_at(desk.model.rowCount() - 1) is not None
+            and desk.model.row_at(desk.model.rowCount() - 1).id == ad_id
+        )
+    )
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=spot)  # earliest first
+    qtbot.waitUntil(lambda: desk.model.row_at(0) is not None and desk.model.row_at(0).id == ad_id)
