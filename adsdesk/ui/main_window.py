@@ -22,6 +22,7 @@ from adsdesk.domain.duplicates import BookedAd
 from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
+from adsdesk.store import search_index
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft
 from adsdesk.ui.ad_list_pane import AdListPane
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.reload_context()
         self.reload_list()
         self.layout_view.refresh()
+        # Load the pinyin tables once the first screen is up, not on the first search.
+        self.executor.submit(search_index.warm_up)
 
     # --- construction -------------------------------------------------------------------
     def _build(self, db_label: str) -> None:
