@@ -54,3 +54,9 @@ def test_click_in_layout_opens_ad_and_saved_edit_shows_in_column(qtbot, desk: Ma
     type_text(qtbot, desk.editor.title, "纱窗门窗安装")
     qtbot.keyClick(desk.editor.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "纱窗门窗安装" in _ad_lines(desk, 3))
+
+
+def test_a_new_ad_is_booked_on_the_issue_at_hand(qtbot, desk: MainWindow) -> None:
+    assert desk.editor.run_dates.dates() == [DAY]
+    desk.act_new.trigger()
+    assert desk.editor.run_dates.dates() == [DAY]

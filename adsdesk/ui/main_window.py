@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         self.list_pane.filter_date.setDate(to_qdate(day))
         self.list_pane.filter_on_date.setChecked(True)
         self.layout_view.refresh(day)
+        if self.editor.ad_id() is None and not self.editor.is_dirty():
+            self.editor.clear_for_new([day])  # a new ad is booked on the issue at hand
 
     def _open_from_layout(self, ad_id: int) -> None:
         if ad_id != self.editor.ad_id() and not self._confirm_discard():
