@@ -59,3 +59,21 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def demo_desk(qtbot, demo_db: Path) -> Iterator:
+    """The desk's main window open on the sample column, its first settings loaded."""
+    from adsdesk.ui.app import application
+    from adsdesk.ui.dbexec import DbExecutor
+    from adsdesk.ui.main_window import MainWindow
+
+    application()
+    executor = DbExecutor()
+    window = MainWindow(executor, str(demo_db))
+    window.show()
+    qtbot.waitUntil(lambda: window.editor.category.count() > 0)
+    yield window
+    window.editor.clear_for_new()  # leave without the unsaved-changes prompt
+    window.close()
+    executor.shutdown()

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QDate
 
 from adsdesk.ui.ad_table import COL_FLAGS
-from adsdesk.ui.app import application
-from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def desk(qtbot, demo_db: Path) -> Iterator[MainWindow]:
-    application()
-    executor = DbExecutor()
-    window = MainWindow(executor, str(demo_db))
-    window.show()
-    qtbot.waitUntil(lambda: window.editor.category.count() > 0)
-    yield window
-    window.editor.clear_for_new()
-    window.close()
-    executor.shutdown()
+def desk(demo_desk: MainWindow) -> MainWindow:
+    return demo_desk
 
 
 def _flags_by_title(window: MainWindow) -> dict[str, list[str]]:

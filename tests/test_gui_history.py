@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt
 
 from adsdesk.store import ads as ads_store
-from adsdesk.ui.app import application
-from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def desk(qtbot, demo_db: Path) -> Iterator[MainWindow]:
-    application()
-    executor = DbExecutor()
-    window = MainWindow(executor, str(demo_db))
-    window.show()
-    qtbot.waitUntil(lambda: window.editor.category.count() > 0)
-    yield window
-    window.editor.clear_for_new()
-    window.close()
-    executor.shutdown()
+def desk(demo_desk: MainWindow) -> MainWindow:
+    return demo_desk
 
 
 def test_known_number_names_its_advertiser_and_links(qtbot, desk: MainWindow) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,13 @@ from PySide6.QtWidgets import QApplication
 from adsdesk.store import ads as ads_store
 from adsdesk.store.database import close_db, init_db
 from adsdesk.store.settings import load_settings, refused_numbers
-from adsdesk.ui.app import application
-from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.main_window import MainWindow
 from adsdesk.ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture
-def desk(qtbot, demo_db: Path) -> Iterator[MainWindow]:
-    application()
-    executor = DbExecutor()
-    window = MainWindow(executor, str(demo_db))
-    window.show()
-    qtbot.waitUntil(lambda: window.editor.category.count() > 0)
-    yield window
-    window.editor.clear_for_new()
-    window.close()
-    executor.shutdown()
+def desk(demo_desk: MainWindow) -> MainWindow:
+    return demo_desk
 
 
 def test_refuse_list_and_area_code_from_settings(qtbot, desk: MainWindow, demo_db: Path) -> None:
