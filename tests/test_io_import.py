@@ -12,7 +12,7 @@ from test_io_tables import write_csv
 
 from adsdesk.io.import_tables import ImportCancelled, check_table, import_rows
 from adsdesk.io.tables import read_table
-from adsdesk.store.ads import list_ads, load_ad
+from adsdesk.store.ads import AdDraft, list_ads, load_ad
 from adsdesk.store.models import Ad, AdPhone, Advertiser, AdvertiserPhone, Insertion
 
 HEADER = ["标题", "正文", "电话", "分类", "客户", "刊登日期"]
@@ -172,3 +172,99 @@ def test_checks_in_worker_processes_match_checks_here(tmp_path: Path) -> None:
     there = check_table(table, workers=2)
     assert there.rows == here.rows
     assert [r.row for r in there.rows] == list(range(2, 4_102))
+
+
+def _search_plan(tmp_path: Path, n: int):
+    rows = [HEADER] + [
+        [f"出售{i}", f"楼房一套。电话139{i:08d}", "", "房屋出售", f"客户{i % 300}", "2023-02-24"]
+        for i in range(n)
+    ]
+    rows.append(
+        [
+            "骉驫出让",
+            "旧书一批，价格面议。电话13912347373",
+            "",
+            "",
+            "骉驫书店",
+            "2023-03-01, 2023-03-05",
+        ]
+    )
+    return check_table(read_table(write_csv(tmp_path / "search.csv", rows, "utf-8")))
+
+
+@pytest.mark.parametrize("index_workers", [0, 1])
+def test_a_bulk_import_is_searchable(desk_db: Path, tmp_path: Path, index_workers: int) -> None:
+    from adsdesk.store.search import search_ad_ids, search_advertisers
+    from adsdesk.store.search_index import pending_count
+    from adsdesk.store.search_plan import Filters
+
+    plan = _search_plan(tmp_path, 1_200)
+    assert not plan.rejected
+    ids = import_rows(plan.good, index_workers=index_workers)
+    assert len(ids) == 1_201
+    special = ids[-1]
+    assert pending_count() == 0
+    assert search_ad_ids("驫") == [special]  # one character
+    assert search_ad_ids("骉驫") == [special]  # two characters
+    assert search_ad_ids("旧书一批") == [special]  # trigram text
+    assert search_ad_ids("7373") == [special]  # phone tail
+    assert special in search_ad_ids("13912347373")
+    assert search_ad_ids("", Filters(on_date=dt.date(2023, 3, 5))) == [special]
+    assert (
+        search_ad_ids("", Filters(date_from=dt.date(2023, 3, 2), date_to=dt.date(2023, 3, 4))) == []
+    )
+    assert len(search_ad_ids("出售", Filters(category="房屋出售"))) == 1_200
+    assert ids[0] in search_ad_ids("电话13900000000")
+    assert [a.name for a in search_advertisers("骉驫")] == ["骉驫书店"]
+    assert [a.name for a in search_advertisers("客户299")] == ["客户299"]
+
+
+def _trigger_names() -> set[str]:
+    from adsdesk.store.models import db
+
+    rows = db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    return {r[0] for r in rows}
+
+
+def test_a_cancelled_bulk_import_keeps_the_index_triggers(desk_db: Path, tmp_path: Path) -> None:
+    from adsdesk.store.ads import AdDraft, PhoneEntry, save_ad
+    from adsdesk.store.exchange import BulkCancelled, save_many
+    from adsdesk.store.search import search_ad_ids
+
+    triggers = _trigger_names()
+    assert triggers
+    plan = _search_plan(tmp_path, 1_200)
+    with pytest.raises(ImportCancelled):
+        import_rows(plan.good, progress=lambda done, _total: done < 500)
+    assert _trigger_names() == triggers
+    assert _counts() == (0, 0, 0, 0, 0)
+    drafts = [AdDraft(title=f"草稿{i}", body="正文", advertiser_name="新客户") for i in range(600)]
+    with pytest.raises(BulkCancelled):
+        save_many(drafts, lambda done: done < 500)
+    assert _trigger_names() == triggers
+    assert search_ad_ids("草稿") == []
+
+    ad_id = save_ad(
+        AdDraft(
+            category="房屋出售",
+            title="骉驫小屋",
+            body="出租。电话13912347373",
+            phones=[PhoneEntry("+8613912347373", "139-1234-7373")],
+            dates=[dt.date(2023, 4, 1)],
+        )
+    )
+    assert search_ad_ids("驫") == [ad_id]
+    assert search_ad_ids("骉驫") == [ad_id]
+    assert search_ad_ids("7373") == [ad_id]
+
+
+def test_ads_saved_in_bulk_with_new_advertisers_are_searchable(desk_db: Path) -> None:
+    from adsdesk.store.exchange import save_many
+    from adsdesk.store.search import search_ad_ids, search_advertisers
+
+    drafts = [
+        AdDraft(title=f"鼎鼐{i}", body="正文", advertiser_name=f"鼎鼐商行{i}") for i in range(3)
+    ]
+    ids = save_many(drafts)
+    assert sorted(search_ad_ids("鼐")) == sorted(ids)
+    assert {a.name for a in search_advertisers("鼎鼐商行")} == {f"鼎鼐商行{i}" for i in range(3)}

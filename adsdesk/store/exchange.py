@@ -21,7 +21,11 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
-from adsdesk.store.search_index import sync_index
+from adsdesk.store.search_index import (
+    NewRowsIndexer,
+    sync_index,
+    triggers_suspended,
+)
 from adsdesk.store.settings import category_id
 
 CHUNK = 500
@@ -101,8 +105,12 @@ def _execute_many(model: type[Model], names: list[str], rows: list[tuple[Any, ..
     db.cursor().executemany(sql, rows)
 
 
-def save_many(drafts: Sequence[AdDraft], progress: Progress | None = None) -> list[int]:
+def save_many(
+    drafts: Sequence[AdDraft], progress: Progress | None = None, index_workers: int = 0
+) -> list[int]:
     """Save new ads (``id`` None) exactly as ``save_ad`` would, in one transaction.
+
+    ``index_workers`` > 0 builds the search-index documents in that many helper processes.
 
     On SQLite the rows go in with multi-row INSERTs (ads, phones, advertiser phones,
     insertions); elsewhere each draft goes through ``save_ad``. Raises BulkCancelled when
@@ -112,8 +120,14 @@ def save_many(drafts: Sequence[AdDraft], progress: Progress | None = None) -> li
         raise ValueError("save_many only adds new ads")
     with db.atomic():
         if isinstance(db.obj, SqliteDatabase):
-            with _big_cache():
-                ids = _insert_sqlite(drafts, progress)
+            # The rows are new: no per-row trigger upkeep; their index documents are built
+            # (in helper processes with index_workers) while the next chunks go in. The
+            # triggers come back in this transaction (and with its rollback).
+            with _big_cache(), NewRowsIndexer(workers=index_workers) as indexer:
+                indexer.pending_advertisers()  # created just before, e.g. by import_rows
+                with triggers_suspended():
+                    ids = _insert_sqlite(drafts, progress, indexer)
+                indexer.finish()
         else:
             ids = []
             for done, draft in enumerate(drafts, start=1):
@@ -135,25 +149,34 @@ def _big_cache(kib: int = 65536) -> Iterator[None]:
         db.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list[int]:
+def _insert_sqlite(
+    drafts: Sequence[AdDraft], progress: Progress | None, indexer: NewRowsIndexer
+) -> list[int]:
+    """Insert the drafts (triggers suspended); ``indexer`` takes the new ads and advertisers."""
     categories: dict[str, int | None] = {}
-    known_adv = {a for d in drafts if (a := d.advertiser_id) is not None}
-    if known_adv:
-        present = {
-            a.id for a in Advertiser.select(Advertiser.id).where(Advertiser.id.in_(list(known_adv)))
-        }
-        missing = sorted(known_adv - present)
-        if missing:
-            raise LookupError(f"客户 #{missing[0]} 不存在")
+    known_adv = sorted({a for d in drafts if (a := d.advertiser_id) is not None})
+    present: set[int] = set()
     linked: dict[int, set[str]] = defaultdict(set)
-    for adv, e164 in (
-        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.e164)
-        .where(AdvertiserPhone.advertiser.in_(list(known_adv)))
-        .tuples()
-        if known_adv
-        else []
-    ):
-        linked[adv].add(e164)
+    # Plain SQL in chunks: peewee builds one expression node per id, slow for 20,000 ids.
+    adv_table, phone_table = Advertiser._meta.table_name, AdvertiserPhone._meta.table_name
+    adv_column = AdvertiserPhone.advertiser.column_name
+    for start in range(0, len(known_adv), CHUNK):
+        chunk = known_adv[start : start + CHUNK]
+        marks = ", ".join(db.obj.param for _ in chunk)
+        present.update(
+            int(r[0])
+            for r in db.execute_sql(
+                f'SELECT "id" FROM "{adv_table}" WHERE "id" IN ({marks})', chunk
+            ).fetchall()
+        )
+        for adv, e164 in db.execute_sql(
+            f'SELECT "{adv_column}", "e164" FROM "{phone_table}" WHERE "{adv_column}" IN ({marks})',
+            chunk,
+        ).fetchall():
+            linked[adv].add(e164)
+    missing = [a for a in known_adv if a not in present]
+    if missing:
+        raise LookupError(f"客户 #{missing[0]} 不存在")
 
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
@@ -169,6 +192,7 @@ def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list
             adv = draft.advertiser_id
             if adv is None and draft.advertiser_name.strip():
                 adv = int(Advertiser.insert(name=draft.advertiser_name.strip()).execute())
+                indexer.by_id("advertiser", [adv])
             ad_rows.append(
                 {
                     "category": categories[cat],
@@ -182,9 +206,16 @@ def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list
             )
         chunk_ids = _insert_with_ids(Ad, ad_rows)
         ids += chunk_ids
+        indexer.ads(
+            [
+                (ad_id, row["title"], row["body"], row["category"])
+                for ad_id, row in zip(chunk_ids, ad_rows, strict=True)
+            ]
+        )
         phone_rows: list[tuple[Any, ...]] = []
         adv_phone_rows: list[tuple[Any, ...]] = []
         insertion_rows: list[tuple[Any, ...]] = []
+        search_rows: list[tuple[Any, ...]] = []
         for ad_id, draft, row in zip(chunk_ids, chunk, ad_rows, strict=True):
             adv = row["advertiser"]
             for position, phone in enumerate(draft.phones):
@@ -192,14 +223,20 @@ def _insert_sqlite(drafts: Sequence[AdDraft], progress: Progress | None) -> list
                 if adv is not None and phone.e164 not in linked[adv]:
                     linked[adv].add(phone.e164)
                     adv_phone_rows.append((adv, phone.e164, phone.display))
+            booked = []
             for d in sorted(set(draft.dates)):
                 day = days.get(d)
                 if day is None:
                     day = days[d] = _sql_value(d)
                 insertion_rows.append((ad_id, day, stamp))
+                booked.append(day)
+            search_rows.append(
+                (ad_id, row["category"], adv, min(booked, default=None), max(booked, default=None))
+            )
         _execute_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
         _execute_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
         _execute_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
+        indexer.search_ad(search_rows)
         if progress is not None and progress(len(ids)) is False:
             raise BulkCancelled()
     return ids

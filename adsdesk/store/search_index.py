@@ -450,3 +450,149 @@ def bulk_load(con: sqlite3.Connection, workers: int = 1) -> Iterator[None]:
     finally:
         create_triggers(con)
     rebuild_index(con, workers)
+
+
+# --------------------------------------------------------------------------- bulk adds
+
+
+@contextmanager
+def triggers_suspended(con: sqlite3.Connection | None = None) -> Iterator[None]:
+    """Drop the upkeep triggers for a bulk insert of NEW rows, then put them back.
+
+    Call inside the caller's transaction: SQLite's DDL is transactional, so a rollback (an
+    error, a cancelled import) restores the triggers too. Rows inserted meanwhile are not in
+    the index: pass their ids to :func:`index_new_rows` before the transaction ends.
+    """
+    if con is None and not _sqlite_bound():
+        yield
+        return
+    c = _con(con)
+    drop_triggers(c)
+    try:
+        yield
+    finally:
+        create_triggers(c)
+
+
+_NEW_AD_ROWS = (
+    "INSERT OR REPLACE INTO search_ad (ad_id, category_id, advertiser_id, first_date, last_date) "
+    "SELECT ad.id, ad.category_id, ad.advertiser_id, min(i.date), max(i.date) "
+    "FROM ad LEFT JOIN insertion AS i ON i.ad_id = ad.id WHERE ad.id IN ({}) GROUP BY ad.id"
+)
+_QUEUED = 64  # document batches in flight before the writer waits for the helpers
+_DOC_SOURCES = {"ad": "title, body, category_id", "advertiser": "name, address"}
+
+
+class NewRowsIndexer:
+    """Writes the text-index documents of NEW ads and advertisers (nothing to delete first).
+
+    With ``workers`` > 0 the documents are built in helper processes while this one goes on
+    (inserting more rows, writing finished documents); use it as a context manager so the
+    helpers stop on an error, and call :meth:`finish` before the transaction ends.
+    """
+
+    def __init__(self, con: sqlite3.Connection | None = None, workers: int = 0) -> None:
+        self.con = _con(con)
+        self.workers = workers
+        self._pool: Any = None
+        self._queue: deque[Any] = deque()
+
+    def __enter__(self) -> NewRowsIndexer:
+        if self.workers > 0:
+            import multiprocessing
+
+            try:
+                self._pool = multiprocessing.get_context("spawn").Pool(self.workers)
+            except OSError:  # no helper processes here: build the documents in this one
+                self._pool = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        self._queue.clear()
+
+    def ads(self, rows: Sequence[Row]) -> None:
+        """New ads given as (id, title, body, category id)."""
+        self._add(ad_docs, rows)
+
+    def advertisers(self, rows: Sequence[Row]) -> None:
+        """New advertisers given as (id, name, address)."""
+        self._add(advertiser_docs, rows)
+
+    def by_id(self, table: str, ids: Sequence[int]) -> None:
+        """New rows of ``ad`` or ``advertiser`` read back by id."""
+        fields = _DOC_SOURCES[table]
+        add = self.ads if table == "ad" else self.advertisers
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            add(
+                self.con.execute(
+                    f"SELECT id, {fields} FROM {table} WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+
+    def pending_advertisers(self) -> None:
+        """Take over the advertisers recorded as new in ``search_pending`` (by the trigger)."""
+        ids = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT id FROM search_pending WHERE kind = ? AND indexed = 0", (ADV_KIND,)
+            ).fetchall()
+        ]
+        self.by_id("advertiser", ids)
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            self.con.execute(
+                f"DELETE FROM search_pending WHERE kind = ? AND id IN ({marks})", (ADV_KIND, *chunk)
+            )
+
+    def _add(self, make: Any, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        if self._pool is None:
+            _write(self.con, make(rows))
+            return
+        self._queue.append(self._pool.apply_async(make, (list(rows),)))
+        while self._queue and (self._queue[0].ready() or len(self._queue) > _QUEUED):
+            _write(self.con, self._queue.popleft().get())
+
+    def search_ad(self, rows: Sequence[Row]) -> None:
+        """``search_ad`` rows of new ads: (id, category id, advertiser id, first, last date),
+        the dates as stored in ``insertion`` (or None)."""
+        self.con.executemany(
+            "INSERT OR REPLACE INTO search_ad "
+            "(ad_id, category_id, advertiser_id, first_date, last_date) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def finish(self) -> None:
+        while self._queue:
+            _write(self.con, self._queue.popleft().get())
+
+
+def index_search_ad(ad_ids: Sequence[int], con: sqlite3.Connection | None = None) -> None:
+    """The ``search_ad`` rows (category, advertiser, dates) of ads added without triggers."""
+    c = _con(con)
+    for chunk in _chunks(list(ad_ids), 900):
+        c.execute(_NEW_AD_ROWS.format(",".join("?" * len(chunk))), chunk)
+
+
+def index_new_rows(
+    ad_ids: Sequence[int],
+    advertiser_ids: Sequence[int] = (),
+    con: sqlite3.Connection | None = None,
+    workers: int = 0,
+) -> None:
+    """Index ads and advertisers added while :func:`triggers_suspended` (set-based; new rows
+    only: nothing is deleted first). ``workers`` > 0 builds the documents in that many helper
+    processes while this one writes. Call inside the transaction that added them."""
+    if con is None and not _sqlite_bound():
+        return
+    index_search_ad(ad_ids, con)
+    with NewRowsIndexer(con, workers) as indexer:
+        indexer.by_id("ad", ad_ids)
+        indexer.by_id("advertiser", advertiser_ids)
+        indexer.finish()
