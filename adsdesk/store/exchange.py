@@ -223,11 +223,11 @@ def _insert_sqlite(
                 if adv is not None and phone.e164 not in linked[adv]:
                     linked[adv].add(phone.e164)
                     adv_phone_rows.append((adv, phone.e164, phone.display))
-            booked = []
+            booked: list[str] = []  # ISO dates, as stored
             for d in sorted(set(draft.dates)):
                 day = days.get(d)
                 if day is None:
-                    day = days[d] = _sql_value(d)
+                    day = days[d] = str(_sql_value(d))
                 insertion_rows.append((ad_id, day, stamp))
                 booked.append(day)
             search_rows.append(
