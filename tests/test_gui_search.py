@@ -125,3 +125,11 @@ def test_clicking_the_date_header_sorts_by_issue_date(qtbot, desk: MainWindow) -
     )
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=spot)  # earliest first
     qtbot.waitUntil(lambda: desk.model.row_at(0) is not None and desk.model.row_at(0).id == ad_id)
+
+
+def test_issue_list_shows_no_sort_arrow(qtbot, desk: MainWindow) -> None:
+    header = desk.table.horizontalHeader()
+    assert header.isSortIndicatorShown()
+    desk.show_issue(dt.date(2023, 2, 24))
+    qtbot.waitUntil(lambda: "需核对" in desk.list_count.text())
+    assert not header.isSortIndicatorShown()  # category order, not a column sort

@@ -201,6 +201,8 @@ class AdListPane(QWidget):
             ids = search_store.ad_ids(filters, order)
             return ids, search_store.fetch_rows(ids[:PAGE]), {}, []
 
+        # An issue's list is in the desk's category order, not sorted by a column.
+        self.table.horizontalHeader().setSortIndicatorShown(bool(query) or date is None)
         self.executor.submit(
             job, lambda result: self._loaded(generation, query, *result), self.failed.emit
         )
