@@ -163,3 +163,13 @@ def test_tab_order_is_the_typing_order(qtbot, open_desk) -> None:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     assert order[1:4] == [editor.advertiser, editor.title, editor.body]
+
+
+def test_a_character_the_paper_cannot_print_is_flagged(qtbot, open_desk) -> None:
+    window = open_desk()
+    editor = window.editor
+    _type(qtbot, editor.body, "开业大吉😀 电话 13903528495")
+    texts = editor.findings.texts()
+    assert any("😀" in t and "没有字形" in t for t in texts)
+    assert not any("开" in t and "没有字形" in t for t in texts)
+    assert not editor.blocked()  # a warning: the clerk decides

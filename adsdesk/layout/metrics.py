@@ -97,3 +97,11 @@ def glyph_indexes(face: str, text: str) -> list[int]:
     except KeyError:
         _learn(face, text)
         return [table[ch] for ch in text]
+
+
+def missing_glyphs(face: str, text: str) -> list[int]:
+    """Offsets of the printable characters of ``text`` that the shipped face cannot draw."""
+    glyphs = glyph_indexes(face, text)
+    return [
+        i for i, (ch, g) in enumerate(zip(text, glyphs, strict=True)) if g == 0 and not ch.isspace()
+    ]

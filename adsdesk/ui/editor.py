@@ -24,6 +24,8 @@ from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findin
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.phones import PhoneMatch
 from adsdesk.domain.wording import Finding
+from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
+from adsdesk.layout.metrics import missing_glyphs
 from adsdesk.store.ads import AdDraft, AdvertiserRow, PhoneEntry
 from adsdesk.ui.findings import FindingList, HoverTips, Span, SpanHighlighter
 from adsdesk.ui.run_dates import RunDates
@@ -452,6 +454,7 @@ class AdEditor(QWidget):
                 dates=tuple(d.isoformat() for d in self.run_dates.dates()),
             )
             findings += duplicate_findings(me, self._booked)
+        findings += self._glyph_findings(title, body)
         self._all_findings = findings
         offset = self._body_offset()
         spans = [
@@ -489,6 +492,25 @@ class AdEditor(QWidget):
         self.title.style().unpolish(self.title)
         self.title.style().polish(self.title)
         self._update_save_state()
+
+    def _glyph_findings(self, title: str, body: str) -> list[Finding]:
+        """Characters the shipped fonts cannot print (emoji, rare characters) would print blank."""
+        offset = self._body_offset()
+        spots = [(i, title[i]) for i in missing_glyphs(TITLE_FACE, title)]
+        spots += [(offset + i, body[i]) for i in missing_glyphs(BODY_FACE, body)]
+        return [
+            Finding(
+                rule="print.glyph_missing",
+                level="warn",
+                start=pos,
+                end=pos + 1,
+                message=self.tr(
+                    "「{0}」在报纸字体中没有字形，印出来会是空白；请改用常用字，或与排版确认。"
+                ).format(ch),
+                term=ch,
+            )
+            for pos, ch in spots
+        ]
 
     def _update_save_state(self) -> None:
         blocked = self.blocked()
