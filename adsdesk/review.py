@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from adsdesk.domain.checks import ad_text, check_text
-from adsdesk.domain.duplicates import BookedAd, duplicates_in_issue
+from adsdesk.domain.duplicates import duplicates_in_issue
 from adsdesk.domain.wording import Finding
 from adsdesk.store import ads as ads_store
 
@@ -17,10 +17,7 @@ def review_issue(
 ) -> dict[int, list[Finding]]:
     """Ad id -> findings (wording, phones, refuse list, same-day duplicates) for that issue."""
     rows = {r.id: r for r in ads_store.list_ads(date=day)}
-    booked = [
-        BookedAd(ad_id=i, title=t, body=b, phones=p, dates=(day.isoformat(),))
-        for i, t, b, p, _dates in ads_store.booked_on([day])
-    ]
+    booked = ads_store.booked_on([day])
     out: dict[int, list[Finding]] = defaultdict(list)
     for ad_id, row in rows.items():
         result = check_text(ad_text(row.title, row.body), row.category or None, area_code, refused)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from adsdesk.store import ads as ads_store
 from adsdesk.store.database import close_db, init_db
+from adsdesk.store.search import search_advertisers
 from adsdesk.store.settings import load_settings, refused_numbers
 from adsdesk.ui.main_window import MainWindow
 from adsdesk.ui.settings_dialog import SettingsDialog
@@ -65,4 +66,4 @@ def test_pick_existing_advertiser_by_phone(qtbot, desk: MainWindow) -> None:
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
     saved = ads_store.load_ad(editor.ad_id())
     assert saved.advertiser_name == "大同和平医院"
-    assert [a.ad_count for a in ads_store.search_advertisers("大同和平医院")] == [3]
+    assert [a.ad_count for a in search_advertisers("大同和平医院")] == [3]

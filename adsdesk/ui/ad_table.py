@@ -37,7 +37,6 @@ class AdTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, AdRow] = {}
         self._flags: dict[int, list[Finding]] = {}
-        self._marks: dict[int, tuple[tuple[int, int], ...]] = {}
         self._requested: set[int] = set()
         self._generation = 0
         self._fetcher = fetcher
@@ -61,7 +60,6 @@ class AdTableModel(QAbstractTableModel):
         ids: Sequence[int],
         first_rows: Sequence[AdRow] = (),
         flags: dict[int, list[Finding]] | None = None,
-        marks: dict[int, tuple[tuple[int, int], ...]] | None = None,
     ) -> None:
         """Replace the list with ``ids``; rows not given are fetched page by page when shown."""
         self.beginResetModel()
@@ -69,7 +67,6 @@ class AdTableModel(QAbstractTableModel):
         self._ids = list(ids)
         self._rows = {r.id: r for r in first_rows}
         self._flags = dict(flags or {})
-        self._marks = dict(marks or {})
         self._requested = set()
         self.endResetModel()
 
@@ -85,9 +82,6 @@ class AdTableModel(QAbstractTableModel):
             return self._ids.index(ad_id)
         except ValueError:
             return -1
-
-    def flags_of(self, ad_id: int) -> list[Finding]:
-        return self._flags.get(ad_id, [])
 
     def loaded_count(self) -> int:
         return len(self._rows)

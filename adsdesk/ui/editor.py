@@ -420,7 +420,7 @@ class AdEditor(QWidget):
         self.dirty_changed.emit(self.is_dirty())
 
     def _caret_moved(self) -> None:
-        self.verdicts.show_matches(self._body_matches(), self._caret())
+        self.verdicts.show_matches(self._check.phones, self._caret())
 
     def _dates_changed(self) -> None:
         self.dates_changed.emit(self.run_dates.dates())
@@ -432,9 +432,6 @@ class AdEditor(QWidget):
     def _body_offset(self) -> int:
         title = self.title.text()
         return len(title) + 1 if title else 0
-
-    def _body_matches(self) -> list[PhoneMatch]:
-        return list(self._check.phones)
 
     def _run_checks(self) -> None:
         title, body = self.title.text(), self.body.toPlainText()

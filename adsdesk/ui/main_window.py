@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.domain.duplicates import BookedAd
 from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
@@ -50,13 +49,6 @@ def _save_context(values: SettingsValues) -> SettingsValues:
     settings_store.set_categories(values.categories)
     settings_store.set_refused(values.refused)
     return _load_context()
-
-
-def _booked_ads(dates: list[dt.date], exclude: int | None) -> list[BookedAd]:
-    return [
-        BookedAd(ad_id=i, title=t, body=b, phones=p, dates=tuple(d.isoformat() for d in ds))
-        for i, t, b, p, ds in ads_store.booked_on(dates, exclude)
-    ]
 
 
 class MainWindow(QMainWindow):
@@ -219,7 +211,7 @@ class MainWindow(QMainWindow):
     def _load_booked(self, dates: list[dt.date]) -> None:
         exclude = self.editor.ad_id()
         self.executor.submit(
-            lambda: _booked_ads(dates, exclude), self.editor.set_booked, self._db_error
+            lambda: ads_store.booked_on(dates, exclude), self.editor.set_booked, self._db_error
         )
 
     def _query_advertisers(self, text: str) -> None:
