@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import JOIN, BooleanField, Database, DateField, ForeignKeyField, IntegerField
+from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
 
@@ -27,11 +27,6 @@ class LayoutChoice(BaseModel):
 
     class Meta:
         indexes = ((("date", "ad"), True),)
-
-
-def install(database: Database) -> None:
-    """Schema step v2: create the layout choices table."""
-    database.create_tables([LayoutChoice])
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,21 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from adsdesk.store.models import ALL_MODELS
+from adsdesk.store.schema_frozen import v1_tables, v2_tables
+
+# Each step builds its own version's tables explicitly (schema_frozen.py), never from the live
+# models: a later step that adds a column must find the table as that version left it.
+# A new table or column is a new step appended at the end of MIGRATIONS.
 
 
 def v1_core(database: Database) -> None:
     """Advertisers, ads, phones, categories, insertions, settings, refuse list."""
-    database.create_tables(ALL_MODELS)
+    database.create_tables(v1_tables(database))
 
 
 def v2_layout(database: Database) -> None:
     """Per-issue layout choices (pins, order, column moves)."""
-    from adsdesk.store.layout_prefs import install
-
-    install(database)
+    database.create_tables(v2_tables(database))
 
 
 def v3_search(database: Database) -> None:
