@@ -140,7 +140,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_phone(args: argparse.Namespace) -> int:
-    from adsdesk.domain.phones import check_phone
+    from adsdesk.domain.phone_check import check_phone
 
     area, _ = _area_and_refused(args)
     results = [check_phone(n, area) for n in args.numbers]
@@ -153,7 +153,7 @@ def cmd_phone(args: argparse.Namespace) -> int:
 
 
 def _phone_line(r: object) -> str:
-    from adsdesk.domain.phones import PhoneCheck
+    from adsdesk.domain.phone_check import PhoneCheck
 
     assert isinstance(r, PhoneCheck)
     if not r.valid:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from adsdesk.assets import resource_path
-from adsdesk.domain.phones import check_phone
+from adsdesk.domain.phone_check import check_phone
 from adsdesk.store.ads import AdDraft, PhoneEntry, count_ads, save_ad
 from adsdesk.store.models import Advertiser, db
 from adsdesk.store.settings import (

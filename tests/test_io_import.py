@@ -195,8 +195,8 @@ def _search_plan(tmp_path: Path, n: int):
 @pytest.mark.parametrize("index_workers", [0, 1])
 def test_a_bulk_import_is_searchable(desk_db: Path, tmp_path: Path, index_workers: int) -> None:
     from adsdesk.store.search import search_ad_ids, search_advertisers
-    from adsdesk.store.search_index import pending_count
     from adsdesk.store.search_plan import Filters
+    from adsdesk.store.search_upkeep import pending_count
 
     plan = _search_plan(tmp_path, 1_200)
     assert not plan.rejected

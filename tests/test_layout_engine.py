@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from adsdesk.domain.phones import check_phone, find_phones
+from adsdesk.domain.phone_check import check_phone
+from adsdesk.domain.phone_find import find_phones
+from adsdesk.issue import (
+    load_choices,
+    load_column_settings,
+    load_issue,
+    move_ad,
+    save_column_settings,
+)
 from adsdesk.layout.engine import lay_out
 from adsdesk.layout.geometry import ColumnSettings, mm_to_pt
-from adsdesk.layout.issue import load_column_settings, load_issue, save_column_settings
 from adsdesk.layout.result import Layout
 from adsdesk.store import layout_prefs
 from adsdesk.store.ads import AdDraft, PhoneEntry, save_ad
@@ -161,14 +168,14 @@ def test_a_pinned_ad_goes_to_the_top_and_stays_pinned(demo_db: Path, db_path: Pa
 
 def test_move_up_and_down_inside_a_category_is_remembered(demo_db: Path, db_path: Path) -> None:
     housing = [6, 9, 11, 12, 13]  # 房屋出售 in booking order
-    assert layout_prefs.move_ad(DAY, 12, -1)
-    assert layout_prefs.move_ad(DAY, 12, -1)
-    assert not layout_prefs.move_ad(DAY, 6, -10)  # nothing above the first
+    assert move_ad(DAY, 12, -1)
+    assert move_ad(DAY, 12, -1)
+    assert not move_ad(DAY, 6, -10)  # nothing above the first
     close_db()
     init_db(db_path)
     order = [i for i in layout_of().placed_ids() if i in housing]
     assert order == [6, 12, 9, 11, 13]
-    assert layout_prefs.move_ad(DAY, 6, 1)
+    assert move_ad(DAY, 6, 1)
     assert [i for i in layout_of().placed_ids() if i in housing] == [12, 6, 9, 11, 13]
     layout_prefs.clear_choices(DAY)
     assert layout_of().placed_ids() == SAMPLE_ORDER
@@ -243,5 +250,5 @@ def test_an_old_database_gains_the_layout_table_on_opening(desk_db: Path, db_pat
     ensure_default_categories()
     ad = book("纱窗", "电话:18911267373")
     layout_prefs.set_pinned(DAY, ad, True)
-    assert layout_prefs.load_choices(DAY)[ad].pinned
+    assert load_choices(DAY)[ad].pinned
     assert list(db_path.parent.glob("desk.sqlite3.v1-*.bak"))

@@ -11,9 +11,11 @@ import pytest
 from pypdf import PdfReader
 
 from adsdesk.cli import main
-from adsdesk.domain.phones import find_phones
+from adsdesk.domain.phone_find import find_phones
+from adsdesk.issue import issue_ads
 from adsdesk.layout.engine import lay_out_ad
 from adsdesk.layout.geometry import ColumnSettings
+from adsdesk.layout.issue_ads import IssueAd
 from adsdesk.layout.render import write_proof_pdf
 from adsdesk.store import layout_prefs
 from adsdesk.store.database import close_db, init_db
@@ -40,11 +42,11 @@ def sample_db(demo_db: Path) -> Path:
     return demo_db
 
 
-def sample_ads(db: Path) -> dict[int, layout_prefs.IssueAd]:
+def sample_ads(db: Path) -> dict[int, IssueAd]:
     import datetime as dt
 
     init_db(db)
-    ads = {a.id: a for a in layout_prefs.issue_ads(dt.date(2023, 2, 24))}
+    ads = {a.id: a for a in issue_ads(dt.date(2023, 2, 24))}
     close_db()
     return ads
 

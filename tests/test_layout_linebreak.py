@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adsdesk.domain.phones import find_phones
+from adsdesk.domain.phone_find import find_phones
 from adsdesk.layout import metrics
 from adsdesk.layout.blocks import BODY_FACE, set_paragraph
 from adsdesk.layout.linebreak import (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from adsdesk.issue import load_issue
 from adsdesk.layout.engine import lay_out
-from adsdesk.layout.issue import load_issue
 from adsdesk.layout.render import render_image
 
 

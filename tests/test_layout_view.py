@@ -13,8 +13,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 
+from adsdesk.issue import load_choices, load_issue
 from adsdesk.layout.engine import lay_out
-from adsdesk.layout.issue import load_issue
 from adsdesk.layout.render import write_pdf
 from adsdesk.layout.result import Layout
 from adsdesk.store import layout_prefs
@@ -104,7 +104,7 @@ def test_move_down_and_to_another_column(qtbot, open_view) -> None:
     with qtbot.waitSignal(view.laid_out, timeout=5000):
         last_column.trigger()
     assert view.layout_result().find(9).column == 4
-    assert layout_prefs.load_choices(DAY)[9].column == 4
+    assert load_choices(DAY)[9].column == 4
 
 
 def test_fill_gauges_and_left_over_list(qtbot, open_view) -> None:

@@ -1,4 +1,4 @@
-"""Phone checks and phone finding as the desk clerk sees them (adsdesk.domain.phones)."""
+"""Phone checks and phone finding as the desk clerk sees them (domain.phone_check, domain.phone_find)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from adsdesk.assets import resource_path
-from adsdesk.domain.phones import PhoneCheck, PhoneMatch, check_phone, find_phones
+from adsdesk.domain.phone_check import PhoneCheck, check_phone
+from adsdesk.domain.phone_find import PhoneMatch, find_phones
 from adsdesk.domain.textnorm import to_halfwidth, to_scan_form
 
 CHECK_FIELDS = {

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from adsdesk.domain.phones import check_phone
+from adsdesk.domain.phone_check import check_phone
 from adsdesk.store import search as S
 from adsdesk.store.ads import AdDraft, PhoneEntry, delete_ad, load_ad, save_ad
 from adsdesk.store.models import Ad, Advertiser
-from adsdesk.store.search_index import rebuild_index
+from adsdesk.store.search_bulk import rebuild_index
 from adsdesk.store.search_plan import find
 
 DAY = dt.date(2023, 2, 24)

@@ -97,7 +97,7 @@ def test_reindex_command(capsys, tmp_path: Path) -> None:
 def test_synthetic_corpus_and_benchmark_figures() -> None:
     from adsdesk.bench.search import KINDS, bench_search
     from adsdesk.bench.synth import ensure_synth_db
-    from adsdesk.domain.phones import check_phone
+    from adsdesk.domain.phone_check import check_phone
     from adsdesk.store.database import init_db
     from adsdesk.store.models import AdPhone, Category
     from adsdesk.store.search import search_ad_ids

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adsdesk.assets import resource_path
-from adsdesk.domain.phones import find_phones
+from adsdesk.domain.phone_find import find_phones
 from adsdesk.domain.splitter import (
     guess_category,
     merge_drafts,

@@ -31,7 +31,8 @@ def fill_bench_issue(n_ads: int, date: dt.date = BENCH_DATE, seed: int = 2023022
     day's do. Returns the number of ads saved.
     """
     from adsdesk.demo import load_sample
-    from adsdesk.domain.phones import check_phone, find_phones
+    from adsdesk.domain.phone_check import check_phone
+    from adsdesk.domain.phone_find import find_phones
     from adsdesk.store.ads import AdDraft, PhoneEntry, save_ad
     from adsdesk.store.models import db
     from adsdesk.store.settings import ensure_default_categories
@@ -78,8 +79,8 @@ def bench_layout(n_ads: int = 300) -> dict[str, object]:
     from PySide6.QtGui import QGuiApplication
 
     from adsdesk.commands.export import ensure_gui_app
+    from adsdesk.issue import load_issue
     from adsdesk.layout.engine import lay_out
-    from adsdesk.layout.issue import load_issue
     from adsdesk.layout.render import render_image, write_pdf
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.models import db

@@ -56,7 +56,7 @@ def _vocabulary_grams(size: int) -> list[str]:
 def _queries(rng: random.Random, per_kind: int) -> dict[str, list[str]]:
     """Queries of each kind drawn from the corpus vocabulary and its phones and advertisers."""
     from adsdesk.store.models import db
-    from adsdesk.store.search_index import pinyin_forms
+    from adsdesk.store.search_text import pinyin_forms
 
     con = db.connection()
     out: dict[str, list[str]] = {}
@@ -114,7 +114,7 @@ def _like(q: str) -> str:
 def _scan(kind: str, q: str) -> set[int]:
     """The same query the slow way: LIKE over every ad (and number, or every name's pinyin)."""
     from adsdesk.store.models import db
-    from adsdesk.store.search_index import normalise, pinyin_forms
+    from adsdesk.store.search_text import normalise, pinyin_forms
 
     con = db.connection()
     if kind == "pinyin":
@@ -152,7 +152,7 @@ def bench_search(
     """Figures for the search over ``n_ads`` synthetic ads (see the module docstring)."""
     from adsdesk.store import search as S
     from adsdesk.store.database import close_db, init_db
-    from adsdesk.store.search_index import warm_up
+    from adsdesk.store.search_text import warm_up
 
     info = _ensure_db(n_ads)
     init_db(info.path)

@@ -378,7 +378,7 @@ class SynthInfo:
 
 def synth_db_path(n_ads: int) -> Path:
     from adsdesk.store.database import SCHEMA_VERSION
-    from adsdesk.store.search_index import INDEX_VERSION
+    from adsdesk.store.search_schema import INDEX_VERSION
 
     version = f"g{GENERATOR_VERSION}-s{SCHEMA_VERSION}-i{INDEX_VERSION}"
     name = f"synth-{n_ads}-{version}.sqlite3"
@@ -440,7 +440,7 @@ def build_synth_db(path: Path, n_ads: int, seed: int = SEED) -> SynthInfo:
     """Build the database at ``path`` (replacing it): bulk load, then the search index."""
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.models import db
-    from adsdesk.store.search_index import bulk_load
+    from adsdesk.store.search_bulk import bulk_load
     from adsdesk.store.settings import ensure_default_categories
 
     path.parent.mkdir(parents=True, exist_ok=True)

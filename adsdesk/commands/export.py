@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if not 30 <= args.dpi <= 2400:
         raise UserError("--dpi 应在 30 到 2400 之间。")
     open_db(args)
-    from adsdesk.layout.issue import load_issue
+    from adsdesk.issue import load_issue
 
     issue = load_issue(date)
     if not issue.ads:

@@ -20,7 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.database import database_path
     from adsdesk.store.models import Ad, Advertiser
-    from adsdesk.store.search_index import rebuild_index
+    from adsdesk.store.search_bulk import rebuild_index
 
     target = open_db(args)
     if database_path() is None:

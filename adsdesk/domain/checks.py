@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from adsdesk.domain.duplicates import BookedAd, find_duplicates
-from adsdesk.domain.phones import PhoneMatch, find_phones
+from adsdesk.domain.phone_find import PhoneMatch, find_phones
 from adsdesk.domain.wording import Finding, check_wording
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from adsdesk.domain.checks import AdCheck, ad_text, check_text
-from adsdesk.domain.phones import PhoneMatch, find_phones
+from adsdesk.domain.phone_find import PhoneMatch, find_phones
 from adsdesk.domain.textnorm import to_halfwidth
 from adsdesk.domain.wording import Finding
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adsdesk.domain.checks import AdCheck, ad_text, check_text
-from adsdesk.domain.phones import check_phone
+from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.splitter import Draft, guess_category
 from adsdesk.domain.wording import Finding
 from adsdesk.io.tables import Table

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from adsdesk.domain.phones import find_phones
+from adsdesk.domain.phone_find import find_phones
 from adsdesk.layout import metrics
 from adsdesk.layout.geometry import EM_BOX_ASCENT, ColumnSettings, mm_to_pt
 from adsdesk.layout.linebreak import Line, WidthFn, break_lines

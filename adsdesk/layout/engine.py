@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from adsdesk.layout.blocks import ad_shape, heading_shape, masthead_lines
 from adsdesk.layout.geometry import ColumnSettings, mm_to_pt
+from adsdesk.layout.issue_ads import AdChoice, IssueAd, ordered_ads
 from adsdesk.layout.result import (
     ColumnFill,
     Heading,
@@ -19,7 +20,6 @@ from adsdesk.layout.result import (
     Shape,
     TextLine,
 )
-from adsdesk.store.layout_prefs import AdChoice, IssueAd, ordered_ads
 
 _PINNED = "\0pinned"  # category key of pinned ads: they stand above every heading
 _EPS = 1e-6
@@ -29,7 +29,7 @@ MAX_GROW = 0.35  # most an ad box grows, as a share of the smallest box in its c
 
 @dataclass(frozen=True)
 class IssueInput:
-    """Everything the engine needs for one issue (see ``adsdesk.layout.issue.load_issue``)."""
+    """Everything the engine needs for one issue (see ``adsdesk.issue.load_issue``)."""
 
     date: dt.date | None
     settings: ColumnSettings

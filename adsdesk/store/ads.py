@@ -20,7 +20,7 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
-from adsdesk.store.search_index import sync_index
+from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
 
 

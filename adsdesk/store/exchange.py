@@ -21,11 +21,8 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
-from adsdesk.store.search_index import (
-    NewRowsIndexer,
-    sync_index,
-    triggers_suspended,
-)
+from adsdesk.store.search_bulk import NewRowsIndexer, triggers_suspended
+from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
 
 CHUNK = 500

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
@@ -29,9 +29,8 @@ class LayoutChoice(BaseModel):
         indexes = ((("date", "ad"), True),)
 
 
-@dataclass(frozen=True)
-class IssueAd:
-    """One ad booked on the issue, as the layout needs it."""
+class IssueRow(NamedTuple):
+    """One ad booked on an issue: what the layout needs of it."""
 
     id: int
     category: str
@@ -40,14 +39,15 @@ class IssueAd:
     phones: tuple[str, ...]  # display form, in the ad's order
 
 
-@dataclass(frozen=True)
-class AdChoice:
-    pinned: bool = False
-    column: int | None = None
-    position: int | None = None
+class ChoiceRow(NamedTuple):
+    """The clerk's choice for one ad on one issue."""
+
+    pinned: bool
+    column: int | None
+    position: int | None
 
 
-def issue_ads(date: dt.date) -> list[IssueAd]:
+def issue_ads(date: dt.date) -> list[IssueRow]:
     """Ads booked on ``date``, in the desk's category order, then in booking order."""
     rows = list(
         Insertion.select(Ad.id, Ad.title, Ad.body, Category.name)
@@ -68,46 +68,17 @@ def issue_ads(date: dt.date) -> list[IssueAd]:
         ):
             phones[ad].append(display)
     return [
-        IssueAd(id=r[0], title=r[1], body=r[2], category=r[3] or "", phones=tuple(phones[r[0]]))
+        IssueRow(id=r[0], title=r[1], body=r[2], category=r[3] or "", phones=tuple(phones[r[0]]))
         for r in rows
     ]
 
 
-def load_choices(date: dt.date) -> dict[int, AdChoice]:
+def load_choices(date: dt.date) -> dict[int, ChoiceRow]:
     """The clerk's choices for the issue, by ad id."""
     return {
-        row.ad_id: AdChoice(bool(row.pinned), row.column, row.position)
+        row.ad_id: ChoiceRow(bool(row.pinned), row.column, row.position)
         for row in LayoutChoice.select().where(LayoutChoice.date == date)
     }
-
-
-def _group(ad: IssueAd, choices: dict[int, AdChoice]) -> tuple[bool, str]:
-    choice = choices.get(ad.id)
-    pinned = bool(choice and choice.pinned)
-    return pinned, "" if pinned else ad.category
-
-
-def ordered_ads(ads: Sequence[IssueAd], choices: dict[int, AdChoice]) -> list[IssueAd]:
-    """Reading order: pinned ads first, then by category, each group by the clerk's order.
-
-    ``ads`` come in category then booking order (as ``issue_ads`` returns them); an ad the
-    clerk never moved keeps its booking place after those the clerk did order.
-    """
-    groups: dict[tuple[bool, str], list[tuple[int, IssueAd]]] = {}
-    for index, ad in enumerate(ads):
-        groups.setdefault(_group(ad, choices), []).append((index, ad))
-
-    def key(item: tuple[int, IssueAd]) -> tuple[int, int, int]:
-        index, ad = item
-        choice = choices.get(ad.id)
-        position = choice.position if choice else None
-        return (1, 0, index) if position is None else (0, position, index)
-
-    out: list[IssueAd] = []
-    pinned_first = sorted(groups, key=lambda g: not g[0])  # stable: categories keep their order
-    for group in pinned_first:
-        out.extend(ad for _i, ad in sorted(groups[group], key=key))
-    return out
 
 
 def _upsert(date: dt.date, ad_id: int, **values: object) -> None:
@@ -130,24 +101,11 @@ def set_column(date: dt.date, ad_id: int, column: int | None) -> None:
         _upsert(date, ad_id, column=column)
 
 
-def move_ad(date: dt.date, ad_id: int, delta: int) -> bool:
-    """Move the ad ``delta`` places up (negative) or down inside its group; False at an end."""
+def set_order(date: dt.date, ad_ids: Sequence[int]) -> None:
+    """Keep these ads (one group of the issue) in this order."""
     with db.atomic():
-        ads = issue_ads(date)
-        choices = load_choices(date)
-        target = next((a for a in ads if a.id == ad_id), None)
-        if target is None:
-            return False
-        group = _group(target, choices)
-        members = [a.id for a in ordered_ads(ads, choices) if _group(a, choices) == group]
-        index = members.index(ad_id)
-        new_index = index + delta
-        if delta == 0 or not 0 <= new_index < len(members):
-            return False
-        members.insert(new_index, members.pop(index))
-        for position, member in enumerate(members):
-            _upsert(date, member, position=position)
-    return True
+        for position, ad_id in enumerate(ad_ids):
+            _upsert(date, ad_id, position=position)
 
 
 def clear_choices(date: dt.date) -> None:

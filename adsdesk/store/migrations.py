@@ -25,7 +25,7 @@ def v2_layout(database: Database) -> None:
 
 def v3_search(database: Database) -> None:
     """The search index over ads and advertisers, filled from existing rows."""
-    from adsdesk.store.search_index import install
+    from adsdesk.store.search_schema import install
 
     install(database)
 

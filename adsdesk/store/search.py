@@ -1,6 +1,6 @@
 """Finding ads and advertisers: exact fragments, phones in any form, pinyin, date/category filters.
 
-A query is normalised (``search_index.normalise``) and matched as a plain substring of an ad's
+A query is normalised (``search_text.normalise``) and matched as a plain substring of an ad's
 title or body — the same set a full scan gives — through the index: one posting list for one or
 two characters, one trigram phrase for three or more. A query that looks like a phone number
 also finds the ads and advertisers carrying that number (E.164) or a number ending in its
@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from adsdesk.store.ads import AdRow, ad_rows
-from adsdesk.store.search_index import normalise
 from adsdesk.store.search_plan import (
     NO_COUNT,
     NO_FILTERS,
@@ -40,6 +39,7 @@ from adsdesk.store.search_plan import (
     query_rows,
     text_in,
 )
+from adsdesk.store.search_text import normalise
 
 __all__ = [
     "ORDERS",

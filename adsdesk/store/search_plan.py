@@ -1,7 +1,7 @@
 """How a search runs: query parsing, filters, and the plan that turns them into ad ids.
 
 No Qt; everything reads through the bound database's SQLite connection. See ``search`` for the
-public functions and ``search_index`` for the tables.
+public functions and ``search_schema`` for the tables.
 """
 
 from __future__ import annotations
@@ -13,16 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from adsdesk.domain.phones import check_phone
+from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.textnorm import digits_only, to_halfwidth
 from adsdesk.store.models import db
-from adsdesk.store.search_index import (
-    category_marker,
-    category_token,
-    gram_token,
-    normalise,
-    sync_index,
-)
+from adsdesk.store.search_text import category_marker, category_token, gram_token, normalise
+from adsdesk.store.search_upkeep import sync_index
 
 Order = Literal["id_desc", "id_asc", "date_desc", "date_asc"]
 ORDERS: tuple[str, ...] = ("id_desc", "id_asc", "date_desc", "date_asc")

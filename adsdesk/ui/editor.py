@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings
 from adsdesk.domain.duplicates import BookedAd
-from adsdesk.domain.phones import PhoneMatch
+from adsdesk.domain.phone_find import PhoneMatch
 from adsdesk.domain.wording import Finding
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
 from adsdesk.layout.metrics import missing_glyphs

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.issue import load_issue, move_ad, save_column_settings
 from adsdesk.layout.engine import IssueInput, lay_out, lay_out_ad
 from adsdesk.layout.fonts import register_fonts
 from adsdesk.layout.geometry import ColumnSettings
-from adsdesk.layout.issue import load_issue, save_column_settings
+from adsdesk.layout.issue_ads import AdChoice
 from adsdesk.layout.render import (
     RenderError,
     paint_on_page,
@@ -264,10 +265,10 @@ class LayoutView(QWidget):
         if self._selected is not None:
             self.ad_activated.emit(self._selected)
 
-    def _choice(self) -> layout_prefs.AdChoice:
+    def _choice(self) -> AdChoice:
         if self._issue is None or self._selected is None:
-            return layout_prefs.AdChoice()
-        return self._issue.choices.get(self._selected, layout_prefs.AdChoice())
+            return AdChoice()
+        return self._issue.choices.get(self._selected, AdChoice())
 
     def _update_actions(self) -> None:
         has_ad = self._selected is not None and self._issue is not None
@@ -314,7 +315,7 @@ class LayoutView(QWidget):
         if self._selected is None:
             return
         ad_id, day = self._selected, self._date
-        self._save_choice(lambda: layout_prefs.move_ad(day, ad_id, delta))
+        self._save_choice(lambda: move_ad(day, ad_id, delta))
 
     def move_selected_to_column(self, column: int | None) -> None:
         if self._selected is None:

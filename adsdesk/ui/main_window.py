@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
-from adsdesk.store import search_index
+from adsdesk.store import search_text
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft
 from adsdesk.ui.ad_list_pane import AdListPane
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.reload_list()
         self.layout_view.refresh()
         # Load the pinyin tables once the first screen is up, not on the first search.
-        self.executor.submit(search_index.warm_up)
+        self.executor.submit(search_text.warm_up)
 
     # --- construction -------------------------------------------------------------------
     def _build(self, db_label: str) -> None:

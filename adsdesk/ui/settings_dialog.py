@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.domain.phones import check_phone
+from adsdesk.domain.phone_check import check_phone
 from adsdesk.store.settings import DeskSettings, RefusedEntry
 
 

@@ -6,7 +6,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from adsdesk.domain.phones import PhoneCheck, PhoneMatch
+from adsdesk.domain.phone_check import PhoneCheck
+from adsdesk.domain.phone_find import PhoneMatch
 
 GREEN, AMBER, RED = QColor("#1b7f3b"), QColor("#a15c00"), QColor("#c0262d")
 PHONE_ROLE = Qt.ItemDataRole.UserRole + 1

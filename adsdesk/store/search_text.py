@@ -1,0 +1,155 @@
+"""Search text: the normalised form documents and queries share, tokens, pinyin, documents.
+
+Pure functions with no database: the index helper processes import only this module.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+Row = tuple[Any, ...]
+Docs = tuple[str, list[Row], list[Row]]  # (kind, trigram rows, gram rows)
+
+
+def _norm_table() -> dict[int, int]:
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII
+    table.update({cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
+    table.update({cp: cp - 0xFEE0 + 32 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ → a-z
+    for cp in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
+        table[cp] = 0x20
+    for cp in range(0x3001):
+        if chr(cp).isspace():
+            table[cp] = 0x20
+    for cp in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF):
+        table[cp] = 0x20
+    return table
+
+
+_NORM = _norm_table()
+
+
+_NEEDS_NORM = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_NORM) if cp != 0x20) + "]"
+)
+
+
+def normalise(text: str) -> str:
+    """The form both documents and queries are searched in; same length as ``text``."""
+    if _NEEDS_NORM.search(text) is None:  # most ad text: nothing to map, skip the slow translate
+        return text
+    return text.translate(_NORM)
+
+
+def hex_grams(fields: Iterable[str]) -> str:
+    """The gram document: every distinct 1- and 2-character substring of each field."""
+    grams: set[str] = set()
+    for f in fields:
+        grams.update(f)
+        grams.update(map(operator.add, f, f[1:]))
+    return " ".join(map(bytes.hex, map(str.encode, grams)))
+
+
+def gram_token(gram: str) -> str:
+    """The index token of a normalised 1- or 2-character query."""
+    return gram.encode().hex()
+
+
+def category_token(category_id: int) -> str:
+    """The gram-index token of an ad's category ("k" never occurs in hex tokens)."""
+    return f"k{category_id}"
+
+
+def category_marker(category_id: int) -> str:
+    """The text of the trigram index's ``cat`` column (matched as a whole phrase)."""
+    return f"k{category_id}k"
+
+
+@lru_cache(maxsize=1)
+def _pinyin_tables() -> tuple[dict[str, list[str]], dict[int, str], int]:
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    phrases = {k: [r[0] for r in v] for k, v in phrases_dict.items()}
+    return phrases, pinyin_dict, max(map(len, phrases))
+
+
+def warm_up() -> None:
+    """Load the pinyin dictionaries now (about 0.3 s) rather than on the first advertiser."""
+    _pinyin_tables()
+    pinyin_forms("大同")
+
+
+@lru_cache(maxsize=4096)
+def _plain(syllable: str) -> str:
+    from pypinyin.contrib.tone_convert import to_normal
+
+    return str(to_normal(syllable))
+
+
+def pinyin_forms(name: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a name: 大同和平医院 → ("dthpyy", "datonghepingyiyuan").
+
+    Phrases from pypinyin's dictionary decide heteronyms (银行 → yinhang); other characters
+    take their first reading. Letters and digits are kept (lower case); the rest is dropped.
+    """
+    phrases, chars, longest = _pinyin_tables()
+    text = normalise(name)
+    initials: list[str] = []
+    full: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for size in range(min(longest, n - i), 1, -1):
+            readings = phrases.get(text[i : i + size])
+            if readings is not None:
+                for r in readings:
+                    p = _plain(r)
+                    initials.append(p[:1])
+                    full.append(p)
+                i += size
+                break
+        else:
+            ch = text[i]
+            reading = chars.get(ord(ch))
+            if reading is not None:
+                p = _plain(reading.split(",", 1)[0])
+                initials.append(p[:1])
+                full.append(p)
+            elif ch.isascii() and ch.isalnum():
+                initials.append(ch)
+                full.append(ch)
+            i += 1
+    return "".join(initials), "".join(full)
+
+
+def ad_fields(title: str, body: str) -> tuple[str, str]:
+    return normalise(title), normalise(body)
+
+
+def advertiser_fields(name: str, address: str) -> tuple[str, str, str, str]:
+    initials, full = pinyin_forms(name)
+    return normalise(name), normalise(address), initials, full
+
+
+def ad_docs(rows: Sequence[Row]) -> Docs:
+    """Index rows for ads given as (id, title, body, category id). Pure: runs in a helper too."""
+    text_rows, gram_rows = [], []
+    for ad_id, title, body, category in rows:
+        t, b = ad_fields(title or "", body or "")
+        grams = hex_grams((t, b))
+        if category is None:
+            text_rows.append((ad_id, t, b, ""))
+        else:
+            text_rows.append((ad_id, t, b, category_marker(category)))
+            grams = f"{grams} {category_token(category)}"
+        gram_rows.append((ad_id, grams))
+    return "ad", text_rows, gram_rows
+
+
+def advertiser_docs(rows: Sequence[Row]) -> Docs:
+    """Index rows for advertisers given as (id, name, address, …)."""
+    text_rows = [(row[0], *advertiser_fields(row[1] or "", row[2] or "")) for row in rows]
+    return "adv", text_rows, [(r[0], hex_grams(r[1:])) for r in text_rows]
