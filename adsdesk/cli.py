@@ -86,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(args_list)
         command = args.command or "gui"
+        if command not in ("gui", "demo"):
+            from adsdesk.store.actor import cli_actor, set_actor
+
+            set_actor(cli_actor())  # the record names this computer and its login
         if command in COMMANDS:
             return COMMANDS[command](args)
         module = next(m for m in plugged_commands() if m.NAME == command)

@@ -11,6 +11,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from adsdesk.domain.duplicates import BookedAd
+from adsdesk.store.audit import diff, record
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -72,9 +73,53 @@ class AdNotFound(LookupError):
     pass
 
 
-def save_ad(draft: AdDraft) -> int:
-    """Save the ad, its phones, advertiser link and insertions in one transaction."""
+def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
+    """The ad's recorded fields as the audit compares them (None when it does not exist)."""
+    row = (
+        Ad.select(Ad.title, Ad.body, Ad.override_reason, Category.name, Advertiser.name)
+        .join(Category, JOIN.LEFT_OUTER, on=(Ad.category == Category.id))
+        .switch(Ad)
+        .join(Advertiser, JOIN.LEFT_OUTER, on=(Ad.advertiser == Advertiser.id))
+        .where(Ad.id == ad_id)
+        .tuples()
+        .first()
+    )
+    if row is None:
+        return None
+    title, body, override, category, advertiser = row
+    phones = [
+        p
+        for (p,) in AdPhone.select(AdPhone.display)
+        .where(AdPhone.ad == ad_id)
+        .order_by(AdPhone.position, AdPhone.id)
+        .tuples()
+    ]
+    dates = [
+        _as_date(d).isoformat()
+        for (d,) in Insertion.select(Insertion.date)
+        .where(Insertion.ad == ad_id)
+        .order_by(Insertion.date)
+        .tuples()
+    ]
+    return {
+        "category": category or "",
+        "advertiser": advertiser or "",
+        "title": title,
+        "body": body,
+        "phones": phones,
+        "dates": dates,
+        "override_reason": override,
+    }
+
+
+def save_ad(draft: AdDraft, approver: str = "") -> int:
+    """Save the ad, its phones, advertiser link and insertions in one transaction.
+
+    The change is recorded in the audit (each field's old and new value); ``approver``
+    names the supervisor who approved it, when one had to.
+    """
     with db.atomic():
+        before = ad_snapshot(draft.id) if draft.id is not None else None
         advertiser_id = draft.advertiser_id
         if advertiser_id is None and draft.advertiser_name.strip():
             advertiser_id = Advertiser.create(name=draft.advertiser_name.strip()).id
@@ -109,6 +154,17 @@ def save_ad(draft: AdDraft) -> int:
         if dates:
             Insertion.insert_many([{"ad": ad_id, "date": d} for d in dates]).execute()
         sync_index()  # the search index follows in the same transaction
+        changes = diff(before, ad_snapshot(ad_id))
+        if before is None or changes:
+            record(
+                "ad.create" if before is None else "ad.update",
+                "ad",
+                ad_id,
+                changes,
+                ad_id=ad_id,
+                reason=draft.override_reason if "override_reason" in changes else "",
+                approver=approver,
+            )
     return ad_id
 
 
@@ -147,9 +203,13 @@ def load_ad(ad_id: int) -> AdDraft:
 
 
 def delete_ad(ad_id: int) -> None:
+    """Delete the ad with its phones and insertions; the audit keeps what it was."""
     with db.atomic():
+        before = ad_snapshot(ad_id)
         Ad.delete().where(Ad.id == ad_id).execute()
         sync_index()
+        if before is not None:
+            record("ad.delete", "ad", ad_id, diff(before, None), ad_id=ad_id)
 
 
 def list_ads(

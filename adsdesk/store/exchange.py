@@ -12,6 +12,7 @@ from typing import Any
 from peewee import JOIN, Model, SqliteDatabase, fn
 
 from adsdesk.store.ads import AdDraft, save_ad
+from adsdesk.store.audit import Change, diff, record_many
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -234,9 +235,27 @@ def _insert_sqlite(
         _execute_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
         _execute_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
         indexer.search_ad(search_rows)
+        record_many([_created(ad_id, draft) for ad_id, draft in zip(chunk_ids, chunk, strict=True)])
         if progress is not None and progress(len(ids)) is False:
             raise BulkCancelled()
     return ids
+
+
+def _created(ad_id: int, draft: AdDraft) -> Change:
+    """The audit record of an imported ad: every field from nothing to its value."""
+    advertiser = draft.advertiser_name.strip() or (
+        f"#{draft.advertiser_id}" if draft.advertiser_id is not None else ""
+    )
+    values = {
+        "category": draft.category.strip(),
+        "advertiser": advertiser,
+        "title": draft.title,
+        "body": draft.body,
+        "phones": [p.display for p in draft.phones],
+        "dates": sorted(set(draft.dates)),
+        "override_reason": draft.override_reason,
+    }
+    return Change("ad.import", "ad", ad_id, diff(None, values), ad_id=ad_id)
 
 
 # --------------------------------------------------------------------------- export

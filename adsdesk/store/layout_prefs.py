@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
+from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
 
 COLUMN_SETTINGS_KEY = "column_settings"
@@ -93,12 +94,14 @@ def set_pinned(date: dt.date, ad_id: int, pinned: bool) -> None:
     """Pin the ad to the top of the block for this issue (or unpin it)."""
     with db.atomic():
         _upsert(date, ad_id, pinned=pinned, position=None)
+        record("layout.pin", "issue", None, {"date": str(date), "pinned": pinned}, ad_id=ad_id)
 
 
 def set_column(date: dt.date, ad_id: int, column: int | None) -> None:
     """Keep the ad in column ``column`` (0-based) for this issue; None lets the flow decide."""
     with db.atomic():
         _upsert(date, ad_id, column=column)
+        record("layout.column", "issue", None, {"date": str(date), "column": column}, ad_id=ad_id)
 
 
 def set_order(date: dt.date, ad_ids: Sequence[int]) -> None:
@@ -106,12 +109,14 @@ def set_order(date: dt.date, ad_ids: Sequence[int]) -> None:
     with db.atomic():
         for position, ad_id in enumerate(ad_ids):
             _upsert(date, ad_id, position=position)
+        record("layout.order", "issue", None, {"date": str(date), "order": list(ad_ids)})
 
 
 def clear_choices(date: dt.date) -> None:
     """Forget every pin, order and column choice for the issue."""
     with db.atomic():
         LayoutChoice.delete().where(LayoutChoice.date == date).execute()
+        record("layout.clear", "issue", None, {"date": str(date)})
 
 
 def load_column_settings() -> dict[str, object]:
@@ -128,6 +133,9 @@ def load_column_settings() -> dict[str, object]:
 
 def save_column_settings(values: dict[str, object]) -> None:
     with db.atomic():
+        changes = diff(load_column_settings(), values)
+        if changes:
+            record("settings.column", "settings", None, changes)
         Setting.insert(
             key=COLUMN_SETTINGS_KEY, value=json.dumps(values, ensure_ascii=False)
         ).on_conflict_replace().execute()

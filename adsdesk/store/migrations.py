@@ -30,4 +30,11 @@ def v3_search(database: Database) -> None:
     install(database)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search]
+def v4_audit(database: Database) -> None:
+    """The audit: append-only, hash-chained records of who changed what."""
+    from adsdesk.store.audit import install
+
+    install(database)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search, v4_audit]

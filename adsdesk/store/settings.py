@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Category, RefusedPhone, Setting, db
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
@@ -46,6 +47,9 @@ def load_settings() -> DeskSettings:
 
 def save_settings(settings: DeskSettings) -> None:
     with db.atomic():
+        changes = diff(asdict(load_settings()), asdict(settings))
+        if changes:
+            record("settings.update", "settings", None, changes)
         for key, value in asdict(settings).items():
             Setting.insert(
                 key=key, value=json.dumps(value, ensure_ascii=False)
@@ -67,6 +71,11 @@ def set_categories(names: list[str]) -> None:
     """Make the category list exactly ``names`` in that order; unused ones are removed."""
     clean = [n.strip() for n in names if n.strip()]
     with db.atomic():
+        changes = diff(
+            {"categories": list_categories()}, {"categories": list(dict.fromkeys(clean))}
+        )
+        if changes:
+            record("settings.categories", "settings", None, changes)
         existing = {c.name: c for c in Category.select()}
         for pos, name in enumerate(dict.fromkeys(clean)):
             if name in existing:
@@ -106,6 +115,10 @@ def list_refused() -> list[RefusedEntry]:
 
 def set_refused(entries: list[RefusedEntry]) -> None:
     with db.atomic():
+        old = {e.display: e.reason for e in list_refused()}
+        new = {e.display: e.reason for e in {e.e164: e for e in entries}.values()}
+        if old != new:
+            record("settings.refused", "settings", None, {"refused": [old, new]})
         RefusedPhone.delete().execute()
         for e in {e.e164: e for e in entries}.values():
             RefusedPhone.create(e164=e.e164, display=e.display, reason=e.reason)

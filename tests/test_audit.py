@@ -1,0 +1,178 @@
+"""The audit: every write recorded with its actor, append-only, a hash chain that shows tampering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from peewee import DatabaseError
+
+from adsdesk.store.actor import Actor, acting_as, current_actor
+from adsdesk.store.ads import AdDraft, PhoneEntry, delete_ad, save_ad
+from adsdesk.store.audit import AuditRecord, entries, verify_chain
+from adsdesk.store.settings import load_settings, save_settings
+
+DAY = dt.date(2023, 2, 24)
+
+
+def _ad(**kw: object) -> AdDraft:
+    values: dict[str, object] = {
+        "category": "家居服务",
+        "title": "专业疏通",
+        "body": "疏通下水道 电话 13903528491",
+        "phones": [PhoneEntry("+8613903528491", "13903528491")],
+        "advertiser_name": "王师傅",
+        "dates": [DAY],
+    }
+    values.update(kw)
+    return AdDraft(**values)  # type: ignore[arg-type]
+
+
+def _tamper(path: Path, *sql: str) -> None:
+    """Change the file behind the desk's back, as someone with an SQLite tool could."""
+    con = sqlite3.connect(path)
+    con.execute("DROP TRIGGER IF EXISTS audit_record_no_update")
+    con.execute("DROP TRIGGER IF EXISTS audit_record_no_delete")
+    for s in sql:
+        con.execute(s)
+    con.commit()
+    con.close()
+
+
+def test_every_ad_change_is_recorded_with_who_where_and_each_field(desk_db: Path) -> None:
+    clerk = Actor(user="lihua", computer="desk-3", roles=frozenset({"clerk"}))
+    with acting_as(clerk):
+        ad_id = save_ad(_ad())
+        draft = _ad(
+            id=ad_id, body="疏通下水道、马桶 电话 13903528491", dates=[DAY, DAY.replace(day=25)]
+        )
+        save_ad(draft)
+        save_ad(draft)  # nothing changed: nothing recorded
+    history = entries(ad_id=ad_id)
+    assert [e.action for e in history] == ["ad.create", "ad.update"]
+    assert {(e.user, e.computer) for e in history} == {("lihua", "desk-3")}
+    assert history[0].changes["title"] == [None, "专业疏通"]
+    assert history[0].changes["phones"] == [None, ["13903528491"]]
+    assert history[1].changes == {
+        "body": ["疏通下水道 电话 13903528491", "疏通下水道、马桶 电话 13903528491"],
+        "dates": [["2023-02-24"], ["2023-02-24", "2023-02-25"]],
+    }
+    delete_ad(ad_id)
+    gone = entries(ad_id=ad_id)[-1]
+    assert gone.action == "ad.delete" and gone.changes["body"][1] is None
+    assert verify_chain().ok
+
+
+def test_without_sign_in_the_record_names_the_computer(desk_db: Path) -> None:
+    with acting_as(Actor(computer="front-pc")):
+        ad_id = save_ad(_ad())
+    (e,) = entries(ad_id=ad_id)
+    assert e.user == "" and e.who == "front-pc"
+    assert current_actor().computer != "" and entries(user="front-pc") == [e]
+
+
+def test_settings_changes_are_recorded(desk_db: Path) -> None:
+    settings = load_settings()
+    settings.area_code = "0351"
+    save_settings(settings)
+    (e,) = entries(entity="settings")
+    assert e.changes == {"area_code": ["0352", "0351"]}
+
+
+def test_the_database_itself_refuses_to_edit_or_delete_a_record(desk_db: Path) -> None:
+    save_ad(_ad())
+    with pytest.raises(DatabaseError):
+        AuditRecord.update(user="someone").execute()
+    with pytest.raises(DatabaseError):
+        AuditRecord.delete().execute()
+    assert verify_chain().ok
+
+
+def test_the_chain_detects_an_edited_record(desk_db: Path) -> None:
+    ids = [save_ad(_ad(title=f"第{i}则")) for i in range(4)]
+    assert verify_chain().ok and verify_chain().records == 4
+    _tamper(desk_db, "UPDATE audit_record SET user = 'nobody' WHERE seq = 2")
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == 2 and "改动" in check.problem
+    assert ids
+
+
+def test_the_chain_detects_a_deleted_record_in_the_middle_and_at_the_end(desk_db: Path) -> None:
+    for i in range(4):
+        save_ad(_ad(title=f"第{i}则"))
+    _tamper(desk_db, "DELETE FROM audit_record WHERE seq = 4")
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == 4 and "删除" in check.problem
+    _tamper(desk_db, "DELETE FROM audit_record WHERE seq = 2")
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == 2
+
+
+def test_a_forged_record_with_a_recomputed_hash_still_breaks_the_link(desk_db: Path) -> None:
+    for i in range(3):
+        save_ad(_ad(title=f"第{i}则"))
+    from adsdesk.store.audit import chain_hash
+
+    r = AuditRecord.get(AuditRecord.seq == 2)
+    forged = chain_hash(
+        r.seq, r.at, "nobody", r.computer, r.via, r.action, r.entity, r.entity_id, r.ad_id,
+        r.changes, r.reason, r.approver, r.prev_hash,
+    )  # fmt: skip
+    _tamper(desk_db, f"UPDATE audit_record SET user = 'nobody', hash = '{forged}' WHERE seq = 2")
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == 3
+
+
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adsdesk", "audit", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_audit_command_filters_prints_json_and_verifies(desk_db: Path) -> None:
+    with acting_as(Actor(user="lihua", computer="desk-3")):
+        first = save_ad(_ad())
+    second = save_ad(_ad(title="另一则"))
+    out = _cli(desk_db, "--ad", str(first), "--json")
+    assert out.returncode == 0, out.stderr
+    records = json.loads(out.stdout)["records"]
+    assert [(r["ad_id"], r["user"], r["action"]) for r in records] == [
+        (first, "lihua", "ad.create")
+    ]
+    assert set(records[0]) >= {"seq", "at", "user", "computer", "action", "changes", "approver"}
+    today = dt.date.today().isoformat()
+    out = _cli(desk_db, "--user", "lihua", "--from", today, "--to", today, "--json")
+    assert [r["ad_id"] for r in json.loads(out.stdout)["records"]] == [first]
+    assert second
+    ok = _cli(desk_db, "--verify")
+    assert ok.returncode == 0 and "完好" in ok.stdout
+    _tamper(desk_db, "UPDATE audit_record SET changes = '{}' WHERE seq = 1")
+    bad = _cli(desk_db, "--verify", "--json")
+    assert bad.returncode == 1
+    assert json.loads(bad.stdout)["broken_seq"] == 1
+    wrong = _cli(desk_db, "--from", "yesterday")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr and "日期" in wrong.stderr
+
+
+def test_the_command_line_records_the_computer_and_login(desk_db: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "ads.csv"
+    csv.write_text("标题,正文,分类,日期\n搬家,专业搬家 13903528491,家居服务,2023-02-24\n", "utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "adsdesk", "import", str(csv), "--db", str(desk_db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    (e,) = entries(entity="ad")
+    assert e.action == "ad.import" and e.via == "cli" and e.computer
+    assert e.changes["title"] == [None, "搬家"]
+    assert verify_chain().ok
