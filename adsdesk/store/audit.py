@@ -15,6 +15,7 @@ from peewee import (
     Database,
     DateTimeField,
     IntegerField,
+    Model,
     PostgresqlDatabase,
     TextField,
 )
@@ -77,10 +78,48 @@ _GUARDS: dict[str, list[str]] = {
 
 
 def install(database: Database) -> None:
-    """Schema step: the audit tables, the chain's head, and the append-only guard."""
-    database.create_tables([AuditRecord, AuditHead])
-    if not AuditHead.select().where(AuditHead.id == 1).exists():
-        AuditHead.create(id=1, seq=0, hash=GENESIS)
+    """Schema step: the audit tables, the chain's head, and the append-only guard.
+
+    The tables are built from frozen copies of the models as they stand at this step, so a
+    later step adding a column finds the table as this one left it.
+    """
+
+    class Frozen(Model):
+        class Meta:
+            database = None
+
+    class Record(Frozen):
+        id = AutoField()
+        seq = IntegerField(unique=True)
+        at = DateTimeField(index=True)
+        user = CharField(default="", index=True)
+        computer = CharField(default="")
+        via = CharField(default="desk")
+        action = CharField(index=True)
+        entity = CharField(default="")
+        entity_id = IntegerField(null=True)
+        ad_id = IntegerField(null=True, index=True)
+        changes = TextField(default="{}")
+        reason = TextField(default="")
+        approver = CharField(default="")
+        prev_hash = CharField(max_length=64)
+        hash = CharField(max_length=64)
+
+        class Meta:
+            table_name = "audit_record"
+
+    class Head(Frozen):
+        id = IntegerField(primary_key=True)
+        seq = IntegerField(default=0)
+        hash = CharField(max_length=64, default=GENESIS)
+
+        class Meta:
+            table_name = "audit_head"
+
+    with database.bind_ctx([Record, Head]):
+        database.create_tables([Record, Head])
+        if not Head.select().where(Head.id == 1).exists():
+            Head.create(id=1, seq=0, hash=GENESIS)
     backend = "postgres" if isinstance(database, PostgresqlDatabase) else "sqlite"
     for sql in _GUARDS[backend]:
         database.execute_sql(sql)
