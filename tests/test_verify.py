@@ -37,7 +37,7 @@ def export_column(path: Path) -> Path:
     """The issue as the desk lays it out, written by its own renderer."""
     from adsdesk.commands.export import ensure_gui_app
     from adsdesk.layout.engine import lay_out
-    from adsdesk.layout.issue import load_issue
+    from adsdesk.issue import load_issue
     from adsdesk.layout.render import write_pdf
 
     ensure_gui_app()
