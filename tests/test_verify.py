@@ -36,8 +36,8 @@ DATE = dt.date(2023, 2, 24)
 def export_column(path: Path) -> Path:
     """The issue as the desk lays it out, written by its own renderer."""
     from adsdesk.commands.export import ensure_gui_app
-    from adsdesk.layout.engine import lay_out
     from adsdesk.issue import load_issue
+    from adsdesk.layout.engine import lay_out
     from adsdesk.layout.render import write_pdf
 
     ensure_gui_app()
