@@ -120,7 +120,11 @@ def test_per_character_beyond_a_base(card):
 
 def test_per_item_lost_notices(card):
     text = "大同市某某商贸有限公司遗失营业执照正本、公章各一枚，法人张三身份证一张，声明作废。"
-    assert find_items(text, ["营业执照", "公章", "身份证"]) == {"营业执照": 1, "公章": 1, "身份证": 1}
+    assert find_items(text, ["营业执照", "公章", "身份证"]) == {
+        "营业执照": 1,
+        "公章": 1,
+        "身份证": 1,
+    }
     q = quote(card, "遗失声明", "遗失声明", text)
     # 300 + 300 + 150 (the ID card at half price) = 750.00
     assert [(n, c, p) for n, c, p in q.items] == [
@@ -200,13 +204,31 @@ def test_money_text_and_capitals():
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ('name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "page"\nprice = "1"', "rates 第 1 条的 unit"),
-        ('name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "-5"', "rates 第 1 条的 price"),
-        ('name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = 1.5', "rates 第 1 条的 price"),
+        (
+            'name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "page"\nprice = "1"',
+            "rates 第 1 条的 unit",
+        ),
+        (
+            'name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "-5"',
+            "rates 第 1 条的 price",
+        ),
+        (
+            'name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = 1.5',
+            "rates 第 1 条的 price",
+        ),
         ('name = "x"\neffective = 2024-01-01\n[[rates]\n', "TOML"),
-        ('name = "x"\neffective = "soon"\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"', "effective"),
-        ('name = "x"\neffective = 2024-01-01\n[counting]\nchars_per_line = 0\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"', "counting.chars_per_line"),
-        ('name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"\n[[surcharges]]\nname = "加急"\npercent = -3', "surcharges 第 1 条的 percent"),
+        (
+            'name = "x"\neffective = "soon"\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"',
+            "effective",
+        ),
+        (
+            'name = "x"\neffective = 2024-01-01\n[counting]\nchars_per_line = 0\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"',
+            "counting.chars_per_line",
+        ),
+        (
+            'name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"\n[[surcharges]]\nname = "加急"\npercent = -3',
+            "surcharges 第 1 条的 percent",
+        ),
     ],
 )
 def test_bad_cards_name_the_key(text, key):

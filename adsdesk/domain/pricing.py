@@ -162,9 +162,7 @@ def _num(d: Decimal) -> int | float:
 
 def paid_runs(card: RateCard, runs: int) -> int:
     """Runs less the free ones: the offer that frees the most runs is used."""
-    free = max(
-        ((runs // d.free_every) * d.free for d in card.discounts if d.free_every), default=0
-    )
+    free = max(((runs // d.free_every) * d.free for d in card.discounts if d.free_every), default=0)
     return runs - free
 
 

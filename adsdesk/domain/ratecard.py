@@ -202,7 +202,9 @@ def _counting(c: dict[str, Any]) -> Counting:
         raise RateCardError("价目表的 counting.count_spaces 应为 true 或 false。")
     title = _text(c, "title", "own_lines", "counting.title")
     if title not in TITLE_MODES:
-        raise RateCardError(f'价目表的 counting.title 应为 "own_lines" 或 "none"（现为 "{title}"）。')
+        raise RateCardError(
+            f'价目表的 counting.title 应为 "own_lines" 或 "none"（现为 "{title}"）。'
+        )
     return Counting(
         chars_per_line=_int(c, "chars_per_line", 13, "counting.chars_per_line", 1),
         digits_per_char=_int(c, "digits_per_char", 2, "counting.digits_per_char", 1),
@@ -222,7 +224,7 @@ def _rate(r: dict[str, Any], i: int) -> Rate:
     unit = _text(r, "unit", "", w("unit"))
     if unit not in UNITS:
         raise RateCardError(
-            f'价目表的 {w("unit")} 不认识：“{unit}”；应为 line、char、item 或 flat。'
+            f"价目表的 {w('unit')} 不认识：“{unit}”；应为 line、char、item 或 flat。"
         )
     items: list[tuple[str, int]] = []
     raw_items = r.get("items", {})
@@ -231,7 +233,9 @@ def _rate(r: dict[str, Any], i: int) -> Rate:
     for name, price in raw_items.items():
         items.append((name.strip(), _money(price, f"{w('items')}.{name}")))
     if unit == "item" and not items and "default_item" not in r:
-        raise RateCardError(f"价目表的 {w('items')} 为空：按件计价至少要列一种证件或 default_item。")
+        raise RateCardError(
+            f"价目表的 {w('items')} 为空：按件计价至少要列一种证件或 default_item。"
+        )
     if unit != "item" and "price" not in r and not (unit == "char" and "base_price" in r):
         raise RateCardError(f"价目表的 {w('price')} 缺失：按{UNIT_NAMES[unit][1]}计价需要单价。")
     return Rate(
@@ -262,8 +266,13 @@ def _discount(d: dict[str, Any], i: int) -> Discount:
             raise RateCardError(f"价目表的 {w('free')} 应小于 free_every（{free} ≥ {every}）。")
         return Discount(free_every=every, free=free)
     if "percent" not in d:
-        raise RateCardError(f"价目表的 {w('percent')} 缺失：折扣要么写 percent，要么写 free_every。")
-    return Discount(min_runs=_int(d, "min_runs", 1, w("min_runs"), 1), percent=_percent(d, "percent", w("percent"), 100))
+        raise RateCardError(
+            f"价目表的 {w('percent')} 缺失：折扣要么写 percent，要么写 free_every。"
+        )
+    return Discount(
+        min_runs=_int(d, "min_runs", 1, w("min_runs"), 1),
+        percent=_percent(d, "percent", w("percent"), 100),
+    )
 
 
 def _q(text: str) -> str:

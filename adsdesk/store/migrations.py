@@ -37,4 +37,11 @@ def v4_audit(database: Database) -> None:
     install(database)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search, v4_audit]
+def v5_billing(database: Database) -> None:
+    """The till: rate cards, orders, payments, order history, cash-ups, credit accounts."""
+    from adsdesk.store.schema_billing import billing_tables
+
+    database.create_tables(billing_tables(database))
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search, v4_audit, v5_billing]
