@@ -1,14 +1,10 @@
-"""Who is working the desk: the name recorded on orders, payments, cards and cash-ups."""
+"""Who is working the till: the name recorded on orders, payments, cards and cash-ups."""
 
 from __future__ import annotations
 
-import os
-import socket
+from adsdesk.store.actor import current_actor
 
 
 def current_clerk() -> str:
-    """The clerk to record: ``ADSDESK_CLERK`` when set, else this computer's name.
-
-    Users and sign-in come with the audit (issue 12); until then the computer stands for the clerk.
-    """
-    return os.environ.get("ADSDESK_CLERK", "").strip() or socket.gethostname() or "本机"
+    """The signed-in user, else this computer (the actor every store write records)."""
+    return current_actor().label

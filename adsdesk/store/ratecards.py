@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from adsdesk.domain.ratecard import RateCard, card_to_toml, parse_card
+from adsdesk.store.audit import record
 from adsdesk.store.billing_models import RateCardRow
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import db
@@ -37,10 +38,13 @@ def save_card(text: str, card_id: int | None = None) -> int:
                 toml=text,
                 created_by=current_clerk(),
             )
+            record("ratecard.create", "rate_card", int(row.id), {"name": card.name, "toml": text})
             return int(row.id)
+        old = RateCardRow.get_by_id(card_id)
         RateCardRow.update(
             name=card.name, category=card.category, effective=card.effective, toml=text
         ).where(RateCardRow.id == card_id).execute()
+        record("ratecard.update", "rate_card", card_id, {"toml": [old.toml, text]})
         return card_id
 
 
@@ -65,11 +69,9 @@ def card_text(card_id: int) -> str:
 
 
 def set_active(card_id: int, active: bool) -> None:
-    RateCardRow.update(active=active).where(RateCardRow.id == card_id).execute()
-
-
-def delete_card(card_id: int) -> None:
-    RateCardRow.delete().where(RateCardRow.id == card_id).execute()
+    with db.atomic():
+        RateCardRow.update(active=active).where(RateCardRow.id == card_id).execute()
+        record("ratecard.active", "rate_card", card_id, {"active": active})
 
 
 def active_cards() -> list[tuple[int, RateCard]]:
