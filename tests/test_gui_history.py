@@ -51,7 +51,7 @@ def test_ctrl_r_books_the_open_ad_again(qtbot, desk: MainWindow) -> None:
     desk.table.setFocus()
     qtbot.keyClick(desk.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: desk.editor.ad_id() is None and desk.editor.title.text() == title)
-    desk.editor.run_dates.add_days(dt.date(2023, 3, 1), 2)
+    desk.editor.run_dates.set_run(dt.date(2023, 3, 1), 2)
     qtbot.keyClick(desk.editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: desk.editor.ad_id() not in (None, old))
     copy = ads_store.load_ad(desk.editor.ad_id())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -55,8 +55,7 @@ class AdvertiserDialog(QDialog):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.repeat_button = QPushButton(self.tr("重登所选广告 (Ctrl+R)"))
         self.repeat_button.setObjectName("repeatSelected")
-        self.repeat_button.clicked.connect(lambda: self._emit(self.repeat_requested))
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=lambda: self._emit(self.repeat_requested))
+        self.repeat_button.clicked.connect(self.repeat_selected)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
@@ -91,7 +90,35 @@ class AdvertiserDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.heading.setText(message)
 
-    def _emit(self, signal: Signal, index: QModelIndex | None = None) -> None:
+    def _emit(self, signal: Signal, index: QModelIndex | None = None) -> bool:
         index = index if index is not None else self.table.currentIndex()
         if index.isValid():
             signal.emit(int(self.model.data(index, AD_ID_ROLE)))
+            return True
+        return False
+
+    def repeat_selected(self) -> None:
+        """Book the selected ad again in the editor, and step aside so the clerk sees it."""
+        if self._emit(self.repeat_requested):
+            self.close()
+
+    # Ctrl+R typed here is this dialog's, never the main window's "book the open ad again":
+    # claiming it at ShortcutOverride keeps every window shortcut from firing, whichever window
+    # the window manager considers active.
+    @staticmethod
+    def _is_repeat_key(event: QEvent) -> bool:
+        return isinstance(event, QKeyEvent) and QKeySequence(
+            event.keyCombination()
+        ) == QKeySequence("Ctrl+R")
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._is_repeat_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._is_repeat_key(event):
+            self.repeat_selected()
+            return
+        super().keyPressEvent(event)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDateEdit,
@@ -13,9 +13,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
+
+BOOKED_FILL = QColor("#2f6fb3")
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -26,6 +29,116 @@ def to_date(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
+class BookingCalendar(QCalendarWidget):
+    """A month calendar that paints exactly the booked days (filled) and nothing else as filled.
+
+    The day under the keyboard cursor gets a thin frame, never a fill, so it cannot be taken for
+    a booked day. A click books or unbooks the day it was pressed on, only when released on the
+    same day of the month shown: a press on a grey day of the month before or after does nothing
+    (Qt's calendar would turn the page under the mouse, and the release land on another day).
+    """
+
+    day_clicked = Signal(QDate)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._booked: set[dt.date] = set()
+        self._pressed: QDate | None = None
+        view = self.findChild(QTableView, "qt_calendar_calendarview")
+        assert view is not None, "QCalendarWidget has no day table"
+        self.view: QTableView = view
+        self.view.viewport().installEventFilter(self)
+        self.activated.connect(self.day_clicked)  # Enter / Space on the framed day
+
+    def set_booked(self, dates: set[dt.date]) -> None:
+        self._booked = set(dates)
+        self.view.viewport().update()
+
+    def booked(self) -> set[dt.date]:
+        return set(self._booked)
+
+    # --- what is where ------------------------------------------------------------------
+    def date_at(self, pos: QPoint) -> QDate | None:
+        """The day whose cell is at ``pos`` (viewport coordinates), or None (header, outside)."""
+        index = self.view.indexAt(pos)
+        if not index.isValid() or not isinstance(index.data(), int):
+            return None
+        model = self.view.model()
+        first = QDate(self.yearShown(), self.monthShown(), 1)
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                if model.index(row, col).data() == 1:  # the 1st of the month shown
+                    return first.addDays(7 * (index.row() - row) + index.column() - col)
+        return None
+
+    def cell_rect(self, day: QDate) -> QRect | None:
+        """Where ``day`` is drawn in the viewport, if it is on the page shown."""
+        model = self.view.model()
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                rect = self.view.visualRect(model.index(row, col))
+                if self.date_at(rect.center()) == day:
+                    return rect
+        return None
+
+    def _in_month(self, day: QDate) -> bool:
+        return day.month() == self.monthShown() and day.year() == self.yearShown()
+
+    # --- painting -----------------------------------------------------------------------
+    def paintCell(self, painter: QPainter, rect: QRect, date: QDate) -> None:
+        booked = to_date(date) in self._booked
+        palette = self.palette()
+        painter.save()
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        if booked:
+            painter.fillRect(rect.adjusted(1, 1, -1, -1), BOOKED_FILL)
+        font = QFont(self.font())
+        font.setBold(booked)
+        painter.setFont(font)
+        if booked:
+            color = QColor("white")
+        elif not self._in_month(date):
+            color = QColor("#a0a0a0")
+        elif date.dayOfWeek() >= 6:
+            color = QColor("#b03030")
+        else:
+            color = palette.color(QPalette.ColorRole.Text)
+        painter.setPen(color)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(date.day()))
+        if date == self.selectedDate():
+            pen = QPen(QColor("#333333") if not booked else QColor("#f2b233"))
+            pen.setWidth(1)
+            pen.setStyle(Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.restore()
+
+    # --- clicks -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseMove,
+        ) and isinstance(event, QMouseEvent):
+            if kind == QEvent.Type.MouseMove:
+                return bool(event.buttons())  # no dragging the selection onto another page
+            if event.button() != Qt.MouseButton.LeftButton:
+                return True
+            day = self.date_at(event.position().toPoint())
+            if kind != QEvent.Type.MouseButtonRelease:
+                self._pressed = day if day is not None and self._in_month(day) else None
+                return True
+            pressed, self._pressed = self._pressed, None
+            if day is not None and day == pressed and self._in_month(day):
+                self.setSelectedDate(day)
+                self.view.setFocus()
+                self.day_clicked.emit(day)
+            return True
+        return super().eventFilter(watched, event)
+
+
 class RunDates(QWidget):
     """A set of issue dates; clicking a calendar day toggles it."""
 
@@ -34,13 +147,12 @@ class RunDates(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dates: set[dt.date] = set()
-        self.calendar = QCalendarWidget()
+        self.calendar = BookingCalendar()
         self.calendar.setObjectName("runCalendar")
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.clicked.connect(self._toggle)
-        self.calendar.activated.connect(self._toggle)
+        self.calendar.day_clicked.connect(self._toggle)
 
         self.start = QDateEdit()
         self.start.setObjectName("runStart")
@@ -53,7 +165,7 @@ class RunDates(QWidget):
         self.days.setSuffix(self.tr(" 天"))
         self.add_run = QPushButton(self.tr("连续刊登"))
         self.add_run.setObjectName("runAdd")
-        self.add_run.setToolTip(self.tr("从起始日起连续 N 天，每天一期"))
+        self.add_run.setToolTip(self.tr("改为从起始日起连续 N 天，每天一期（替换已选日期）"))
         self.add_run.clicked.connect(self._add_run)
         self.clear_btn = QPushButton(self.tr("清空"))
         self.clear_btn.clicked.connect(self.clear)
@@ -79,23 +191,27 @@ class RunDates(QWidget):
         return sorted(self._dates)
 
     def set_dates(self, dates: list[dt.date]) -> None:
-        self._paint(self._dates, selected=False)
         self._dates = set(dates)
         if dates:
-            first = min(dates)
-            self.calendar.setSelectedDate(to_qdate(first))
-            self.start.setDate(to_qdate(first))
+            self.show_day(min(dates))
         self._refresh()
+
+    def show_day(self, day: dt.date) -> None:
+        """Open the calendar at ``day`` and start a run there, without booking it."""
+        self.calendar.setSelectedDate(to_qdate(day))
+        self.calendar.setCurrentPage(day.year, day.month)
+        self.start.setDate(to_qdate(day))
 
     def clear(self) -> None:
         if self._dates:
-            self._paint(self._dates, selected=False)
             self._dates.clear()
             self._refresh()
             self.changed.emit()
 
-    def add_days(self, start: dt.date, count: int) -> None:
-        self._dates.update(start + dt.timedelta(days=i) for i in range(count))
+    def set_run(self, start: dt.date, count: int) -> None:
+        """Book exactly ``count`` days from ``start`` (one issue a day), replacing the others."""
+        self._dates = {start + dt.timedelta(days=i) for i in range(count)}
+        self.show_day(start)
         self._refresh()
         self.changed.emit()
 
@@ -103,26 +219,16 @@ class RunDates(QWidget):
         d = to_date(day)
         if d in self._dates:
             self._dates.discard(d)
-            self._paint({d}, selected=False)
         else:
             self._dates.add(d)
         self._refresh()
         self.changed.emit()
 
     def _add_run(self) -> None:
-        self.add_days(to_date(self.start.date()), self.days.value())
-
-    def _paint(self, dates: set[dt.date], selected: bool) -> None:
-        fmt = QTextCharFormat()
-        if selected:
-            fmt.setBackground(QBrush(QColor("#2f6fb3")))
-            fmt.setForeground(QBrush(QColor("white")))
-            fmt.setFontWeight(QFont.Weight.Bold)
-        for d in dates:
-            self.calendar.setDateTextFormat(to_qdate(d), fmt)
+        self.set_run(to_date(self.start.date()), self.days.value())
 
     def _refresh(self) -> None:
-        self._paint(self._dates, selected=True)
+        self.calendar.set_booked(self._dates)
         dates = self.dates()
         if not dates:
             self.summary.setText(self.tr("尚未安排刊登日期：点日历上的日期选择，再点一次取消。"))
