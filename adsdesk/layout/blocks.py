@@ -33,6 +33,27 @@ def _widths(face: str, size: float) -> WidthFn:
     return fn
 
 
+def print_form(text: str, area_code: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` as it prints: every valid phone in the form the editor shows ("139 3521 6688"
+    prints "13935216688"), and where each phone now stands (kept whole by the line breaker).
+
+    A number that is not valid prints as typed: the editor blocks it unless a supervisor
+    overrode, and then it is the clerk's text that was approved.
+    """
+    out: list[str] = []
+    keep: list[tuple[int, int]] = []
+    pos = 0
+    for m in find_phones(text, area_code):
+        out.append(text[pos : m.start])
+        start = sum(len(p) for p in out)
+        printed = m.check.display if m.check.valid and m.check.display else text[m.start : m.end]
+        out.append(printed)
+        keep.append((start, start + len(printed)))
+        pos = m.end
+    out.append(text[pos:])
+    return "".join(out), keep
+
+
 def set_paragraph(
     text: str,
     width: float,
@@ -42,8 +63,8 @@ def set_paragraph(
     area_code: str,
     justify: bool,
 ) -> list[Line]:
-    """Lines of one paragraph; phone numbers found in it are never broken."""
-    keep = [(m.start, m.end) for m in find_phones(text, area_code)]
+    """Lines of one paragraph; phone numbers print in their print form and are never broken."""
+    text, keep = print_form(text, area_code)
     return break_lines(text, width, _widths(face, size), keep, justify=justify, size=size)
 
 
