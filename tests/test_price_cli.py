@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from test_cli import run
+from test_pricing import ISSUE_CARD
+
 from adsdesk.assets import resource_path
-from tests.test_cli import run
-from tests.test_pricing import ISSUE_CARD
 
 FIELDS = {
     "card",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_pricing import ISSUE_CARD
 
 from adsdesk.domain.pricing import quote
 from adsdesk.domain.ratecard import parse_card
-from tests.test_pricing import ISSUE_CARD
 
 CARD = parse_card(ISSUE_CARD)
 CATEGORIES = ["遗失声明", "公告", "招聘", "房屋出售"]
