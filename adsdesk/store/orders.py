@@ -1,0 +1,481 @@
+"""Orders and payments: a booking's frozen price, money in and out, price changes, cancellation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from peewee import IntegrityError, fn
+
+from adsdesk.domain.money import format_fen, parse_yuan, round_half_up
+from adsdesk.domain.pricing import Quote, quote
+from adsdesk.errors import UserError
+from adsdesk.store.actor import SUPERVISOR, current_actor
+from adsdesk.store.audit import record
+from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
+from adsdesk.store.clerk import current_clerk
+from adsdesk.store.models import Ad, Insertion, Setting, db
+from adsdesk.store.ratecards import active_cards, pick_card
+
+CASH, WECHAT, ALIPAY, BANK, CREDIT = "现金", "微信", "支付宝", "银行转账", "挂账"
+METHODS: tuple[str, ...] = (CASH, WECHAT, ALIPAY, BANK, CREDIT)
+CANCEL_FEE_KEY = "till.cancel_fee"
+DEFAULT_CANCEL_FEE = "10.00"
+
+
+class TillError(UserError):
+    """A payment or order the till refuses, in one sentence."""
+
+
+@dataclass(frozen=True)
+class OrderInfo:
+    id: int
+    serial: str
+    day: dt.date
+    ad_id: int | None
+    advertiser_id: int | None
+    customer: str
+    clerk: str
+    category: str
+    card_name: str
+    breakdown: dict[str, Any]
+    runs: int
+    dates: tuple[dt.date, ...]
+    total_fen: int
+    paid_fen: int
+    method: str
+    status: str
+
+    @property
+    def balance_fen(self) -> int:
+        """Still to collect (positive) or to refund (negative)."""
+        return 0 if self.status == "cancelled" else self.total_fen - self.paid_fen
+
+    @property
+    def state_label(self) -> str:
+        if self.status == "cancelled":
+            return "已取消"
+        if self.total_fen == self.paid_fen:
+            return "已付清"
+        if self.paid_fen > self.total_fen:
+            return f"待退 {format_fen(self.paid_fen - self.total_fen)}"
+        if self.paid_fen == 0:
+            return "未付"
+        return f"待收 {format_fen(self.total_fen - self.paid_fen)}"
+
+
+def cancel_fee_fen() -> int:
+    row = Setting.get_or_none(Setting.key == CANCEL_FEE_KEY)
+    text = json.loads(row.value) if row else DEFAULT_CANCEL_FEE
+    try:
+        return parse_yuan(str(text))
+    except ValueError:
+        return parse_yuan(DEFAULT_CANCEL_FEE)
+
+
+def set_cancel_fee(fen: int) -> None:
+    if fen < 0:
+        raise TillError("取消手续费不能为负数。")
+    with db.atomic():
+        old = cancel_fee_fen()
+        Setting.insert(
+            key=CANCEL_FEE_KEY, value=json.dumps(format_fen(fen))
+        ).on_conflict_replace().execute()
+        record("settings.update", "settings", None, {"cancel_fee": [old, fen]})
+
+
+def _info(o: Order) -> OrderInfo:
+    breakdown = json.loads(o.breakdown or "{}")
+    dates = tuple(dt.date.fromisoformat(d) for d in breakdown.get("dates", []))
+    return OrderInfo(
+        id=int(o.id),
+        serial=o.serial,
+        day=o.day,
+        ad_id=o.ad_id,
+        advertiser_id=o.advertiser_id,
+        customer=o.customer,
+        clerk=o.clerk,
+        category=o.category,
+        card_name=o.card_name,
+        breakdown=breakdown,
+        runs=int(o.runs),
+        dates=dates,
+        total_fen=int(o.total_fen),
+        paid_fen=int(o.paid_fen),
+        method=o.method,
+        status=o.status,
+    )
+
+
+def get_order(order_id: int | str) -> OrderInfo:
+    """An order by id or by its serial ("20240105-007")."""
+    if isinstance(order_id, str) and not order_id.isdigit():
+        row = Order.get_or_none(Order.serial == order_id)
+    else:
+        row = Order.get_or_none(Order.id == int(order_id))
+    if row is None:
+        raise TillError(f"没有订单 {order_id}。")
+    return _info(row)
+
+
+def order_for_ad(ad_id: int) -> OrderInfo | None:
+    """The ad's current order (its latest that is not cancelled), if any."""
+    row = (
+        Order.select()
+        .where((Order.ad == ad_id) & (Order.status != "cancelled"))
+        .order_by(Order.id.desc())
+        .first()
+    )
+    return _info(row) if row else None
+
+
+def price_ad(
+    ad_id: int,
+    surcharges: Iterable[str] = (),
+    items: Mapping[str, int] | None = None,
+    today: dt.date | None = None,
+) -> tuple[Quote, list[dt.date]]:
+    """What the saved ad costs now: the card in force on its first run date (today if none)."""
+    ad = Ad.get_by_id(ad_id)
+    category = ad.category.name if ad.category_id else ""
+    dates = sorted(i.date for i in Insertion.select().where(Insertion.ad == ad_id))
+    day = dates[0] if dates else (today or dt.date.today())
+    card = pick_card(active_cards(), category, day)
+    if card is None:
+        raise TillError(
+            f"没有 {day} 适用于“{category or '未分类'}”的价目表，无法计价；请先在价目表里添加。"
+        )
+    q = quote(
+        card, category, ad.title, ad.body, runs=len(dates), surcharges=surcharges, items=items
+    )
+    return q, dates
+
+
+def _breakdown(q: Quote, dates: Sequence[dt.date]) -> str:
+    data = q.as_dict()
+    data["dates"] = [d.isoformat() for d in dates]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _next_number(day: dt.date) -> int:
+    top = Order.select(fn.MAX(Order.number)).where(Order.day == day).scalar()
+    return int(top or 0) + 1
+
+
+def book_order(
+    ad_id: int,
+    *,
+    surcharges: Iterable[str] = (),
+    items: Mapping[str, int] | None = None,
+    method: str = CASH,
+    today: dt.date | None = None,
+) -> OrderInfo:
+    """Make or update the order of a saved ad, at today's price of the ad as it now stands.
+
+    A new ad gets a new order with the day's next serial number. An ad that already has an
+    order keeps it: a changed price is recorded (old and new total) and the difference shows
+    as the balance to collect or to refund; the breakdown is frozen again only then.
+    """
+    today = today or dt.date.today()
+    if method not in METHODS:
+        raise TillError(f"付款方式“{method}”不认识；可选：{'、'.join(METHODS)}。")
+    q, dates = price_ad(ad_id, surcharges, items, today)
+    ad = Ad.get_by_id(ad_id)
+    customer = ad.advertiser.name if ad.advertiser_id else ""
+    clerk = current_clerk()
+    with db.atomic():
+        existing = order_for_ad(ad_id)
+        if existing is not None:
+            if existing.total_fen == q.total_fen and existing.dates == tuple(dates):
+                return existing
+            Order.update(
+                breakdown=_breakdown(q, dates),
+                total_fen=q.total_fen,
+                runs=q.runs,
+                first_run=dates[0] if dates else None,
+                card_name=q.card,
+                category=q.category,
+                customer=customer,
+                advertiser=ad.advertiser_id,
+                updated_at=dt.datetime.now().replace(microsecond=0),
+            ).where(Order.id == existing.id).execute()
+            diff = q.total_fen - existing.total_fen
+            if diff:
+                note = f"差额 {'+' if diff > 0 else ''}{format_fen(diff)}"
+                OrderEvent.create(
+                    order=existing.id,
+                    clerk=clerk,
+                    kind="repriced",
+                    old_total_fen=existing.total_fen,
+                    new_total_fen=q.total_fen,
+                    note=note,
+                )
+                record(
+                    "order.reprice",
+                    "order",
+                    existing.id,
+                    {"total_fen": [existing.total_fen, q.total_fen]},
+                    ad_id=ad_id,
+                )
+            return get_order(existing.id)
+        for _attempt in range(5):  # two desks may take the same number: the unique index says so
+            number = _next_number(today)
+            try:
+                with db.atomic():
+                    row = Order.create(
+                        serial=f"{today:%Y%m%d}-{number:03d}",
+                        day=today,
+                        number=number,
+                        ad=ad_id,
+                        advertiser=ad.advertiser_id,
+                        customer=customer,
+                        clerk=clerk,
+                        category=q.category,
+                        card_name=q.card,
+                        breakdown=_breakdown(q, dates),
+                        runs=q.runs,
+                        first_run=dates[0] if dates else None,
+                        total_fen=q.total_fen,
+                        method=method,
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise TillError("订单号分配冲突，请再保存一次。")
+        OrderEvent.create(order=row.id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
+        record(
+            "order.create",
+            "order",
+            int(row.id),
+            {"serial": row.serial, "total_fen": q.total_fen, "breakdown": q.as_dict()},
+            ad_id=ad_id,
+        )
+        return get_order(int(row.id))
+
+
+def day_closed(day: dt.date, clerk: str) -> bool:
+    row = CashUp.get_or_none((CashUp.day == day) & (CashUp.clerk == clerk))
+    return bool(row and row.closed)
+
+
+def credit_used(advertiser_id: int) -> int:
+    """What a contract customer owes on account: 挂账 taken less settled."""
+    total = (
+        Payment.select(fn.SUM(Payment.amount_fen))
+        .join(Order)
+        .where((Order.advertiser == advertiser_id) & (Payment.method == CREDIT))
+        .scalar()
+    )
+    return int(total or 0)
+
+
+def set_credit_limit(advertiser_id: int, limit_fen: int) -> None:
+    if limit_fen < 0:
+        raise TillError("挂账额度不能为负数。")
+    with db.atomic():
+        CreditAccount.insert(advertiser=advertiser_id, limit_fen=limit_fen).on_conflict(
+            conflict_target=[CreditAccount.advertiser],
+            update={CreditAccount.limit_fen: limit_fen},
+        ).execute()
+        record("credit.limit", "advertiser", advertiser_id, {"limit_fen": limit_fen})
+
+
+def credit_limit(advertiser_id: int) -> int | None:
+    row = CreditAccount.get_or_none(CreditAccount.advertiser == advertiser_id)
+    return int(row.limit_fen) if row else None
+
+
+def take_payment(
+    order_id: int,
+    amount_fen: int,
+    method: str,
+    *,
+    today: dt.date | None = None,
+    note: str = "",
+    kind: str = "",
+) -> OrderInfo:
+    """Record money in (positive) or out (negative, a refund) on the clerk's day.
+
+    A closed day (日结) takes no more payments; 挂账 is only for a contract customer and only
+    up to the credit limit.
+    """
+    today = today or dt.date.today()
+    clerk = current_clerk()
+    if method not in METHODS:
+        raise TillError(f"付款方式“{method}”不认识；可选：{'、'.join(METHODS)}。")
+    if amount_fen == 0:
+        raise TillError("金额为零，没有可记的款项。")
+    if day_closed(today, clerk):
+        raise TillError(f"{clerk} 的 {today} 已日结，不能再收付款；请主管重新打开当日。")
+    with db.atomic():
+        order = Order.get_or_none(Order.id == order_id)
+        if order is None:
+            raise TillError(f"没有订单 {order_id}。")
+        if order.status == "cancelled" and amount_fen > 0:
+            raise TillError(f"订单 {order.serial} 已取消，不能再收款。")
+        if method == CREDIT and amount_fen > 0:
+            limit = credit_limit(order.advertiser_id) if order.advertiser_id else None
+            if limit is None:
+                raise TillError(f"“{order.customer or '该客户'}”不是签约客户，不能挂账。")
+            used = credit_used(order.advertiser_id)
+            if used + amount_fen > limit:
+                raise TillError(
+                    f"挂账超出额度：额度 {format_fen(limit)} 元，已挂 {format_fen(used)} 元，"
+                    f"本次 {format_fen(amount_fen)} 元。"
+                )
+        kind = kind or ("payment" if amount_fen > 0 else "refund")
+        pay = Payment.create(
+            order=order.id,
+            day=today,
+            clerk=clerk,
+            method=method,
+            amount_fen=amount_fen,
+            kind=kind,
+            note=note,
+        )
+        Order.update(paid_fen=Order.paid_fen + amount_fen, method=method).where(
+            Order.id == order.id
+        ).execute()
+        record(
+            f"payment.{kind}",
+            "payment",
+            int(pay.id),
+            {"order": order.serial, "amount_fen": amount_fen, "method": method, "day": today},
+            ad_id=order.ad_id,
+        )
+    return get_order(order_id)
+
+
+def settle_balance(order_id: int, method: str, today: dt.date | None = None) -> OrderInfo:
+    """Collect what is due, or refund what was overpaid, by ``method``."""
+    info = get_order(order_id)
+    if info.balance_fen == 0:
+        return info
+    return take_payment(order_id, info.balance_fen, method, today=today)
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    order: OrderInfo
+    unprinted_runs: int
+    value_fen: int  # what the unprinted runs are worth, pro rata of the total
+    fee_fen: int
+    refund_fen: int
+
+
+def cancellation_terms(order_id: int, today: dt.date | None = None) -> CancelResult:
+    """What cancelling would refund: the unprinted runs' share of the total (runs after
+    today; today's paper is printed), no more than was paid, less the cancellation fee."""
+    today = today or dt.date.today()
+    info = get_order(order_id)
+    if info.status == "cancelled":
+        raise TillError(f"订单 {info.serial} 已经取消。")
+    unprinted = sum(1 for d in info.dates if d > today)
+    runs = max(len(info.dates), 1)
+    value = round_half_up(Fraction(info.total_fen * unprinted, runs)) if info.dates else 0
+    fee = min(cancel_fee_fen(), max(value, 0)) if info.paid_fen > 0 else 0
+    refund = max(0, min(info.paid_fen, value) - fee)
+    return CancelResult(info, unprinted, value, fee, refund)
+
+
+def cancel_order(order_id: int, method: str = CASH, today: dt.date | None = None) -> CancelResult:
+    """Cancel: the ad's unprinted runs come off the issues, the money for them is refunded
+    less the fee, and the order is closed."""
+    from adsdesk.store.ads import load_ad, save_ad
+
+    today = today or dt.date.today()
+    terms = cancellation_terms(order_id, today)
+    with db.atomic():
+        if terms.order.ad_id is not None and Ad.get_or_none(Ad.id == terms.order.ad_id):
+            draft = load_ad(terms.order.ad_id)
+            kept_dates = [d for d in draft.dates if d <= today]
+            if kept_dates != draft.dates:
+                draft.dates = kept_dates
+                save_ad(draft)
+        if terms.refund_fen:
+            take_payment(
+                order_id, -terms.refund_fen, method, today=today, kind="refund", note="取消退款"
+            )
+        clerk = current_clerk()
+        kept = terms.order.paid_fen - terms.refund_fen
+        Order.update(status="cancelled", total_fen=kept).where(Order.id == order_id).execute()
+        OrderEvent.create(
+            order=order_id,
+            clerk=clerk,
+            kind="cancelled",
+            old_total_fen=terms.order.total_fen,
+            new_total_fen=kept,
+            note=f"未刊 {terms.unprinted_runs} 期，手续费 {format_fen(terms.fee_fen)}，"
+            f"退 {format_fen(terms.refund_fen)}",
+        )
+        record(
+            "order.cancel",
+            "order",
+            order_id,
+            {
+                "total_fen": [terms.order.total_fen, kept],
+                "refund_fen": terms.refund_fen,
+                "fee_fen": terms.fee_fen,
+            },
+            ad_id=terms.order.ad_id,
+        )
+    return CancelResult(
+        get_order(order_id), terms.unprinted_runs, terms.value_fen, terms.fee_fen, terms.refund_fen
+    )
+
+
+def order_events(order_id: int) -> list[tuple[dt.datetime, str, str, int, int, str]]:
+    return [
+        (e.at, e.clerk, e.kind, int(e.old_total_fen), int(e.new_total_fen), e.note)
+        for e in OrderEvent.select().where(OrderEvent.order == order_id).order_by(OrderEvent.id)
+    ]
+
+
+def payments_of(order_id: int) -> list[tuple[dt.date, str, str, int, str]]:
+    return [
+        (p.day, p.clerk, p.method, int(p.amount_fen), p.kind)
+        for p in Payment.select().where(Payment.order == order_id).order_by(Payment.id)
+    ]
+
+
+def note_print(order_id: int) -> bool:
+    """Record that the receipt was printed; True when this is a reprint (补打)."""
+    with db.atomic():
+        before = (
+            OrderEvent.select()
+            .where((OrderEvent.order == order_id) & (OrderEvent.kind.in_(["receipt", "reprint"])))
+            .count()
+        )
+        kind = "reprint" if before else "receipt"
+        OrderEvent.create(order=order_id, clerk=current_clerk(), kind=kind)
+        record(f"order.{kind}", "order", order_id, {})
+    return bool(before)
+
+
+def is_supervisor() -> bool:
+    return current_actor().has(SUPERVISOR)
+
+
+def advertiser_totals(advertiser_id: int) -> dict[str, int]:
+    """Money totals for an advertiser's file: ordered, paid, owed, orders."""
+    q = Order.select(fn.COUNT(Order.id), fn.SUM(Order.total_fen), fn.SUM(Order.paid_fen)).where(
+        Order.advertiser == advertiser_id
+    )
+    count, total, paid = q.tuples().first() or (0, 0, 0)
+    owed = (
+        Order.select(fn.SUM(Order.total_fen - Order.paid_fen))
+        .where((Order.advertiser == advertiser_id) & (Order.status != "cancelled"))
+        .scalar()
+    )
+    return {
+        "orders": int(count or 0),
+        "total_fen": int(total or 0),
+        "paid_fen": int(paid or 0),
+        "owed_fen": int(owed or 0),
+        "credit_fen": credit_used(advertiser_id),
+    }
