@@ -42,20 +42,8 @@ def run(args: argparse.Namespace) -> int:
         text = ratecards.card_text(card_id)
     except LookupError as exc:
         raise UserError(str(exc)) from exc
-    _write_atomic(Path(args.file), text.encode("utf-8"))
+    from adsdesk.io.atomic_save import write_bytes_atomic
+
+    write_bytes_atomic(Path(args.file), text.encode("utf-8"))
     print(f"已导出价目表（编号 {card_id}）到 {args.file}")
     return EXIT_OK
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half-written card."""
-    import os
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"无法写入 {path}：{exc.strerror}。") from exc

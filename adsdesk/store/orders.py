@@ -13,6 +13,7 @@ from peewee import IntegrityError, fn
 
 from adsdesk.domain.money import format_fen, parse_yuan, round_half_up
 from adsdesk.domain.pricing import Quote, quote
+from adsdesk.domain.receipt import ReceiptData, ReceiptLine
 from adsdesk.errors import UserError
 from adsdesk.store.actor import SUPERVISOR, current_actor
 from adsdesk.store.audit import record
@@ -479,3 +480,42 @@ def advertiser_totals(advertiser_id: int) -> dict[str, int]:
         "owed_fen": int(owed or 0),
         "credit_fen": credit_used(advertiser_id),
     }
+
+
+def receipt_data(order_id: int | str, reprint: bool = False) -> ReceiptData:
+    """What the order's receipt says (the paper's name from the settings)."""
+    from adsdesk.store.settings import load_settings
+
+    info = get_order(order_id)
+    b = info.breakdown
+    ad = Ad.get_or_none(Ad.id == info.ad_id) if info.ad_id else None
+    text = (ad.title or ad.body[:24]) if ad else b.get("category", "")
+    unit = {"line": "行", "char": "字", "item": "件", "flat": "则"}.get(b.get("unit", ""), "")
+    if b.get("unit") == "item":
+        detail = "、".join(f"{i['name']}×{i['count']}" for i in b.get("items", []))
+    else:
+        detail = f"{b.get('units', 0)} {unit}"
+    detail += f"，每期 {format_fen(int(b.get('per_run_fen', 0)))}"
+    detail += f"，{b.get('runs', 0)} 期"
+    if b.get("paid_runs") != b.get("runs"):
+        detail += f"（计费 {b.get('paid_runs')} 期）"
+    for s in b.get("surcharges", []):
+        detail += f"，{s['name']} +{s['percent']}%"
+    if b.get("discount_percent"):
+        detail += f"，折扣 {b['discount_percent']}%"
+    if info.status == "cancelled":
+        detail += "（已取消）"
+    pays = tuple((p[2], p[3]) for p in payments_of(info.id))
+    return ReceiptData(
+        paper_name=load_settings().paper_name,
+        serial=info.serial,
+        day=info.day,
+        customer=info.customer,
+        clerk=info.clerk,
+        lines=(ReceiptLine(text.strip() or "广告", info.dates, detail, info.total_fen),),
+        total_fen=info.total_fen,
+        paid_fen=info.paid_fen,
+        method=info.method,
+        reprint=reprint,
+        payments=pays,
+    )
