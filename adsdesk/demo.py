@@ -55,11 +55,12 @@ def fill_demo() -> int:
         )
         ensure_default_categories()
         set_categories(_merge_categories([a.category for a in ads]))
+        ids = []
         for ad in ads:
             name = _advertiser_name(ad, ads)
             checks = [check_phone(p, "0352") for p in ad.phones]
             entries = [PhoneEntry(c.e164, c.display) for c in checks if c.e164]
-            save_ad(
+            ad_id = save_ad(
                 AdDraft(
                     category=ad.category,
                     title=ad.title,
@@ -70,7 +71,28 @@ def fill_demo() -> int:
                     dates=[SAMPLE_DATE],
                 )
             )
+            ids.append(ad_id)
+        book_demo_orders(ids, SAMPLE_DATE)
     return len(ads)
+
+
+DEMO_METHODS = ("现金", "微信", "支付宝", "现金", "银行转账")
+
+
+def book_demo_orders(ad_ids: list[int], day: dt.date) -> None:
+    """Price the sample ads under the shipped default card as orders taken and paid on ``day``
+    (paid by turns in cash, WeChat, Alipay and bank transfer), so prices, receipts and a
+    cash-up show at once."""
+    from adsdesk.store.orders import book_order, take_payment
+    from adsdesk.store.ratecards import list_cards, save_card
+
+    if not list_cards():
+        save_card(resource_path("ratecards", "default.toml").read_text(encoding="utf-8"))
+    for n, ad_id in enumerate(ad_ids):
+        method = DEMO_METHODS[n % len(DEMO_METHODS)]
+        order = book_order(ad_id, method=method, today=day)
+        if order.total_fen:
+            take_payment(order.id, order.total_fen, method, today=day)
 
 
 def _merge_categories(sample: list[str]) -> list[str]:
