@@ -264,3 +264,16 @@ def test_not_a_pdf_gives_exit_2(capsys, demo_db: Path, tmp_path: Path) -> None:
     assert code == 2 and "不是 PDF 文件" in err
     code, _data, err = cli(capsys, demo_db, tmp_path / "nowhere.pdf")
     assert code == 2 and "找不到文件" in err
+
+
+def test_bench_verify_reports_what_was_changed_on_a_300_ad_page() -> None:
+    """The benchmark's page: 300 ads, three phones changed and two bookings taken off after
+    printing; the counts are checked, the time is only reported (speed is not a test)."""
+    from adsdesk.bench.verify import bench_verify
+
+    figures = bench_verify(300)
+    assert figures["verify_ads_on_page"] == 300 and figures["verify_booked"] == 298
+    assert figures["verify_found"] == 298 and figures["verify_missing"] == 0
+    assert figures["verify_altered"] == 3 and figures["verify_extra"] == 2
+    assert figures["verify_duplicated"] == 0
+    assert isinstance(figures["verify_total_s"], float)

@@ -9,8 +9,8 @@ from typing import Any
 from adsdesk.commands.common import print_json
 
 NAME = "bench"
-HELP = "性能基准：检索、开窗、排版、导入，结果为 JSON"
-PARTS = ("search", "window", "layout", "import")
+HELP = "性能基准：检索、开窗、排版、导入、核对，结果为 JSON"
+PARTS = ("search", "window", "layout", "import", "verify")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         from adsdesk.bench.importer import bench_import
 
         result["import"] = bench_import(100_000)
+    if "verify" in parts:
+        from adsdesk.bench.verify import bench_verify
+
+        result["verify"] = bench_verify(300)
     result["total_s"] = round(time.perf_counter() - started, 1)
     print_json(result)
     return 0

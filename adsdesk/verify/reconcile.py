@@ -12,8 +12,9 @@ masthead or a category heading, but carries a phone number or a few words, is ``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -143,6 +144,8 @@ class _Stream:
     line_of: list[int]  # stream index → line index (-1 between chains)
     line_span: dict[int, tuple[int, int]]
     line_next: dict[int, int]  # the line under it in its chain
+    line_block: dict[int, int]  # lines set closely one under another share a block
+    block_chars: dict[int, int]  # skeleton characters in each block
     grams: dict[str, list[int]]
 
 
@@ -152,9 +155,10 @@ class _Place:
     start: int
     end: int
     lines: tuple[int, ...]
-    score: float
+    score: float  # share of the booked characters seen here
     matched: int
-    suffix_lost: int  # booked characters after the last aligned one
+    suffix_lost: int  # booked characters after the last one seen
+    purity: float = 1.0  # share of the printed block that is this ad's text
 
 
 def _stream(pdf: PdfText) -> _Stream:
@@ -162,11 +166,21 @@ def _stream(pdf: PdfText) -> _Stream:
     line_of: list[int] = []
     spans: dict[int, tuple[int, int]] = {}
     nxt: dict[int, int] = {}
+    block_of: dict[int, int] = {}
+    block_chars: dict[int, int] = defaultdict(int)
     pos = 0
+    block = 0
     for chain in pdf.chains:
+        gaps = sorted(pdf.lines[b].top - pdf.lines[a].bottom for a, b in itertools.pairwise(chain))
+        usual = gaps[len(gaps) // 2] if gaps else 0.0
         for k, li in enumerate(chain):
-            s = skel(pdf.lines[li].text)
+            line = pdf.lines[li]
+            if k and line.top - pdf.lines[chain[k - 1]].bottom > usual + 0.4 * line.size:
+                block += 1
+            s = skel(line.text)
             spans[li] = (pos, pos + len(s))
+            block_of[li] = block
+            block_chars[block] += len(s)
             parts.append(s)
             line_of.extend([li] * len(s))
             pos += len(s)
@@ -175,53 +189,124 @@ def _stream(pdf: PdfText) -> _Stream:
         parts.append("\0")
         line_of.append(-1)
         pos += 1
+        block += 1
     text = "".join(parts)
     grams: dict[str, list[int]] = defaultdict(list)
     for i in range(len(text) - GRAM + 1):
         g = text[i : i + GRAM]
         if "\0" not in g:
             grams[g].append(i)
-    return _Stream(text, line_of, spans, nxt, grams)
+    return _Stream(text, line_of, spans, nxt, block_of, dict(block_chars), grams)
 
 
-def _places(index: int, booked: str, st: _Stream) -> list[_Place]:
-    """Every place in the stream where this skeleton may be printed, scored."""
+def _places(
+    index: int, booked: str, st: _Stream, grams: dict[str, list[int]] | None = None
+) -> list[_Place]:
+    """Every place in the stream where this skeleton may be printed, scored by its pieces.
+
+    Each three-character piece of the booked text found in the stream votes for where the
+    ad would start (its stream position minus its place in the ad). Votes close together
+    form a place; inside it each piece keeps only the vote nearest the place's middle, so
+    a phrase repeated in the next ad ("联系电话") cannot stretch the place into that ad.
+    """
     n = len(booked)
     if n == 0:
         return []
-    votes: list[tuple[int, int]] = []
     q = min(GRAM, n)
-    for i in range(n - q + 1):
-        hits = st.grams.get(booked[i : i + GRAM], []) if q == GRAM else _scan(st.text, booked)
+    grams = st.grams if grams is None else grams
+    votes: list[tuple[int, int, int]] = []  # (estimated start, piece, stream position)
+    # every other piece votes (each still overlaps the next), and the last one always
+    starts = sorted({*range(0, n - q + 1, 2), n - q})
+    for i in starts:
+        hits = grams.get(booked[i : i + GRAM], []) if q == GRAM else _scan(st.text, booked)
         if len(hits) <= COMMON_GRAM:
-            votes.extend((j - i, i) for j in hits)
+            votes.extend((j - i, i, j) for j in hits)
     if not votes:
         return []
     votes.sort()
-    tol = max(6, n // 4)
-    clusters: list[list[tuple[int, int]]] = [[votes[0]]]
+    tol = 6 + n // 5
+    clusters: list[list[tuple[int, int, int]]] = [[votes[0]]]
     for v in votes[1:]:
         if v[0] - clusters[-1][-1][0] <= tol:
             clusters[-1].append(v)
         else:
             clusters.append([v])
-    need = max(2, int(0.15 * (n - q + 1)))
+    need = ACCEPT * n
     out: list[_Place] = []
     for cl in clusters:
-        if len({i for _, i in cl}) < need:
+        if len(cl) * 2 < need:  # cannot cover enough even if every vote counts
             continue
-        lo = max(0, cl[0][0] - 4)
-        hi = min(len(st.text), cl[-1][0] + n + 4)
-        place = _align(index, booked, st, lo, hi)
-        if place is not None and place.score >= ACCEPT:
+        middle = cl[len(cl) // 2][0]
+        best: dict[int, tuple[int, int]] = {}
+        for est, i, j in cl:
+            off = abs(est - middle)
+            if i not in best or off < best[i][0]:
+                best[i] = (off, j)
+        by_j: dict[int, tuple[int, int]] = {}  # one stream position serves one piece
+        for i, (off, j) in best.items():
+            if j not in by_j or off < by_j[j][0]:
+                by_j[j] = (off, i)
+        best = {i: (off, j) for j, (off, i) in by_j.items()}
+        covered: set[int] = set()
+        for i in best:
+            covered.update(range(i, i + q))
+        if len(covered) < need:
+            continue
+        lo = min(j for _, j in best.values())
+        hi = max(j for _, j in best.values()) + q
+        place = _place_at(index, st, lo, hi, n, len(covered), n - 1 - max(covered))
+        if place is not None:
             out.append(place)
-    # overlapping windows can find one place twice: keep the better
-    out.sort(key=lambda p: (-p.score, -p.matched))
+    return _distinct(out)
+
+
+def _place_at(
+    index: int, st: _Stream, lo: int, hi: int, n: int, matched: int, suffix_lost: int
+) -> _Place | None:
+    """The whole lines holding stream positions lo..hi, as a place of booking ``index``."""
+    lines = _in_stream_order({li for li in st.line_of[lo:hi] if li >= 0}, st)
+    if not lines:
+        return None
+    blocks = {st.line_block[li] for li in lines}
+    printed = sum(st.block_chars[b] for b in blocks)
+    return _Place(
+        booking=index,
+        start=st.line_span[lines[0]][0],
+        end=st.line_span[lines[-1]][1],
+        lines=tuple(lines),
+        score=matched / n,
+        matched=matched,
+        suffix_lost=suffix_lost,
+        purity=matched / printed if printed else 0.0,
+    )
+
+
+def _distinct(places: list[_Place]) -> list[_Place]:
+    """Best first; a place sharing a line with a better one is the same place found twice."""
+    places.sort(key=_rank)
+    used: set[int] = set()
     kept: list[_Place] = []
-    for p in out:
-        if all(not set(p.lines) & set(k.lines) for k in kept):
+    for p in places:
+        if not used.intersection(p.lines):
             kept.append(p)
+            used.update(p.lines)
     return kept
+
+
+def _exact_places(index: int, booked: str, st: _Stream) -> list[_Place]:
+    """Where the booked skeleton stands in print character for character (the usual case)."""
+    if not booked:
+        return []
+    out = []
+    for at in _scan(st.text, booked):
+        place = _place_at(index, st, at, at + len(booked), len(booked), len(booked), 0)
+        if place is not None:
+            out.append(place)
+    return _distinct(out)
+
+
+def _rank(p: _Place) -> tuple[float, float, int]:
+    return (-round(p.score, 3), -round(min(p.purity, 1.0), 3), -p.matched)
 
 
 def _scan(text: str, s: str) -> list[int]:
@@ -232,50 +317,7 @@ def _scan(text: str, s: str) -> list[int]:
     return out
 
 
-def _align(index: int, booked: str, st: _Stream, lo: int, hi: int) -> _Place | None:
-    window = st.text[lo:hi]
-    blocks = [
-        b
-        for b in SequenceMatcher(None, booked, window, autojunk=False).get_matching_blocks()
-        if b.size
-    ]
-    if not blocks:
-        return None
-    # the run of blocks around the longest one; strays far off in the window are dropped
-    core = max(range(len(blocks)), key=lambda k: blocks[k].size)
-    first = last = core
-
-    def joinable(a: int, b: int) -> bool:
-        gap_s = blocks[b].a - (blocks[a].a + blocks[a].size)
-        gap_w = blocks[b].b - (blocks[a].b + blocks[a].size)
-        return gap_w <= max(6, 2 * gap_s + 4)
-
-    while first > 0 and joinable(first - 1, first):
-        first -= 1
-    while last + 1 < len(blocks) and joinable(last, last + 1):
-        last += 1
-    chosen = blocks[first : last + 1]
-    matched = sum(b.size for b in chosen)
-    start = lo + chosen[0].b
-    end = lo + chosen[-1].b + chosen[-1].size
-    lines = sorted({li for li in st.line_of[start:end] if li >= 0})
-    if not lines:
-        return None
-    ordered = _in_stream_order(lines, st)
-    start = st.line_span[ordered[0]][0]
-    end = st.line_span[ordered[-1]][1]
-    return _Place(
-        booking=index,
-        start=start,
-        end=end,
-        lines=tuple(ordered),
-        score=matched / len(booked),
-        matched=matched,
-        suffix_lost=len(booked) - (chosen[-1].a + chosen[-1].size),
-    )
-
-
-def _in_stream_order(lines: Sequence[int], st: _Stream) -> list[int]:
+def _in_stream_order(lines: Iterable[int], st: _Stream) -> list[int]:
     return sorted(lines, key=lambda li: st.line_span[li][0])
 
 
@@ -286,23 +328,30 @@ def reconcile(
     (section and paper name, category headings, hotlines) that are never an extra ad."""
     st = _stream(pdf)
     skels = [skel(b.text) for b in bookings]
-    candidates = [p for k, s in enumerate(skels) for p in _places(k, s, st)]
-    candidates.sort(key=lambda p: (-p.score, -p.matched))
     taken: dict[int, int] = {}  # line → booking index
     assigned: dict[int, list[_Place]] = defaultdict(list)
-    for round_ in (1, 2):  # first one place per ad, then second printings
-        for p in candidates:
-            if p in assigned[p.booking]:
+
+    def hand_out(candidates: list[_Place], first_round: bool) -> None:
+        for p in sorted(candidates, key=_rank):
+            if p in assigned[p.booking] or (first_round and assigned[p.booking]):
                 continue
-            if round_ == 1 and assigned[p.booking]:
-                continue
-            if round_ == 2 and p.score < REPRINT:
+            if not first_round and not _reprint(bookings[p.booking], p, st):
                 continue
             if any(li in taken for li in p.lines):
                 continue
             assigned[p.booking].append(p)
             for li in p.lines:
                 taken[li] = p.booking
+
+    # 1. ads printed character for character; 2. the rest, by their pieces; 3. second
+    # printings, looked for only among the lines nobody has claimed
+    exact = [p for k, s in enumerate(skels) for p in _exact_places(k, s, st)]
+    hand_out(exact, True)
+    rest = [k for k in range(len(bookings)) if not assigned[k]]
+    hand_out([p for k in rest for p in _places(k, skels[k], st)], True)
+    free = _free_grams(st, taken)
+    again = [p for k, s in enumerate(skels) if assigned[k] for p in _places(k, s, st, free)]
+    hand_out(exact + again, False)
     _attach_cut_tails(assigned, st, taken, pdf, chrome)
     report = Report(
         date=date, pages=pdf.pages, bookings=list(bookings), page_sizes=list(pdf.page_sizes)
@@ -312,7 +361,7 @@ def reconcile(
         if not places:
             report.missing.append(b.id)
             continue
-        first = min(places, key=lambda p: (-p.score, p.start))
+        first = min(places, key=_rank)
         alterations, title_gone = _compare(
             b, skels[k], st.text[first.start : first.end], pdf, first
         )
@@ -329,6 +378,24 @@ def reconcile(
             report.duplicated.append(b.id)
     report.extra = _extras(pdf, st, taken, chrome)
     return report
+
+
+def _free_grams(st: _Stream, taken: dict[int, int]) -> dict[str, list[int]]:
+    """The pieces index restricted to lines no ad has claimed."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for li, (a, b) in st.line_span.items():
+        if li in taken:
+            continue
+        for i in range(a, b - GRAM + 1):
+            out[st.text[i : i + GRAM]].append(i)
+    return out
+
+
+def _reprint(b: Booking, p: _Place, st: _Stream) -> bool:
+    """A second place is this ad printed again only if it is close and carries its numbers
+    (a look-alike with another phone is somebody else's ad)."""
+    printed = st.text[p.start : p.end]
+    return p.score >= REPRINT and all(phone_digits(d) in printed for d in b.phones)
 
 
 def _attach_cut_tails(
