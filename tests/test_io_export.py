@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from adsdesk.errors import UserError
-from adsdesk.io.export_tables import export_ads_command, export_tables, side_files
+from adsdesk.cli import main
+from adsdesk.io.export_tables import export_tables, side_files
 from adsdesk.io.import_tables import check_table, import_rows
 from adsdesk.io.tables import read_table
 from adsdesk.store.ads import list_ads, load_ad, save_ad
@@ -93,30 +92,19 @@ def test_a_date_range_exports_only_its_insertions(demo_db: Path, tmp_path: Path)
 
 
 def test_export_command(demo_db: Path, tmp_path: Path, capsys) -> None:
-    args = argparse.Namespace(
-        ads=str(tmp_path / "out.xlsx"),
-        date_from="2023-02-24",
-        date_to="2023-02-24",
-        db=str(demo_db),
-    )
-    assert export_ads_command(args) == 0
+    close_db()
+    out = str(tmp_path / "out.xlsx")
+    args = ["export", "--ads", out, "--from", "2023-02-24", "--to", "2023-02-24"]
+    assert main([*args, "--db", str(demo_db)]) == 0
     assert "13 则广告" in capsys.readouterr().out
     assert (tmp_path / "out.xlsx").exists()
     close_db()
-    for bad in (
-        argparse.Namespace(ads=str(tmp_path / "out.pdf"), date_from=None, date_to=None, db=None),
-        argparse.Namespace(ads=str(tmp_path / "x.csv"), date_from="24/2", date_to=None, db=None),
+    for bad, words in (
+        (["--ads", str(tmp_path / "out.pdf")], ".xlsx 或 .csv"),
+        (["--ads", str(tmp_path / "x.csv"), "--from", "24/2"], "2023-02-24 这样"),
+        (["--ads", str(tmp_path / "x.csv"), "--from", "2023-03-01", "--to", "2023-02-01"], "晚于"),
     ):
-        with pytest.raises(UserError) as err:
-            export_ads_command(bad)
-        assert "\n" not in str(err.value)
-    with pytest.raises(UserError, match="晚于"):
-        export_ads_command(
-            argparse.Namespace(
-                ads=str(tmp_path / "x.csv"),
-                date_from=dt.date(2023, 3, 1),
-                date_to=dt.date(2023, 2, 1),
-                db=str(demo_db),
-            )
-        )
-    close_db()
+        assert main(["export", *bad, "--db", str(demo_db)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and words in err, err
+        close_db()

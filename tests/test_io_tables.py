@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from adsdesk.io.import_tables import check_table, parse_dates, split_phone_cell
+from adsdesk.domain.dates import parse_dates
+from adsdesk.io.import_tables import check_table, split_phone_cell
 from adsdesk.io.tables import TableError, read_table
 
 ROWS = [

@@ -185,8 +185,8 @@ def test_a_block_too_small_names_the_left_over_ads(capsys, sample_db: Path, tmp_
     ("args", "words"),
     [
         (["--date", "2023-02-25", "--pdf", "{tmp}/x.pdf"], "没有刊登"),
-        (["--date", "2023-02-30", "--pdf", "{tmp}/x.pdf"], "不是有效日期"),
-        (["--date", "24/02/2023", "--pdf", "{tmp}/x.pdf"], "不是有效日期"),
+        (["--date", "2023-02-30", "--pdf", "{tmp}/x.pdf"], "不对，应写成 2023-02-24"),
+        (["--date", "24/02/2023", "--pdf", "{tmp}/x.pdf"], "不对，应写成 2023-02-24"),
         (["--pdf", "{tmp}/x.pdf"], "--date"),
         (["--date", "2023-02-24"], "--pdf"),
         (["--date", "2023-02-24", "--pdf", "{tmp}/no/such/folder/x.pdf"], "无法写入"),

@@ -69,7 +69,7 @@ def test_search_bad_input_is_one_sentence(capsys, tmp_path: Path) -> None:
     db = tmp_path / "d.sqlite3"
     demo(capsys, db)
     for args, words in (
-        (("--from", "2023-13-01"), "不是日期"),
+        (("--from", "2023-13-01"), "不对，应写成 2023-02-24"),
         (("--category", "不存在"), "没有“不存在”这个分类"),
         (("--limit", "0"), "--limit"),
         (("--from", "2023-03-01", "--to", "2023-02-01"), "晚于"),

@@ -1,9 +1,11 @@
-"""Helpers every command shares: opening the database named by --db, printing JSON."""
+"""Helpers every command shares: the database named by --db, dates and text input, JSON output."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from adsdesk import paths
@@ -17,14 +19,32 @@ def db_target(args: argparse.Namespace, default: Path | None = None) -> str:
 
 def open_db(args: argparse.Namespace, default: Path | None = None) -> str:
     """Open (creating or migrating as needed) the command's database; returns its target."""
-    from adsdesk.store.database import StoreError, init_db
+    from adsdesk.store.database import init_db
 
     target = db_target(args, default)
-    try:
-        init_db(target)
-    except StoreError as exc:
-        raise UserError(str(exc)) from exc
+    init_db(target)
     return target
+
+
+def date_option(text: str | None, flag: str) -> dt.date | None:
+    """The date given with ``flag`` (None when not given); one sentence when it is no date."""
+    if text is None or not text.strip():
+        return None
+    from adsdesk.domain.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise UserError(f"{flag} 的日期“{text}”不对，应写成 2023-02-24 这样。") from None
+
+
+def read_input(name: str) -> str:
+    """The text of file ``name``, or of standard input for ``-`` (UTF-8 or GB18030)."""
+    from adsdesk.io.text_files import decode_text, read_text_file
+
+    if name == "-":
+        return decode_text(sys.stdin.buffer.read(), "标准输入")
+    return read_text_file(Path(name).expanduser())
 
 
 def print_json(payload: object) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from adsdesk.commands.common import open_db, print_json
+from adsdesk.commands.common import date_option, open_db, print_json
 from adsdesk.errors import EXIT_OK, UserError
 
 NAME = "export"
@@ -27,12 +27,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _issue_date(text: str | None) -> dt.date:
-    if not text:
+    date = date_option(text, "--date")
+    if date is None:
         raise UserError("请用 --date 指定刊期，例如 --date 2023-02-24。")
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"刊期“{text}”不是有效日期，应写成 2023-02-24 这样。") from None
+    return date
 
 
 def ensure_gui_app() -> None:
@@ -55,9 +53,7 @@ def ensure_gui_app() -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.ads:
-        from adsdesk.io.export_tables import export_ads_command
-
-        return int(export_ads_command(args))
+        return export_ads(args)
     date = _issue_date(args.date)
     if not args.pdf and not args.png:
         raise UserError("请用 --pdf 指定要写出的 PDF 文件（可另加 --png 写出图片）。")
@@ -74,16 +70,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(problems[0])
     ensure_gui_app()
     from adsdesk.layout.engine import lay_out
-    from adsdesk.layout.render import RenderError, write_pdf, write_png
+    from adsdesk.layout.render import write_pdf, write_png
 
     layout = lay_out(issue)
-    try:
-        if args.pdf:
-            write_pdf(layout, Path(args.pdf))
-        if args.png:
-            write_png(layout, Path(args.png), dpi=args.dpi)
-    except RenderError as exc:
-        raise UserError(str(exc)) from exc
+    if args.pdf:
+        write_pdf(layout, Path(args.pdf))
+    if args.png:
+        write_png(layout, Path(args.png), dpi=args.dpi)
     if args.json:
         print_json(layout.summary())
     else:
@@ -93,4 +86,22 @@ def run(args: argparse.Namespace) -> int:
             ids = "、".join(f"#{x.ad_id}" for x in layout.left_over)
             line += f"；排不下 {len(layout.left_over)} 则：{ids}"
         print(line)
+    return EXIT_OK
+
+
+def export_ads(args: argparse.Namespace) -> int:
+    """``--ads OUT.xlsx|OUT.csv [--from D --to D]``: ads, advertisers, dates as tables."""
+    from adsdesk.io.export_tables import export_tables
+
+    out = Path(str(args.ads)).expanduser()
+    date_from = date_option(args.date_from, "--from")
+    date_to = date_option(args.date_to, "--to")
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"不支持导出为 {out.suffix or '无扩展名的文件'}：请用 .xlsx 或 .csv。")
+    open_db(args)
+    result = export_tables(out, date_from, date_to)
+    files = "、".join(str(f) for f in result.files)
+    print(
+        f"已导出 {result.ads} 则广告、{result.advertisers} 位客户、{result.insertions} 条刊登记录到 {files}"
+    )
     return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from adsdesk.commands.common import open_db, print_json
+from adsdesk.commands.common import date_option, open_db, print_json
 from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
 
 NAME = "import"
@@ -38,13 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _dates(values: list[str]) -> list[dt.date]:
-    out = []
-    for value in values:
-        try:
-            out.append(dt.date.fromisoformat(value.strip()))
-        except ValueError:
-            raise UserError(f"日期“{value}”不对，应写成 2023-02-24 这样。") from None
-    return out
+    return [d for d in (date_option(v, "--date") for v in values) if d is not None]
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -62,25 +56,11 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"无法读取 {path}：{exc.strerror}。") from exc
-    if b"\x00" in data[:65536]:
-        raise UserError(f"{path.name} 不是文本文件，无法拆分成广告。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError(f"{path.name} 不是文本文件（既非 UTF-8 也非 GB18030 编码）。")
-
-
 def run(args: argparse.Namespace) -> int:
     from adsdesk.domain.splitter import split_text
     from adsdesk.io.import_tables import check_table, import_rows, plan_from_drafts
-    from adsdesk.io.tables import TableError, read_table
+    from adsdesk.io.tables import read_table
+    from adsdesk.io.text_files import read_text_file
     from adsdesk.store.settings import list_categories, load_settings, refused_numbers
 
     path = Path(args.file).expanduser()
@@ -100,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     unit = "行"
     if suffix in TEXT_SUFFIXES:
         result = split_text(
-            _read_text(path),
+            read_text_file(path),
             settings.area_code,
             categories,
             refused,
@@ -110,10 +90,7 @@ def run(args: argparse.Namespace) -> int:
         payload["masthead"] = result.masthead.as_dict() if result.masthead else None
         unit = "则"
     else:
-        try:
-            table = read_table(path, mapping)
-        except TableError as exc:
-            raise UserError(str(exc)) from exc
+        table = read_table(path, mapping)
         if table.missing_text():
             headers = "、".join(h for h in table.headers if h) or "（无）"
             raise UserError(

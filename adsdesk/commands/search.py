@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from adsdesk.commands.common import open_db, print_json
+from adsdesk.commands.common import date_option, open_db, print_json
 from adsdesk.errors import EXIT_OK, UserError
 
 NAME = "search"
@@ -26,23 +25,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true")
 
 
-def _day(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"{option} {text} 不是日期：请写成 YYYY-MM-DD，如 2023-02-24。") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.search import search
     from adsdesk.store.settings import list_categories
 
     if not 1 <= args.limit <= MAX_LIMIT:
         raise UserError(f"--limit 应在 1 到 {MAX_LIMIT} 之间，这里是 {args.limit}。")
-    date_from, date_to = _day(args.date_from, "--from"), _day(args.date_to, "--to")
-    on_date = _day(args.on_date, "--on")
+    date_from, date_to = date_option(args.date_from, "--from"), date_option(args.date_to, "--to")
+    on_date = date_option(args.on_date, "--on")
     if date_from and date_to and date_from > date_to:
         raise UserError(f"--from {date_from} 晚于 --to {date_to}，请对调。")
     open_db(args)

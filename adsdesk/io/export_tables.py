@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from adsdesk.errors import DeskError
 from adsdesk.store.exchange import (
     AdOut,
     AdvertiserOut,
@@ -26,7 +26,7 @@ SHEETS = ("广告", "客户", "刊登")
 JOIN = ", "
 
 
-class ExportError(Exception):
+class ExportError(DeskError):
     """An export that cannot be written, in one sentence."""
 
 
@@ -133,38 +133,3 @@ def _write_xlsx(path: Path, tables: Sequence[tuple[Sequence[str], list[list[obje
                 cells.append(cell)
             sheet.append(cells)
     book.save(path)
-
-
-def _as_day(value: object, flag: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        from adsdesk.errors import UserError
-
-        raise UserError(f"{flag} 的日期“{value}”不对，应写成 2023-02-24 这样。") from None
-
-
-def export_ads_command(args: argparse.Namespace) -> int:
-    """``adsdesk export --ads OUT.xlsx|OUT.csv [--from D --to D]``: prints what was written."""
-    from adsdesk.commands.common import open_db
-    from adsdesk.errors import EXIT_OK, UserError
-
-    out = Path(str(args.ads)).expanduser()
-    date_from = _as_day(getattr(args, "date_from", None), "--from")
-    date_to = _as_day(getattr(args, "date_to", None), "--to")
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise UserError(f"不支持导出为 {out.suffix or '无扩展名的文件'}：请用 .xlsx 或 .csv。")
-    open_db(args)
-    try:
-        result = export_tables(out, date_from, date_to)
-    except ExportError as exc:
-        raise UserError(str(exc)) from exc
-    files = "、".join(str(f) for f in result.files)
-    print(
-        f"已导出 {result.ads} 则广告、{result.advertisers} 位客户、{result.insertions} 条刊登记录到 {files}"
-    )
-    return EXIT_OK

@@ -15,10 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from adsdesk.chunks import chunks
 from adsdesk.domain.checks import AdCheck, ad_text, check_text
+from adsdesk.domain.dates import parse_dates
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.splitter import Draft, guess_category
 from adsdesk.domain.wording import Finding
+from adsdesk.errors import DeskError
 from adsdesk.io.tables import Table
 from adsdesk.store.ads import AdDraft, PhoneEntry
 from adsdesk.store.exchange import (
@@ -35,13 +38,9 @@ _CHUNK = 2_000  # rows checked between two progress reports
 PARALLEL_FROM = 20_000  # tables this long are checked in several processes
 
 _PHONE_SPLIT = re.compile(r"[,;、，；/\n]+")
-_DATE_SPLIT = re.compile(r"[,;、，；\s]+")
-_DATE_RE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$"
-)
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(DeskError):
     """Raised when the clerk cancels; the transaction is rolled back, nothing is kept."""
 
     def __init__(self) -> None:
@@ -128,24 +127,6 @@ def _gc_paused() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- checking
-
-
-def parse_dates(cell: str) -> tuple[list[dt.date], list[str]]:
-    """Dates in a cell (YYYY-MM-DD, also / . 年月日 and YYYYMMDD); and the pieces not understood."""
-    days: list[dt.date] = []
-    bad: list[str] = []
-    for piece in _DATE_SPLIT.split(cell.strip()):
-        if not piece:
-            continue
-        m = _DATE_RE.match(piece)
-        try:
-            if m is None:
-                raise ValueError(piece)
-            y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
-            days.append(dt.date(int(y), int(mo), int(d)))
-        except ValueError:
-            bad.append(piece)
-    return days, bad
 
 
 def split_phone_cell(cell: str, area_code: str = "0352") -> list[str]:
@@ -285,16 +266,16 @@ def check_table(
     _tick(progress, cancel, 0, total)
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
-    chunks = [records[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    pieces = list(chunks(records, _CHUNK))
     try:
         with _gc_paused():
-            if workers > 1 and len(chunks) > 1:
+            if workers > 1 and len(pieces) > 1:
                 try:
-                    return _check_in_processes(plan, chunks, options, workers, progress, cancel)
+                    return _check_in_processes(plan, pieces, options, workers, progress, cancel)
                 except (BrokenProcessPool, OSError):
                     plan.rows.clear()  # no worker processes here: check in this process instead
-            for chunk in chunks:
-                plan.rows += _check_chunk(chunk, options)
+            for piece in pieces:
+                plan.rows += _check_chunk(piece, options)
                 _tick(progress, cancel, len(plan.rows), total)
             return plan
     finally:
@@ -303,7 +284,7 @@ def check_table(
 
 def _check_in_processes(
     plan: ImportPlan,
-    chunks: list[list[tuple[int, dict[str, str]]]],
+    pieces: Sequence[Sequence[tuple[int, dict[str, str]]]],
     options: Mapping[str, Any],
     workers: int,
     progress: Progress | None,
@@ -315,10 +296,10 @@ def _check_in_processes(
     on Windows): a script that calls this must guard its top level with
     ``if __name__ == "__main__":`` as usual for multiprocessing.
     """
-    total = sum(len(c) for c in chunks)
+    total = sum(len(c) for c in pieces)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        futures = [pool.submit(_check_chunk, chunk, options) for chunk in chunks]
+    with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context) as pool:
+        futures = [pool.submit(_check_chunk, piece, options) for piece in pieces]
         try:
             for future in futures:
                 plan.rows += future.result()

@@ -12,6 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adsdesk.errors import DeskError
+from adsdesk.io.text_files import read_text_file
+
 FIELDS: tuple[str, ...] = (
     "title",
     "body",
@@ -59,7 +62,7 @@ _LOOKUP = {
 }
 
 
-class TableError(Exception):
+class TableError(DeskError):
     """A file that cannot be read as a table of ads, explained in one sentence."""
 
 
@@ -158,27 +161,8 @@ def remap(table: Table, mapping: Mapping[str, str]) -> Table:
 # --------------------------------------------------------------------------- CSV
 
 
-def _decode(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:65536]:
-        raise TableError(f"{path.name} 不是文本表格（CSV）：文件里有二进制内容，无法导入。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n")
-        if controls > 8:
-            raise TableError(f"{path.name} 不是文本表格（CSV）：文件里有二进制内容，无法导入。")
-        return text
-    raise TableError(f"{path.name} 既不是 UTF-8 也不是 GB18030 编码的 CSV 文件，无法读取。")
-
-
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableError(f"无法读取 {path.name}：{exc.strerror}。") from exc
-    text = _decode(path, data)
+    text = read_text_file(path, "文本表格（CSV）", TableError)
     if not text.strip():
         raise TableError(f"{path.name} 是空文件，没有表头。")
     first = text.split("\n", 1)[0]

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from adsdesk.errors import DeskError
 from adsdesk.layout import metrics
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE, set_paragraph
 from adsdesk.layout.geometry import EM_BOX_ASCENT, MM, ColumnSettings, mm_to_pt
@@ -34,7 +35,7 @@ HEADING_TINT = QColor(217, 217, 217)  # 15 % black: prints as a light screen
 PDF_DPI = 1200
 
 
-class RenderError(Exception):
+class RenderError(DeskError):
     """A file could not be written; the message is one sentence for the clerk."""
 
 

@@ -10,7 +10,10 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from adsdesk.chunks import chunks
+from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.domain.duplicates import BookedAd
+from adsdesk.errors import DeskError
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import (
     Ad,
@@ -69,8 +72,8 @@ class AdvertiserRow:
     last_ad_id: int | None = None  # the ad with the latest insertion (or the newest ad)
 
 
-class AdNotFound(LookupError):
-    pass
+class AdNotFound(DeskError):
+    """The ad was deleted meanwhile (or never existed)."""
 
 
 def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
@@ -95,7 +98,7 @@ def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
         .tuples()
     ]
     dates = [
-        _as_date(d).isoformat()
+        as_date(d).isoformat()
         for (d,) in Insertion.select(Insertion.date)
         .where(Insertion.ad == ad_id)
         .order_by(Insertion.date)
@@ -242,8 +245,7 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
     base: dict[int, tuple[Any, ...]] = {}
     phones: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[dt.date]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         marks = ", ".join([db.param] * len(chunk))
         for row in db.execute_sql(
             "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name FROM ad "
@@ -263,7 +265,7 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
             f"SELECT ad_id, date FROM insertion WHERE ad_id IN ({marks}) ORDER BY ad_id, date",
             chunk,
         ):
-            dates[ad].append(_as_date(day))
+            dates[ad].append(as_date(day))
     return [
         AdRow(
             id=i,
@@ -277,12 +279,6 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
         for i in ids
         if i in base
     ]
-
-
-def _as_date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def count_ads() -> int:
@@ -322,7 +318,7 @@ def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
                 name=names[i],
                 phones=tuple(phones[i]),
                 ad_count=int(count),
-                last_date=_as_date(last) if last else None,
+                last_date=optional_date(last),
                 last_ad_id=last_ads[i],
             )
         )
@@ -361,12 +357,11 @@ def booked_on(dates: list[dt.date], exclude_id: int | None = None) -> list[Booke
         Insertion.select(Insertion.ad, Insertion.date).where(Insertion.date.in_(dates)).tuples()
     ):
         if ad != exclude_id:
-            ins[ad].append(_as_date(day))
+            ins[ad].append(as_date(day))
     ids = list(ins)
     phones: dict[int, list[str]] = defaultdict(list)
     texts: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for ad, e164 in (
             AdPhone.select(AdPhone.ad, AdPhone.e164).where(AdPhone.ad.in_(chunk)).tuples()
         ):

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from adsdesk.store.ads import AdRow, _as_date
+from adsdesk.domain.dates import optional_date
+from adsdesk.errors import DeskError
+from adsdesk.store.ads import AdRow
 from adsdesk.store.models import Ad, Advertiser, AdvertiserPhone, Insertion
 
 
@@ -23,8 +25,8 @@ class AdvertiserFile:
     last_date: dt.date | None
 
 
-class AdvertiserNotFound(LookupError):
-    pass
+class AdvertiserNotFound(DeskError):
+    """The advertiser was deleted meanwhile (or never existed)."""
 
 
 def advertiser_file(advertiser_id: int) -> AdvertiserFile:
@@ -56,6 +58,6 @@ def advertiser_file(advertiser_id: int) -> AdvertiserFile:
         phones=phones,
         ads=rows,
         insertions=int(count or 0),
-        first_date=_as_date(first) if first else None,
-        last_date=_as_date(last) if last else None,
+        first_date=optional_date(first),
+        last_date=optional_date(last),
     )

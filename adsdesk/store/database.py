@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
+from adsdesk.errors import DeskError
 from adsdesk.store.migrations import MIGRATIONS
 from adsdesk.store.models import MetaInfo, db
 
@@ -15,7 +16,7 @@ APP_MARKER = "adsdesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class StoreError(Exception):
+class StoreError(DeskError):
     """A database problem explained in one sentence for the clerk (Chinese)."""
 
 

@@ -11,7 +11,11 @@ from typing import Any
 
 from peewee import JOIN, Model, SqliteDatabase, fn
 
+from adsdesk.chunks import chunks
+from adsdesk.domain.dates import as_date, optional_date
+from adsdesk.errors import DeskError
 from adsdesk.store.ads import AdDraft, save_ad
+from adsdesk.store.advertisers import AdvertiserNotFound
 from adsdesk.store.audit import Change, diff, record_many
 from adsdesk.store.models import (
     Ad,
@@ -33,16 +37,18 @@ CHUNK = 500
 Progress = Callable[[int], bool | None]
 
 
-class BulkCancelled(Exception):
+class BulkCancelled(DeskError):
     """The clerk cancelled the import: nothing of it is kept."""
+
+    def __init__(self) -> None:
+        super().__init__("导入已取消，数据库没有任何改动。")
 
 
 def advertiser_ids_by_name(names: Iterable[str]) -> dict[str, int]:
     """Existing advertisers by exact name (the oldest one when a name is used twice)."""
     wanted = sorted({n.strip() for n in names if n.strip()})
     found: dict[str, int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+    for chunk in chunks(wanted, CHUNK):
         # Plain SQL: peewee builds one expression node per name, slow for 100,000 names.
         marks = ", ".join(db.obj.param for _ in chunk)
         table = Advertiser._meta.table_name
@@ -158,8 +164,7 @@ def _insert_sqlite(
     # Plain SQL in chunks: peewee builds one expression node per id, slow for 20,000 ids.
     adv_table, phone_table = Advertiser._meta.table_name, AdvertiserPhone._meta.table_name
     adv_column = AdvertiserPhone.advertiser.column_name
-    for start in range(0, len(known_adv), CHUNK):
-        chunk = known_adv[start : start + CHUNK]
+    for chunk in chunks(known_adv, CHUNK):
         marks = ", ".join(db.obj.param for _ in chunk)
         present.update(
             int(r[0])
@@ -174,14 +179,13 @@ def _insert_sqlite(
             linked[adv].add(e164)
     missing = [a for a in known_adv if a not in present]
     if missing:
-        raise LookupError(f"客户 #{missing[0]} 不存在")
+        raise AdvertiserNotFound(f"客户 #{missing[0]} 不存在")
 
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
     ids: list[int] = []
     days: dict[object, object] = {}  # date -> as stored: import files book the same days often
-    for start in range(0, len(drafts), CHUNK):
-        chunk = drafts[start : start + CHUNK]
+    for chunk in chunks(drafts, CHUNK):
         ad_rows: list[dict[str, Any]] = []
         for draft in chunk:
             cat = draft.category.strip()
@@ -294,12 +298,6 @@ class InsertionOut:
     phones: tuple[str, ...]
 
 
-def _as_date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _in_range(column: object, date_from: dt.date | None, date_to: dt.date | None) -> list[object]:
     conds: list[object] = []
     if date_from is not None:
@@ -317,7 +315,7 @@ def export_ads(date_from: dt.date | None = None, date_to: dt.date | None = None)
         ins_query = ins_query.where(cond)  # type: ignore[arg-type]
     dates: dict[int, list[dt.date]] = defaultdict(list)
     for ad, day in ins_query.order_by(Insertion.ad, Insertion.date).tuples():
-        dates[ad].append(_as_date(day))
+        dates[ad].append(as_date(day))
     query = (
         Ad.select(Ad.id, Category.name, Advertiser.name, Ad.title, Ad.body, Ad.override_reason)
         .join(Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER)
@@ -384,7 +382,7 @@ def export_advertisers(ad_ids: Iterable[int] | None = None) -> list[AdvertiserOu
                 a.address,
                 a.note,
                 int(count),
-                _as_date(last) if last else None,
+                optional_date(last),
             )
         )
     return out
@@ -407,15 +405,15 @@ def export_insertions(
     rows = list(query.tuples())
     phones: dict[int, list[str]] = defaultdict(list)
     ids = sorted({r[1] for r in rows})
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids, CHUNK):
         for ad, display in (
             AdPhone.select(AdPhone.ad, AdPhone.display)
-            .where(AdPhone.ad.in_(ids[start : start + CHUNK]))
+            .where(AdPhone.ad.in_(chunk))
             .order_by(AdPhone.ad, AdPhone.position)
             .tuples()
         ):
             phones[ad].append(display)
     return [
-        InsertionOut(_as_date(day), ad, cat or "", adv or "", title, tuple(phones.get(ad, ())))
+        InsertionOut(as_date(day), ad, cat or "", adv or "", title, tuple(phones.get(ad, ())))
         for day, ad, cat, adv, title in rows
     ]

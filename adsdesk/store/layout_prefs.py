@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
+from adsdesk.chunks import chunks
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
 
@@ -60,10 +61,10 @@ def issue_ads(date: dt.date) -> list[IssueRow]:
     )
     ids = [r[0] for r in rows]
     phones: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         for ad, display in (
             AdPhone.select(AdPhone.ad, AdPhone.display)
-            .where(AdPhone.ad.in_(ids[start : start + 500]))
+            .where(AdPhone.ad.in_(chunk))
             .order_by(AdPhone.ad, AdPhone.position)
             .tuples()
         ):

@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from adsdesk.chunks import chunks
+from adsdesk.domain.dates import optional_date
 from adsdesk.store.ads import AdRow, ad_rows
 from adsdesk.store.search_plan import (
     NO_COUNT,
@@ -27,8 +29,6 @@ from adsdesk.store.search_plan import (
     Filters,
     Order,
     ParsedQuery,
-    as_date,
-    chunks,
     ensure_synced,
     find,
     fts,
@@ -324,7 +324,14 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
         count, last_date, last_ad = _advertiser_stats(i)
         out.append(
             AdvertiserHit(
-                i, name, address, tuple(phones[i]), count, as_date(last_date), last_ad, matched
+                i,
+                name,
+                address,
+                tuple(phones[i]),
+                count,
+                optional_date(last_date),
+                last_ad,
+                matched,
             )
         )
     return out
@@ -380,7 +387,12 @@ def advertiser_history(e164: str, exclude_ad_id: int | None = None) -> list[Adve
         count, last_date, last_ad = _advertiser_stats(adv, exclude_ad_id)
         out.append(
             AdvertiserHistory(
-                adv, names[adv], count, len(with_number.get(adv, [])), as_date(last_date), last_ad
+                adv,
+                names[adv],
+                count,
+                len(with_number.get(adv, [])),
+                optional_date(last_date),
+                last_ad,
             )
         )
     unlinked = with_number.get(None, [])
@@ -389,7 +401,7 @@ def advertiser_history(e164: str, exclude_ad_id: int | None = None) -> list[Adve
         last = max(unlinked, key=lambda i: (dates.get(i) or "", i))
         out.append(
             AdvertiserHistory(
-                None, "", len(unlinked), len(unlinked), as_date(dates.get(last)), last
+                None, "", len(unlinked), len(unlinked), optional_date(dates.get(last)), last
             )
         )
     out.sort(key=lambda h: (h.last_date or dt.date.min, h.ad_count), reverse=True)

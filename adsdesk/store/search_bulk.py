@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from adsdesk.chunks import chunks
 from adsdesk.store.models import db
 from adsdesk.store.search_schema import (
     ADV_KIND,
@@ -17,7 +18,7 @@ from adsdesk.store.search_schema import (
     sqlite_bound,
 )
 from adsdesk.store.search_text import Docs, Row, ad_docs, advertiser_docs
-from adsdesk.store.search_upkeep import chunks, write_docs
+from adsdesk.store.search_upkeep import write_docs
 
 _BATCH = 5000
 

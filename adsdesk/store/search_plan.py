@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from adsdesk.chunks import chunks
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.textnorm import digits_only, to_halfwidth
 from adsdesk.store.models import db
@@ -92,19 +93,6 @@ def ensure_synced() -> None:
     if con.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None:
         with db.atomic():
             sync_index(con)
-
-
-def as_date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def placeholders(n: int) -> str:

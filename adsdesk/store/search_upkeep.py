@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
 
+from adsdesk.chunks import chunks
 from adsdesk.store.search_schema import AD_KIND, ADV_KIND, connection, sqlite_bound
 from adsdesk.store.search_text import Docs, ad_docs, advertiser_docs
 
@@ -31,11 +31,6 @@ def write_docs(con: sqlite3.Connection, docs: Docs, delete: bool = False) -> Non
     else:
         con.executemany(f"INSERT INTO {text} (rowid, {cols}) VALUES (?, {marks})", text_rows)
         con.executemany(f"INSERT INTO {gram} (rowid, grams) VALUES (?, ?)", gram_rows)
-
-
-def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def pending_count(con: sqlite3.Connection | None = None) -> int:

@@ -9,7 +9,8 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from adsdesk.assets import resource_path
-from adsdesk.store.database import StoreError, init_db, needs_migration
+from adsdesk.errors import DeskError
+from adsdesk.store.database import init_db, needs_migration
 
 
 def application() -> QApplication:
@@ -51,7 +52,7 @@ def run_gui(target: str, issue: dt.date | None = None) -> int:
         app.processEvents()
     try:
         init_db(target)
-    except StoreError as exc:
+    except DeskError as exc:
         QMessageBox.critical(None, app.translate("app", "无法打开数据库"), str(exc))
         return 2
     finally:

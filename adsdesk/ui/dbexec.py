@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import itertools
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from adsdesk.buglog import report_bug
+from adsdesk.errors import DeskError
 from adsdesk.store.database import close_db
 
 Callback = Callable[[Any], None]
+
+
+def _job_name(job: Callable[[], Any]) -> str:
+    return str(getattr(job, "__qualname__", None) or job)
 
 
 class _Worker(QObject):
@@ -21,10 +26,10 @@ class _Worker(QObject):
     def run(self, job_id: int, job: Callable[[], Any]) -> None:
         try:
             result = job()
-        except Exception as exc:  # reported to the UI as a sentence; the worker lives on
-            message = str(exc) or exc.__class__.__name__
-            traceback.print_exc()
-            self.done.emit(job_id, message, 0)
+        except DeskError as exc:  # something the clerk is told: its own sentence
+            self.done.emit(job_id, str(exc), 0)
+        except Exception as exc:  # a bug: traceback to the log, the short sentence to the clerk
+            self.done.emit(job_id, report_bug(exc, f"database job {_job_name(job)}"), 0)
         else:
             self.done.emit(job_id, result, 1)
 

@@ -1,0 +1,38 @@
+"""``adsdesk check [FILE|-]``: check an ad's text — its phones and its wording."""
+
+from __future__ import annotations
+
+import argparse
+
+from adsdesk.commands.common import print_json, read_input
+from adsdesk.commands.phone import area_and_refused, phone_line
+from adsdesk.errors import EXIT_BLOCKED, EXIT_OK
+
+NAME = "check"
+HELP = "检查一则广告的文字：电话与用语"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    parser.add_argument("--category", help="广告分类，如 医疗体检、招聘")
+    parser.add_argument("--area-code")
+    parser.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    from adsdesk.domain.checks import check_text
+
+    text = read_input(args.file)
+    area, refused = area_and_refused(args)
+    result = check_text(text, args.category, area, refused)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        for m in result.phones:
+            print(phone_line(m.check))
+        for f in result.findings:
+            mark = "禁止" if f.level == "block" else "提醒"
+            print(f"[{mark}] {f.message}")
+        if not result.phones and not result.findings:
+            print("未发现问题。")
+    return EXIT_BLOCKED if result.blocked else EXIT_OK

@@ -1,0 +1,64 @@
+"""``adsdesk phone NUMBER…``: check numbers exactly as the editor does."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from adsdesk.commands.common import print_json
+from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from adsdesk.domain.phone_check import PhoneCheck
+
+NAME = "phone"
+HELP = "检查电话号码，与编辑器的判断完全一致"
+KIND_NAMES = {"mobile": "手机", "landline": "固话", "shared_cost": "400电话", "other": "其他"}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("numbers", nargs="+", metavar="NUMBER")
+    parser.add_argument("--area-code", help="本报区号（默认取设置，样例为 0352）")
+    parser.add_argument("--json", action="store_true")
+
+
+def area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+    """Area code and refuse list from the database when one is named or already exists."""
+    from adsdesk import paths
+    from adsdesk.commands.common import open_db
+
+    area = args.area_code
+    refused: dict[str, str] = {}
+    target = args.db or (paths.default_db_path() if paths.default_db_path().exists() else None)
+    if target:
+        from adsdesk.store.settings import load_settings, refused_numbers
+
+        open_db(argparse.Namespace(db=str(target)))
+        area = area or load_settings().area_code
+        refused = refused_numbers()
+    area = area or "0352"
+    if not (area.isdigit() and area.startswith("0") and 3 <= len(area) <= 4):
+        raise UserError(f"区号 {area} 不对：应为 0 开头的 3 到 4 位数字，如 0352。")
+    return area, refused
+
+
+def phone_line(r: PhoneCheck) -> str:
+    """One number's verdict as a line of text."""
+    if not r.valid:
+        return f"✗ {r.input}：{r.reason}"
+    parts = [f"✓ {r.input} → {r.display}", KIND_NAMES.get(r.kind, r.kind)]
+    parts += [x for x in (r.region, r.carrier, r.note) if x]
+    return "  ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from adsdesk.domain.phone_check import check_phone
+
+    area, _ = area_and_refused(args)
+    results = [check_phone(n, area) for n in args.numbers]
+    if args.json:
+        print_json([r.as_dict() for r in results])
+    else:
+        for r in results:
+            print(phone_line(r))
+    return EXIT_OK if all(r.valid for r in results) else EXIT_BLOCKED

@@ -1,0 +1,105 @@
+"""A bug is logged with its traceback to the desk's log file; the clerk sees one short sentence."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import type_text
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from adsdesk.buglog import log_path
+from adsdesk.cli import main
+from adsdesk.errors import DeskError
+from adsdesk.ui.dbexec import DbExecutor
+
+
+def _log_text() -> str:
+    path = log_path()
+    assert path.exists(), "no log file written"
+    return path.read_text(encoding="utf-8")
+
+
+def _break_ad_inserts(db: Path) -> None:
+    """Damage the file from outside as a faulty tool would: every new ad now fails in SQL."""
+    con = sqlite3.connect(db)
+    con.execute(
+        "CREATE TRIGGER broken_by_a_tool BEFORE INSERT ON ad "
+        "BEGIN SELECT RAISE(ABORT, 'broken by a tool'); END"
+    )
+    con.commit()
+    con.close()
+
+
+def test_bug_in_a_saving_job_is_logged_and_the_ad_on_screen_is_kept(qtbot, demo_desk) -> None:
+    window = demo_desk
+    from adsdesk.store.database import database_path
+
+    db = database_path()
+    assert db is not None
+    _break_ad_inserts(db)
+
+    editor = window.editor
+    editor.category.setCurrentText("家居服务")
+    type_text(qtbot, editor.title, "纱窗安装")
+    type_text(qtbot, editor.body, "上门安装纱窗 电话:13903528495")
+    shown: list[str] = []
+
+    def close_message() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            shown.append(box.text())
+            box.close()
+
+    poll = QTimer()
+    poll.timeout.connect(close_message)
+    poll.start(20)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown))
+    poll.stop()
+
+    sentence = shown[0]
+    assert str(log_path()) in sentence and "日志" in sentence
+    assert "Traceback" not in sentence and "broken by a tool" not in sentence
+    assert str(log_path()) in window.statusBar().currentMessage()
+    # the clerk's typing is still there, unsaved, ready to save again once the file is mended
+    assert editor.title.text() == "纱窗安装"
+    assert editor.body.toPlainText() == "上门安装纱窗 电话:13903528495"
+    assert editor.is_dirty() and editor.ad_id() is None
+    assert editor.save_button.isEnabled()
+
+    log = _log_text()
+    assert "Traceback (most recent call last)" in log
+    assert "broken by a tool" in log and "save_ad" in log
+
+
+def test_a_desk_error_in_a_job_is_its_own_sentence_and_not_logged(qtbot, desk_db) -> None:
+    executor = DbExecutor()
+    got: list[str] = []
+
+    def job() -> None:
+        raise DeskError("广告 #7 已被删除")
+
+    executor.submit(job, None, got.append)
+    qtbot.waitUntil(lambda: bool(got))
+    executor.shutdown()
+    assert got == ["广告 #7 已被删除"]
+    assert not log_path().exists() or "广告 #7" not in _log_text()
+
+
+def test_bug_in_a_command_is_one_sentence_naming_the_log(capsys, demo_db: Path) -> None:
+    con = sqlite3.connect(demo_db)
+    con.execute("DROP TABLE search_ad_text")  # a damaged index the schema check does not see
+    con.commit()
+    con.close()
+    from adsdesk.store.database import close_db
+
+    close_db()
+    code = main(["search", "和平医院", "--db", str(demo_db)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1 and str(log_path()) in err and "Traceback" not in err
+    log = _log_text()
+    assert "Traceback (most recent call last)" in log and "search_ad_text" in log
+    assert "adsdesk search 和平医院" in log
