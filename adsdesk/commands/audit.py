@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from adsdesk.commands.common import open_db, print_json
-from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
+from adsdesk.commands.common import date_option, open_db, print_json
+from adsdesk.errors import EXIT_BLOCKED, EXIT_OK
 
 NAME = "audit"
 HELP = "查看修改记录（谁、何时、在哪台电脑、改了什么）；--verify 校验记录链"
@@ -22,15 +21,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verify", action="store_true", help="校验记录链：有记录被改动或删除时退出码为 1"
     )
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UserError(f"{option} {text} 不是日期，应写成 2023-02-24。") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     found = entries(
         ad_id=args.ad,
         user=args.user,
-        date_from=_date(args.date_from, "--from"),
-        date_to=_date(args.date_to, "--to"),
+        date_from=date_option(args.date_from, "--from"),
+        date_to=date_option(args.date_to, "--to"),
         limit=args.limit,
     )
     if args.json:

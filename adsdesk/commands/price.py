@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from adsdesk.commands.common import open_db, print_json
+from adsdesk.commands.common import date_option, open_db, print_json, read_input
 from adsdesk.errors import EXIT_OK, UserError
 
 NAME = "price"
@@ -49,12 +49,7 @@ def _items(pairs: list[str]) -> dict[str, int]:
 
 
 def _day(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UserError(f"日期 {text} 不对：应写成 YYYY-MM-DD。") from exc
+    return date_option(text, "--date") or dt.date.today()
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -66,7 +61,6 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from adsdesk.cli import _read_text
     from adsdesk.domain.money import format_fen
     from adsdesk.domain.pricing import quote
     from adsdesk.domain.ratecard import UNIT_NAMES, parse_card
@@ -88,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 "请用 adsdesk ratecard import 导入，或用 --card 指定文件。"
             )
         card = found
-    title, body = split_title(_read_text(args.file))
+    title, body = split_title(read_input(args.file))
     q = quote(
         card, args.category, title, body, runs=args.runs, surcharges=args.surcharge, items=items
     )

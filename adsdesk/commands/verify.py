@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adsdesk.commands.common import open_db, print_json
+from adsdesk.commands.common import date_option, open_db, print_json
 from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
 
 if TYPE_CHECKING:
@@ -24,12 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_date(text: str | None) -> dt.date:
-    if not text:
+    date = date_option(text, "--date")
+    if date is None:
         raise UserError("请用 --date 指定刊期，例如 --date 2023-02-24。")
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"刊期“{text}”不是有效日期，应写成 2023-02-24 这样。") from None
+    return date
 
 
 def check_issue(date: dt.date, pdf_path: Path) -> Report:
