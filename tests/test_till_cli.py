@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_cli import run
 
 from adsdesk.domain.money import capitals
-from tests.test_cli import run
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_pricing import ISSUE_CARD
 
 from adsdesk.store.actor import SUPERVISOR, Actor, acting_as
 from adsdesk.store.ads import AdDraft, load_ad, save_ad
@@ -27,7 +28,6 @@ from adsdesk.store.orders import (
 from adsdesk.store.ratecards import save_card
 from adsdesk.store.reports import report
 from adsdesk.store.settings import ensure_default_categories
-from tests.test_pricing import ISSUE_CARD
 
 TODAY = dt.date(2024, 3, 1)
 CLERK = Actor(user="李娜")
