@@ -114,13 +114,19 @@ def _ndigits(groups: Sequence[_Group]) -> int:
     return sum(len(g.digits.lstrip("+")) for g in groups)
 
 
-def _shape_ok(groups: Sequence[_Group]) -> bool:
-    """Multi-group numbers are grouped like phones (139 0352 8495), not like dates (2023-02-24)."""
+def _shape_ok(groups: Sequence[_Group], open_end: bool = False) -> bool:
+    """Multi-group numbers are grouped like phones (139 0352 8495), not like dates (2023-02-24).
+
+    ``open_end``: the last group ends the text's run of digits, so it may still be short
+    ("139 3521 66" while the clerk types the last digits).
+    """
     if len(groups) == 1:
         return True
     first, rest = groups[0], groups[1:]
     if not (first.lead or len(first.digits) >= 3):
         return False
+    if open_end and len(rest) >= 2 and not rest[-1].lead:
+        rest = rest[:-1]
     return all(len(g.digits) >= 3 and not g.lead for g in rest)
 
 
@@ -238,7 +244,7 @@ def _piece_at(
     else:
         if _opens_phone(groups[i], labelled):
             for k in range(n, i + 1, -1):
-                if _shape_ok(groups[i:k]) and _ndigits(groups[i:k]) <= 13:
+                if _shape_ok(groups[i:k], open_end=k == n) and _ndigits(groups[i:k]) <= 13:
                     ends.append(k)
                     break
         ends.append(i + 1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +30,7 @@ from adsdesk.layout.metrics import missing_glyphs
 from adsdesk.store.ads import AdDraft, AdvertiserRow, PhoneEntry
 from adsdesk.ui.findings import FindingList, HoverTips, Span, SpanHighlighter
 from adsdesk.ui.run_dates import RunDates
-from adsdesk.ui.verdicts import PhoneVerdicts
+from adsdesk.ui.verdicts import PhoneVerdicts, verdict_state
 
 
 @dataclass
@@ -39,6 +40,11 @@ class EditorContext:
     area_code: str = "0352"
     refused: dict[str, str] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+
+
+def _is_typing(finding: Finding, typing: dict[tuple[int, int], PhoneMatch]) -> bool:
+    """Is this the "wrong number" finding of a number still being typed?"""
+    return finding.rule == "phone.invalid" and (finding.start, finding.end) in typing
 
 
 class AdEditor(QWidget):
@@ -65,6 +71,8 @@ class AdEditor(QWidget):
         self._loading = False
         self._history_asked: set[str] = set()
         self._history: dict[str, list[AdvertiserRow]] = {}
+        self._editing: str | None = None  # "body" or "title" while the clerk types there
+        self._painting = False
         self._build()
         self.clear_for_new()
 
@@ -171,9 +179,14 @@ class AdEditor(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
 
+        self.body.textChanged.connect(lambda: self._typing_in("body"))
+        self.title.textEdited.connect(lambda _t: self._typing_in("title"))
         self.body.textChanged.connect(self._text_changed)
         self.title.textChanged.connect(self._text_changed)
-        self.body.cursorPositionChanged.connect(self._caret_moved)
+        self.body.cursorPositionChanged.connect(lambda: self._caret_moved("body"))
+        self.title.cursorPositionChanged.connect(lambda _a, _b: self._caret_moved("title"))
+        self.body.installEventFilter(self)
+        self.title.installEventFilter(self)
         self.category.currentTextChanged.connect(self._text_changed)
         self.run_dates.changed.connect(self._dates_changed)
 
@@ -215,6 +228,7 @@ class AdEditor(QWidget):
 
     def load(self, draft: AdDraft) -> None:
         self._loading = True
+        self._editing = None
         self._ad_id = draft.id
         self._advertiser_id = draft.advertiser_id
         if draft.category:
@@ -414,20 +428,54 @@ class AdEditor(QWidget):
         self._run_checks()
 
     def _text_changed(self) -> None:
-        if self._loading:
+        if self._loading or self._painting:
             return
         self._run_checks()
         self.dirty_changed.emit(self.is_dirty())
 
-    def _caret_moved(self) -> None:
-        self.verdicts.show_matches(self._check.phones, self._caret())
+    # --- where the clerk is typing: a number under the cursor is "being typed" ---------
+    def _typing_in(self, field: str) -> None:
+        if not (self._loading or self._painting):
+            self._editing = field
+
+    def _caret_moved(self, field: str) -> None:
+        if self._loading:
+            return
+        if self._editing is not None or self.focusWidget() in (self.body, self.title):
+            self._editing = field
+        self._show_checks()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched in (self.body, self.title) and kind in (
+            QEvent.Type.FocusIn,
+            QEvent.Type.FocusOut,
+        ):
+            if kind == QEvent.Type.FocusIn:
+                self._editing = "body" if watched is self.body else "title"
+            elif isinstance(event, QFocusEvent) and event.reason() not in (
+                Qt.FocusReason.PopupFocusReason,
+                Qt.FocusReason.ActiveWindowFocusReason,
+            ):
+                self._editing = None  # Tab, a click elsewhere: the number is finished
+            self._show_checks()
+        return super().eventFilter(watched, event)
+
+    def typing_phones(self) -> list[PhoneMatch]:
+        """Numbers still being typed: incomplete, with the cursor in or at the end of them."""
+        caret = self._caret()
+        return [m for m in self._check.phones if verdict_state(m, caret) == "typing"]
 
     def _dates_changed(self) -> None:
         self.dates_changed.emit(self.run_dates.dates())
         self._text_changed()
 
-    def _caret(self) -> int:
-        return self._body_offset() + self.body.textCursor().position()
+    def _caret(self) -> int | None:
+        if self._editing == "body":
+            return self._body_offset() + self.body.textCursor().position()
+        if self._editing == "title":
+            return self.title.cursorPosition()
+        return None
 
     def _body_offset(self) -> int:
         title = self.title.text()
@@ -453,13 +501,28 @@ class AdEditor(QWidget):
             findings += duplicate_findings(me, self._booked)
         findings += self._glyph_findings(title, body)
         self._all_findings = findings
+        self._show_checks()
+        for m in self._check.phones:
+            e164 = m.check.e164
+            if m.check.valid and e164 and e164 not in self._history_asked:
+                self._history_asked.add(e164)
+                self.phone_completed.emit(e164)
+        self._show_history_banner()
+
+    def _show_checks(self) -> None:
+        """Paint and list the findings; a number being typed shows amber in every panel."""
+        findings = self._all_findings
+        typing = {(m.start, m.end): m for m in self.typing_phones()}
         offset = self._body_offset()
+
+        def phone_level(m: PhoneMatch) -> str:
+            if (m.start, m.end) in typing:
+                return "phone_typing"
+            return "phone_ok" if m.check.valid else "phone_bad"
+
         spans = [
             Span(
-                m.start - offset,
-                m.end - offset,
-                "phone_ok" if m.check.valid else "phone_bad",
-                m.check.reason or m.check.display,
+                m.start - offset, m.end - offset, phone_level(m), m.check.reason or m.check.display
             )
             for m in self._check.phones
             if m.start >= offset
@@ -467,18 +530,20 @@ class AdEditor(QWidget):
         spans += [
             Span(f.start - offset, f.end - offset, f.level, f.message)
             for f in findings
-            if f.end > f.start and f.start >= offset
+            if f.end > f.start and f.start >= offset and not _is_typing(f, typing)
         ]
-        self.highlighter.set_spans(spans)
+        self._painting = True  # re-highlighting signals textChanged: not an edit
+        try:
+            self.highlighter.set_spans(spans)
+        finally:
+            self._painting = False
         self.verdicts.show_matches(self._check.phones, self._caret())
-        self.findings.show_findings(findings)
-        for m in self._check.phones:
-            e164 = m.check.e164
-            if m.check.valid and e164 and e164 not in self._history_asked:
-                self._history_asked.add(e164)
-                self.phone_completed.emit(e164)
-        self._show_history_banner()
-        title_issues = [f for f in findings if f.end > f.start and f.start < offset]
+        self.findings.show_findings(findings, typing)
+        title_issues = [
+            f
+            for f in findings
+            if f.end > f.start and f.start < offset and not _is_typing(f, typing)
+        ]
         self.title.setToolTip("\n".join(f.message for f in title_issues))
         self.title.setProperty(
             "flag",
@@ -510,7 +575,8 @@ class AdEditor(QWidget):
         ]
 
     def _update_save_state(self) -> None:
-        blocked = self.blocked()
+        typing = {(m.start, m.end): m for m in self.typing_phones()}
+        blocked = any(f.level == "block" and not _is_typing(f, typing) for f in self._all_findings)
         self.override.setVisible(blocked or self.override.isChecked())
         self.override_reason.setVisible(blocked or self.override.isChecked())
         if blocked and not (self.override.isChecked() and self.override_reason.text().strip()):

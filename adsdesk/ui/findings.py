@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -15,9 +16,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QToolTip, QWidget
 
+from adsdesk.domain.phone_find import PhoneMatch
 from adsdesk.domain.wording import Finding
 
 BLOCK_COLOR, WARN_COLOR = QColor("#c0262d"), QColor("#c77700")
+TYPING_COLOR = QColor("#a15c00")  # the phone list's amber: a number still being typed
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Span:
 
     start: int
     end: int
-    level: str  # "block" | "warn" | "phone_ok" | "phone_bad"
+    level: str  # "block" | "warn" | "phone_ok" | "phone_bad" | "phone_typing"
     message: str
 
 
@@ -42,6 +45,10 @@ def _format(level: str) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
     elif level == "phone_ok":
         fmt.setForeground(QBrush(QColor("#1b7f3b")))
+    elif level == "phone_typing":
+        fmt.setForeground(QBrush(TYPING_COLOR))
+        fmt.setUnderlineColor(TYPING_COLOR)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
     elif level == "phone_bad":
         fmt.setForeground(QBrush(BLOCK_COLOR))
         fmt.setUnderlineColor(BLOCK_COLOR)
@@ -55,7 +62,9 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self._spans: list[Span] = []
-        self._formats = {lvl: _format(lvl) for lvl in ("block", "warn", "phone_ok", "phone_bad")}
+        self._formats = {
+            lvl: _format(lvl) for lvl in ("block", "warn", "phone_ok", "phone_bad", "phone_typing")
+        }
 
     def set_spans(self, spans: list[Span]) -> None:
         if spans != self._spans:
@@ -114,7 +123,12 @@ class FindingList(QListWidget):
             lambda item: self.finding_activated.emit(item.data(Qt.ItemDataRole.UserRole))
         )
 
-    def show_findings(self, findings: list[Finding]) -> None:
+    def show_findings(
+        self, findings: list[Finding], typing: Mapping[tuple[int, int], PhoneMatch] | None = None
+    ) -> None:
+        """List the findings; a wrong number that is still being typed (``typing``, by its
+        span) shows as 输入中 in amber, as the phone list shows it, not yet as 禁止."""
+        typing = typing or {}
         self.clear()
         if not findings:
             item = QListWidgetItem(self.tr("✓ 未发现用语问题"))
@@ -122,6 +136,18 @@ class FindingList(QListWidget):
             self.addItem(item)
             return
         for f in findings:
+            being_typed = typing.get((f.start, f.end)) if f.rule == "phone.invalid" else None
+            if being_typed is not None:
+                item = QListWidgetItem(
+                    self.tr("[输入中] 电话 {0}：{1}").format(
+                        being_typed.text, being_typed.check.reason
+                    )
+                )
+                item.setForeground(QBrush(TYPING_COLOR))
+                item.setData(Qt.ItemDataRole.UserRole, f)
+                item.setToolTip(f.rule)
+                self.addItem(item)
+                continue
             tag = self.tr("禁止") if f.level == "block" else self.tr("提醒")
             item = QListWidgetItem(f"[{tag}] {f.message}")
             item.setForeground(QBrush(BLOCK_COLOR if f.level == "block" else WARN_COLOR))
