@@ -112,6 +112,7 @@ def test_invalid_phone_blocks_saving(qtbot, open_desk) -> None:
     assert "禁止" in editor.status.text()
     # a supervisor's override with a reason lets it through, and the reason is kept
     assert editor.override.isVisible()
+    editor.category.setCurrentText("房屋出售")
     editor.override.setChecked(True)
     _type(qtbot, editor.override_reason, "客户坚持，主管王某同意")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)

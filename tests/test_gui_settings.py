@@ -62,6 +62,9 @@ def test_pick_existing_advertiser_by_phone(qtbot, desk: MainWindow) -> None:
     qtbot.waitUntil(lambda: "已有客户" in editor.advertiser_note.text())
     assert editor.advertiser.text() == "大同和平医院"
     type_text(qtbot, editor.body, "体检中心新址 0352-5393120")
+    assert editor.category_hint.text() == "建议：医疗体检"
+    qtbot.mouseClick(editor.use_hint, Qt.MouseButton.LeftButton)
+    assert editor.category.currentText() == "医疗体检"
     qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
     saved = ads_store.load_ad(editor.ad_id())

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.phone_find import PhoneMatch
+from adsdesk.domain.splitter import guess_category
 from adsdesk.domain.wording import Finding
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
 from adsdesk.layout.metrics import missing_glyphs
@@ -56,6 +59,7 @@ class AdEditor(QWidget):
     dirty_changed = Signal(bool)
     phone_completed = Signal(str)  # a newly complete, valid number (E.164): look up its history
     repeat_requested = Signal(int)  # ad id to book again as a new ad
+    save_refused = Signal(str)  # why a save was refused, for the window's status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +88,14 @@ class AdEditor(QWidget):
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setEditable(False)
+        self.category.setPlaceholderText(self.tr("（请选择分类）"))
+        self.category_hint = QLabel()
+        self.category_hint.setObjectName("categoryHint")
+        self.use_hint = QPushButton(self.tr("采用建议(&Y)"))
+        self.use_hint.setObjectName("useCategoryHint")
+        self.use_hint.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.use_hint.clicked.connect(self._use_category_hint)
+        self._hint = ""
 
         self.advertiser = QLineEdit()
         self.advertiser.setObjectName("advertiser")
@@ -147,10 +159,15 @@ class AdEditor(QWidget):
         self.status = QLabel()
         self.status.setObjectName("editorStatus")
         self.status.setWordWrap(True)
+        self._refused_save = False  # the status shows why the last save was refused
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("分类"), self.category)
+        category_row = QHBoxLayout()
+        category_row.addWidget(self.category, 1)
+        category_row.addWidget(self.category_hint)
+        category_row.addWidget(self.use_hint)
+        form.addRow(self.tr("分类"), category_row)
         adv_box = QVBoxLayout()
         adv_box.setSpacing(2)
         adv_box.addWidget(self.advertiser)
@@ -170,14 +187,29 @@ class AdEditor(QWidget):
         over.addWidget(self.override)
         over.addWidget(self.override_reason, 1)
         form.addRow("", over)
-        buttons = QHBoxLayout()
+        # The fields scroll; the status and 保存 stay in view below them at any window size.
+        fields = QWidget()
+        fields.setObjectName("editorFields")
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 4, 0)
+        fields_layout.addLayout(form)
+        fields_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("editorScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(fields)
+        self.save_bar = QWidget()
+        self.save_bar.setObjectName("saveBar")
+        buttons = QHBoxLayout(self.save_bar)
+        buttons.setContentsMargins(0, 4, 0, 0)
         buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.save_bar)
 
         self.body.textChanged.connect(lambda: self._typing_in("body"))
         self.title.textEdited.connect(lambda _t: self._typing_in("title"))
@@ -213,6 +245,8 @@ class AdEditor(QWidget):
         self.category.addItems(ctx.categories)
         if current:
             self._select_category(current)
+        else:
+            self.category.setCurrentIndex(-1)  # still to be chosen
         self._loading = False
         self._run_checks()
         if not was_dirty:  # a fresh form stays clean when the category list arrives
@@ -221,7 +255,7 @@ class AdEditor(QWidget):
     def _select_category(self, name: str) -> None:
         if name and self.category.findText(name) < 0:
             self.category.addItem(name)
-        self.category.setCurrentIndex(max(self.category.findText(name), 0))
+        self.category.setCurrentIndex(self.category.findText(name) if name else -1)
 
     def clear_for_new(self, dates: list[dt.date] | None = None) -> None:
         self.load(AdDraft(dates=list(dates or [])))
@@ -231,10 +265,7 @@ class AdEditor(QWidget):
         self._editing = None
         self._ad_id = draft.id
         self._advertiser_id = draft.advertiser_id
-        if draft.category:
-            self._select_category(draft.category)
-        elif self.category.count():
-            self.category.setCurrentIndex(0)
+        self._select_category(draft.category)  # a new ad has none until the clerk picks one
         self.advertiser.setText(draft.advertiser_name)
         self.title.setText(draft.title)
         self.body.setPlainText(draft.body)
@@ -253,16 +284,42 @@ class AdEditor(QWidget):
         self._update_advertiser_note()
         self._run_checks()
         self._saved_state = self._state()
-        self.status.setText("")
+        self._set_status("")
         self.dirty_changed.emit(False)
         self.dates_changed.emit(self.run_dates.dates())
 
-    def mark_saved(self, ad_id: int) -> None:
+    def mark_saved(
+        self,
+        ad_id: int,
+        advertiser_id: int | None = None,
+        advertiser: AdvertiserRow | None = None,
+    ) -> None:
+        """The ad was saved as ``ad_id``; a new advertiser made by the save is now on file."""
         self._ad_id = ad_id
+        if advertiser_id is not None:
+            self._advertiser_id = advertiser_id
+        self._update_advertiser_note(advertiser)
         self.heading.setText(self.tr("广告 #{0}").format(ad_id))
+        # "Has this number advertised before?" counts this ad now: ask again.
+        self._history_asked = set()
+        self._history = {}
+        self._run_checks()
         self._saved_state = self._state()
-        self.status.setText(self.tr("已保存。"))
+        self._set_status(self.tr("已保存。"), "saved")
         self.dirty_changed.emit(False)
+
+    def _set_status(self, text: str, kind: str = "") -> None:
+        """The line beside 保存: ``kind`` "error" (red), "saved" (green) or "" (plain)."""
+        self.status.setText(text)
+        if kind != "error":
+            self._refused_save = False
+        if self.status.property("kind") != kind:
+            self.status.setProperty("kind", kind)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
+
+    def status_kind(self) -> str:
+        return str(self.status.property("kind") or "")
 
     def ad_id(self) -> int | None:
         return self._ad_id
@@ -431,7 +488,10 @@ class AdEditor(QWidget):
         if self._loading or self._painting:
             return
         self._run_checks()
-        self.dirty_changed.emit(self.is_dirty())
+        dirty = self.is_dirty()
+        if dirty and self.status_kind() == "saved":
+            self._set_status("")  # "已保存。" no longer describes what is on screen
+        self.dirty_changed.emit(dirty)
 
     # --- where the clerk is typing: a number under the cursor is "being typed" ---------
     def _typing_in(self, field: str) -> None:
@@ -508,6 +568,23 @@ class AdEditor(QWidget):
                 self._history_asked.add(e164)
                 self.phone_completed.emit(e164)
         self._show_history_banner()
+        self._show_category_hint()
+
+    # --- category: none until chosen; a suggestion from the words -----------------------
+    def _show_category_hint(self) -> None:
+        guess = ""
+        if not self.category.currentText():
+            guess = guess_category(
+                self.title.text(), self.body.toPlainText(), self._ctx.categories or None
+            )
+        self._hint = guess
+        self.category_hint.setText(self.tr("建议：{0}").format(guess) if guess else "")
+        self.category_hint.setVisible(bool(guess))
+        self.use_hint.setVisible(bool(guess))
+
+    def _use_category_hint(self) -> None:
+        if self._hint:
+            self._select_category(self._hint)
 
     def _show_checks(self) -> None:
         """Paint and list the findings; a number being typed shows amber in every panel."""
@@ -579,10 +656,17 @@ class AdEditor(QWidget):
         blocked = any(f.level == "block" and not _is_typing(f, typing) for f in self._all_findings)
         self.override.setVisible(blocked or self.override.isChecked())
         self.override_reason.setVisible(blocked or self.override.isChecked())
-        if blocked and not (self.override.isChecked() and self.override_reason.text().strip()):
-            self.status.setText(self.tr("有禁止项，不能保存：改正，或由主管特批并写明理由。"))
+        if self._refused_save:  # keep the reason current: gone once it no longer applies
+            ok, why = self.can_save()
+            if ok:
+                self._set_status("")
+            else:
+                self._set_status(why, "error")
+                self._refused_save = True
+        elif blocked and not (self.override.isChecked() and self.override_reason.text().strip()):
+            self._set_status(self.tr("有禁止项，不能保存：改正，或由主管特批并写明理由。"), "error")
         elif self.status.text().startswith(self.tr("有禁止项")):
-            self.status.setText("")
+            self._set_status("")
 
     def _select_finding(self, finding: object) -> None:
         if not isinstance(finding, Finding) or finding.end <= finding.start:
@@ -606,11 +690,19 @@ class AdEditor(QWidget):
             self.override.isChecked() and self.override_reason.text().strip()
         ):
             return False, self.tr("有禁止项，不能保存：改正，或勾选主管特批并写明理由。")
+        if not self.category.currentText():
+            if self._hint:
+                return False, self.tr("还没有选分类：请在“分类”中选择（按内容建议：{0}）。").format(
+                    self._hint
+                )
+            return False, self.tr("还没有选分类：请在“分类”中选择。")
         return True, ""
 
     def request_save(self) -> None:
         ok, why = self.can_save()
         if not ok:
-            self.status.setText(why)
+            self._set_status(why, "error")
+            self._refused_save = True
+            self.save_refused.emit(why)
             return
         self.save_requested.emit(self.draft())

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -23,7 +22,7 @@ from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
 from adsdesk.store import search_text
 from adsdesk.store import settings as settings_store
-from adsdesk.store.ads import AdDraft
+from adsdesk.store.ads import AdDraft, AdvertiserRow
 from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.dbexec import DbExecutor
@@ -98,13 +97,13 @@ class MainWindow(QMainWindow):
         self.editor.dirty_changed.connect(self.setWindowModified)
         self.editor.phone_completed.connect(self._phone_history)
         self.editor.repeat_requested.connect(self.repeat_ad)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
+        self.editor.save_refused.connect(
+            lambda why: self.statusBar().showMessage(self.tr("未保存：{0}").format(why), 15000)
+        )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(scroll)
+        splitter.addWidget(self.editor)  # the editor scrolls its fields; 保存 stays in view
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([760, 600])
@@ -297,9 +296,10 @@ class MainWindow(QMainWindow):
     def _save(self, draft: AdDraft) -> None:
         self.editor.save_button.setEnabled(False)
 
-        def done(ad_id: int) -> None:
+        def done(saved: tuple[int, int | None, list[AdvertiserRow]]) -> None:
+            ad_id, advertiser_id, advertiser = saved
             self.editor.save_button.setEnabled(True)
-            self.editor.mark_saved(ad_id)
+            self.editor.mark_saved(ad_id, advertiser_id, advertiser[0] if advertiser else None)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
             self.reload_list(select=ad_id)
             self.layout_view.refresh()
@@ -308,7 +308,13 @@ class MainWindow(QMainWindow):
             self.editor.save_button.setEnabled(True)
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
-        self.executor.submit(lambda: ads_store.save_ad(draft), done, failed)
+        def job() -> tuple[int, int | None, list[AdvertiserRow]]:
+            ad_id = ads_store.save_ad(draft)
+            advertiser_id = ads_store.load_ad(ad_id).advertiser_id  # made by the save, perhaps
+            rows = ads_store.advertiser_rows([advertiser_id]) if advertiser_id else []
+            return ad_id, advertiser_id, rows
+
+        self.executor.submit(job, done, failed)
 
     def delete_current(self) -> None:
         ad_id = self.editor.ad_id()

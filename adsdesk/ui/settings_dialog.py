@@ -71,6 +71,8 @@ class SettingsDialog(QDialog):
         self.area_code.setMaxLength(4)
         self.hotlines = QLineEdit("  ".join(s.hotlines))
         self.hotlines.setObjectName("hotlines")
+        self.area_code.textChanged.connect(lambda _t: self._recheck())
+        self.hotlines.textChanged.connect(lambda _t: self._recheck())
         form.addRow(self.tr("报纸名称"), self.paper_name)
         form.addRow(self.tr("栏目名称"), self.section_name)
         form.addRow(self.tr("本地区号"), self.area_code)
@@ -203,18 +205,28 @@ class SettingsDialog(QDialog):
             del self._refused[row]
 
     # --- result -------------------------------------------------------------------------
-    def accept(self) -> None:
+    def _problem(self) -> str:
+        """What stops these settings being saved, in one sentence ("" when nothing)."""
         area = self.area_code.text().strip()
         if not re.fullmatch(r"0\d{2,3}", area):
-            self.error.setText(self.tr("区号应为 0 开头的 3 到 4 位数字，如 0352。"))
-            return
+            return self.tr("区号应为 0 开头的 3 到 4 位数字，如 0352。")
         for line in self._hotline_list():
             check = check_phone(line, area)
             if not check.valid:
-                self.error.setText(self.tr("热线 {0} 有误：{1}").format(line, check.reason))
-                return
+                return self.tr("热线 {0} 有误：{1}").format(line, check.reason)
         if not self.categories():
-            self.error.setText(self.tr("至少要有一个分类。"))
+            return self.tr("至少要有一个分类。")
+        return ""
+
+    def _recheck(self) -> None:
+        """Once an error is shown, keep it true to the fields: corrected, it goes."""
+        if self.error.text():
+            self.error.setText(self._problem())
+
+    def accept(self) -> None:
+        problem = self._problem()
+        if problem:
+            self.error.setText(problem)
             return
         super().accept()
 
