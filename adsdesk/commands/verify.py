@@ -48,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
     report = check_issue(date, Path(args.pdf))
     if not report.bookings:
         raise UserError(f"{date.isoformat()} 这一期没有预订任何广告，无可核对。")
+    from adsdesk.store.press import save_press_pdf
+
+    # kept with the issue: tearsheets and the desk's 核对 view cut from this file later
+    save_press_pdf(date, Path(args.pdf).name, Path(args.pdf).read_bytes(), report.as_dict())
     if args.json:
         print_json(report.as_dict())
     else:

@@ -44,4 +44,18 @@ def v5_billing(database: Database) -> None:
     database.create_tables(billing_tables(database))
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [v1_core, v2_layout, v3_search, v4_audit, v5_billing]
+def v6_press(database: Database) -> None:
+    """The press check: each issue's press PDF as last checked, make-good runs."""
+    from adsdesk.store.schema_press import press_tables
+
+    database.create_tables(press_tables(database))
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    v1_core,
+    v2_layout,
+    v3_search,
+    v4_audit,
+    v5_billing,
+    v6_press,
+]

@@ -55,19 +55,27 @@ def read_pdf_text(path: Path) -> PdfText:
     content-stream parsing (pypdf) took 2.5 s for a 300-ad page of the desk's own renderer,
     which places every glyph on its own; PDFium takes 0.2 s.
     """
-    import pypdfium2 as pdfium
-
-    name = path.name
     try:
-        head = path.read_bytes()[:1024]
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PdfTextError(f"找不到文件 {path}。") from None
     except OSError as exc:
         raise PdfTextError(f"无法读取 {path}：{exc.strerror}。") from None
-    if b"%PDF-" not in head:
+    return _read(data, path.name)
+
+
+def read_pdf_bytes(data: bytes, name: str) -> PdfText:
+    """The same for a PDF held in memory (the press PDF kept in the database)."""
+    return _read(data, name)
+
+
+def _read(data: bytes, name: str) -> PdfText:
+    import pypdfium2 as pdfium
+
+    if b"%PDF-" not in data[:1024]:
         raise PdfTextError(f"{name} 不是 PDF 文件（文件开头没有 %PDF 标记）。")
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise PdfTextError(

@@ -368,7 +368,7 @@ def reconcile(
         report.found.append(
             Found(
                 id=b.id,
-                box=_box(pdf, first.lines),
+                box=_box(pdf, first.lines, title_above=title_gone),
                 printed="\n".join(pdf.lines[li].text for li in first.lines),
                 title_not_text=title_gone,
             )
@@ -491,12 +491,15 @@ def _diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _box(pdf: PdfText, lines: Sequence[int]) -> Box:
+def _box(pdf: PdfText, lines: Sequence[int], title_above: bool = False) -> Box:
+    """The ad's box on its first page; with room above for a title set as an image."""
     ls = [pdf.lines[i] for i in lines]
     page = ls[0].page
     ls = [x for x in ls if x.page == page]
     x0 = min(x.x0 for x in ls)
     y0 = min(x.top for x in ls)
+    if title_above:
+        y0 = max(0.0, y0 - 1.6 * ls[0].size)
     x1 = max(x.x1 for x in ls)
     y1 = max(x.bottom for x in ls)
     return Box(

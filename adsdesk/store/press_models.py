@@ -1,0 +1,56 @@
+"""peewee models of the press check: the press PDF of each issue, make-good runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    BlobField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from adsdesk.store.models import Ad, BaseModel
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class PressPdf(BaseModel):
+    """The press PDF of one issue as last checked, with the check's result (JSON)."""
+
+    date = DateField(unique=True)
+    name = CharField()
+    sha256 = CharField(max_length=64)
+    data = BlobField()
+    report = TextField(default="{}")
+    checked_at = DateTimeField(default=_now)
+    checked_by = CharField(default="")
+
+    class Meta:
+        table_name = "press_pdf"
+
+
+class MakeGood(BaseModel):
+    """A free run on a later issue for a run that was missing or printed wrong (补登)."""
+
+    ad = ForeignKeyField(Ad, backref="make_goods", on_delete="CASCADE")  # the failed run's ad
+    failed_date = DateField(index=True)
+    reason = TextField(default="")
+    new_ad = ForeignKeyField(Ad, null=True, on_delete="SET NULL")  # the copy booked again
+    new_date = DateField()
+    order_id = IntegerField(null=True)  # the order line at 0 fen (ad_order.id)
+    created_at = DateTimeField(default=_now)
+    created_by = CharField(default="")
+
+    class Meta:
+        table_name = "make_good"
+        indexes = ((("ad", "failed_date"), True),)
+
+
+PRESS_MODELS: list[type[BaseModel]] = [PressPdf, MakeGood]
