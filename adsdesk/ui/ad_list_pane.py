@@ -52,6 +52,16 @@ COLUMN_WIDTHS = {
     COL_ADVERTISER: 110,
     COL_FLAGS: 100,
 }
+# The narrowest each column goes when the pane is small (a 1024-pixel screen).
+COLUMN_MIN_WIDTHS = {
+    COL_ID: 36,
+    COL_CATEGORY: 60,
+    COL_PHONES: 92,
+    COL_DATES: 80,
+    COL_ADVERTISER: 52,
+    COL_FLAGS: 52,
+}
+TITLE_MIN_WIDTH = 170
 SEARCH_DELAY_MS = 200
 
 
@@ -142,6 +152,20 @@ class AdListPane(QWidget):
         layout.addWidget(self.advertiser_hits)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """On a narrow pane the side columns give way so the title keeps room to be read."""
+        room = self.table.viewport().width() - TITLE_MIN_WIDTH
+        full = sum(COLUMN_WIDTHS.values())
+        least = sum(COLUMN_MIN_WIDTHS.values())
+        share = min(1.0, max(0.0, (room - least) / (full - least)))
+        for col, width in COLUMN_WIDTHS.items():
+            low = COLUMN_MIN_WIDTHS[col]
+            self.table.setColumnWidth(col, round(low + (width - low) * share))
 
     # --- context ------------------------------------------------------------------------
     def set_context(

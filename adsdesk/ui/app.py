@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from adsdesk.assets import resource_path
@@ -17,6 +17,11 @@ def application() -> QApplication:
     """The one QApplication, created on first use with the desk's fonts and style."""
     app = QApplication.instance()
     if app is None:
+        from adsdesk.ui.platform_check import platform_problem
+
+        problem = platform_problem()
+        if problem:  # say it in Chinese instead of Qt's English message and abort
+            raise DeskError(problem)
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     if not app.property("adsdesk_ready"):
@@ -25,10 +30,7 @@ def application() -> QApplication:
         app.setApplicationName("adsdesk")
         app.setApplicationDisplayName(app.translate("app", "便民信息广告受理台"))
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        translator = QTranslator(app)
-        qm = resource_path("i18n", "adsdesk_zh_CN.qm")
-        if qm.exists() and translator.load(str(qm)):
-            app.installTranslator(translator)
+        install_qt_translations(app)
         register_fonts()
         app.setFont(ui_font(10))
         style = resource_path("style.qss")
@@ -36,6 +38,20 @@ def application() -> QApplication:
             app.setStyleSheet(style.read_text(encoding="utf-8"))
         app.setProperty("adsdesk_ready", True)
     return app
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own dialogs (file dialogs, OK/Cancel, Yes/No, print preview) in Chinese.
+
+    The desk's own strings are written in Chinese; Qt's come from the qtbase_zh_CN.qm that
+    PySide6 ships in its translations folder.
+    """
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load("qtbase_zh_CN", folder):
+        return False
+    app.installTranslator(translator)
+    return True
 
 
 def run_gui(target: str, issue: dt.date | None = None) -> int:

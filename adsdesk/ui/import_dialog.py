@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from adsdesk.io.import_tables import ImportPlan, check_table, import_rows
 from adsdesk.io.tables import FIELD_NAMES, FIELDS, IGNORE, Table, read_table, remap
 from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.ui_state import ask_open_path
 
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_DONE = range(4)
 
@@ -167,12 +167,10 @@ class ImportDialog(QDialog):
 
     # --- step 1: the file ---------------------------------------------------------------
     def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("选择要导入的表格"), "", self.tr("表格 (*.csv *.xlsx)")
-        )
-        if name:
-            self.path.setText(name)
-            self.open_file(name)
+        chosen = ask_open_path(self, self.tr("选择要导入的表格"), self.tr("表格 (*.csv *.xlsx)"))
+        if chosen is not None:
+            self.path.setText(str(chosen))
+            self.open_file(chosen)
 
     def open_file(self, path: str | Path) -> None:
         """Read the file off the UI thread; then map headers or go straight to checking."""

@@ -13,7 +13,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -43,6 +42,7 @@ from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.fill_panel import FillPanel
 from adsdesk.ui.layout_canvas import LayoutCanvas
+from adsdesk.ui.ui_state import ask_save_path
 
 FIT_WIDTH = -1.0
 ZOOMS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
@@ -177,6 +177,8 @@ class LayoutView(QWidget):
         side_layout.addWidget(self.status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("layoutSplitter")
+        self.splitter = splitter
         splitter.addWidget(self.scroll_area)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 4)
@@ -381,8 +383,7 @@ class LayoutView(QWidget):
 
     # --- output -----------------------------------------------------------------------------
     def _ask_path(self, title: str, name: str, pattern: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, name, pattern)
-        return Path(path) if path else None
+        return ask_save_path(self, title, name, pattern)
 
     def _report(self, action: str, path: Path, error: Exception | None = None) -> None:
         if error is None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -29,9 +27,11 @@ from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.layout_view import LayoutView
+from adsdesk.ui.menus import build_menus
 from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
+from adsdesk.ui.ui_state import ask_save_path, ui_settings
 
 
 def _load_context() -> SettingsValues:
@@ -56,9 +56,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.executor = executor
         self._values: SettingsValues | None = None
+        self._close_after_save = False
         self.setWindowTitle(self.tr("便民信息广告受理台 — {0}").format(db_label))
-        self.resize(1320, 860)
         self._build(db_label)
+        self._restore_geometry()
         self.reload_context()
         self.reload_list()
         self.layout_view.refresh()
@@ -102,11 +103,14 @@ class MainWindow(QMainWindow):
         )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)  # the editor scrolls its fields; 保存 stays in view
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([760, 600])
+        splitter.setSizes([700, 560])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
         self.act_new = QAction(self.tr("新建广告"), self)
@@ -168,6 +172,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)
         self.addAction(self.act_find)
         self.addToolBar(bar)
+        self.menus = build_menus(self)
         self.statusBar().showMessage(self.tr("数据库：{0}").format(db_label))
 
     # --- loading ------------------------------------------------------------------------
@@ -301,11 +306,15 @@ class MainWindow(QMainWindow):
             self.editor.save_button.setEnabled(True)
             self.editor.mark_saved(ad_id, advertiser_id, advertiser[0] if advertiser else None)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
+            if self._close_after_save:
+                self.close()
+                return
             self.reload_list(select=ad_id)
             self.layout_view.refresh()
 
         def failed(message: str) -> None:
             self.editor.save_button.setEnabled(True)
+            self._close_after_save = False
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
         def job() -> tuple[int, int | None, list[AdvertiserRow]]:
@@ -365,13 +374,16 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def export_table(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出广告表格"), "", self.tr("Excel 工作簿 (*.xlsx);;CSV (*.csv)")
+        name = ask_save_path(
+            self,
+            self.tr("导出广告表格"),
+            self.tr("便民信息广告.xlsx"),
+            self.tr("Excel 工作簿 (*.xlsx);;CSV (*.csv)"),
         )
-        if not name:
+        if name is None:
             return
         self.executor.submit(
-            lambda: export_tables(Path(name)),
+            lambda: export_tables(name),
             lambda r: self.statusBar().showMessage(
                 self.tr("已导出 {0} 则广告").format(r.ads), 8000
             ),
@@ -413,7 +425,65 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, self.tr("数据库"), message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._confirm_discard():
-            event.ignore()
-            return
+        """Closing with an unsaved ad asks 保存 / 放弃 / 取消; the window's shape is kept."""
+        if self.editor.is_dirty() and not self._close_after_save:
+            choice = self._ask_save_on_close()
+            if choice == "cancel":
+                event.ignore()
+                return
+            if choice == "save":
+                event.ignore()
+                ok, why = self.editor.can_save()
+                if not ok:
+                    self.statusBar().showMessage(why, 15000)
+                    QMessageBox.warning(self, self.tr("不能保存"), why)
+                    return
+                self._close_after_save = True  # close once the save has landed
+                self.editor.request_save()
+                return
+            self.editor.clear_for_new()  # 放弃
+        self._save_geometry()
         event.accept()
+
+    def _ask_save_on_close(self) -> str:
+        box = QMessageBox(self)
+        box.setObjectName("closePrompt")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("未保存的广告"))
+        box.setText(self.tr("当前广告有未保存的修改。关闭前保存吗？"))
+        save = box.addButton(self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("放弃"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    # --- the window's shape, remembered on this computer --------------------------------
+    def _restore_geometry(self) -> None:
+        settings = ui_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            for key, splitter in self._splitters().items():
+                state = settings.value(f"window/{key}")
+                if isinstance(state, QByteArray):
+                    splitter.restoreState(state)
+            return
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen else None
+        width, height = 1320, 860
+        if room is not None:  # first start: as large as fits, never beyond the screen
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
+        self.splitter.setSizes([round(width * 0.56), round(width * 0.44)])
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"main_splitter": self.splitter, "layout_splitter": self.layout_view.splitter}
+
+    def _save_geometry(self) -> None:
+        settings = ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        for key, splitter in self._splitters().items():
+            settings.setValue(f"window/{key}", splitter.saveState())
+        settings.sync()
