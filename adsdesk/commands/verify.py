@@ -30,28 +30,23 @@ def parse_date(text: str | None) -> dt.date:
     return date
 
 
-def check_issue(date: dt.date, pdf_path: Path) -> Report:
-    """Read the PDF and reconcile it with ``date``'s bookings in the bound database."""
-    from adsdesk.store.bookings import issue_bookings, section_words
-    from adsdesk.verify.pdftext import read_pdf_text
-    from adsdesk.verify.reconcile import reconcile
-
-    text = read_pdf_text(pdf_path)
-    return reconcile(text, issue_bookings(date), date, section_words())
-
-
 def run(args: argparse.Namespace) -> int:
     date = parse_date(args.date)
     if not args.pdf:
         raise UserError("请用 --pdf 指定要核对的付印 PDF。")
     open_db(args)
-    report = check_issue(date, Path(args.pdf))
-    if not report.bookings:
-        raise UserError(f"{date.isoformat()} 这一期没有预订任何广告，无可核对。")
-    from adsdesk.store.press import save_press_pdf
+    from adsdesk.press_check import check_press
+    from adsdesk.verify.pdftext import PdfTextError
 
+    path = Path(args.pdf)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PdfTextError(f"找不到文件 {path}。") from None
+    except OSError as exc:
+        raise PdfTextError(f"无法读取 {path}：{exc.strerror}。") from None
     # kept with the issue: tearsheets and the desk's 核对 view cut from this file later
-    save_press_pdf(date, Path(args.pdf).name, Path(args.pdf).read_bytes(), report.as_dict())
+    report = check_press(date, data, path.name).report
     if args.json:
         print_json(report.as_dict())
     else:

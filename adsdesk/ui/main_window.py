@@ -32,6 +32,7 @@ from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
+from adsdesk.ui.verify_view import VerifyView
 
 
 def _load_context() -> SettingsValues:
@@ -89,6 +90,14 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("leftTabs")
         self.tabs.addTab(self.list_pane, self.tr("广告列表"))
         self.tabs.addTab(self.layout_view, self.tr("版面"))
+        self.verify_view = VerifyView(self.executor)
+        self.verify_view.ad_activated.connect(self._open_from_layout)
+        self.verify_view.failed.connect(lambda why: self.statusBar().showMessage(why, 15000))
+        self.verify_view.changed.connect(lambda: self.reload_list())
+        self.list_pane.filter_date.dateChanged.connect(
+            lambda d: self.verify_view.set_date(to_date(d))
+        )
+        self.tabs.addTab(self.verify_view, self.tr("核对"))
         left = self.tabs
 
         self.editor = AdEditor()

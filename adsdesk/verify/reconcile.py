@@ -448,7 +448,7 @@ def _compare(
         if d in printed:
             continue
         seen = _nearest_number(d, printed)
-        ops = _diff(d, seen)
+        ops = _digit_diff(d, seen)
         out.append(Alteration(b.id, "phone", display, seen, ops))
     title = skel(b.title)
     title_gone = False
@@ -482,6 +482,20 @@ def _nearest_number(digits: str, printed: str) -> str:
                 if d < best_d:
                     best, best_d = piece, d
     return best
+
+
+def _digit_diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
+    """Two numbers of one length compare digit by digit (1883525[5→6]555), else as text."""
+    if len(a) != len(b) or not b:
+        return _diff(a, b)
+    out: list[tuple[str, str, str]] = []
+    for x, y in zip(a, b, strict=True):
+        tag = "equal" if x == y else "replace"
+        if out and out[-1][0] == tag:
+            out[-1] = (tag, out[-1][1] + x, out[-1][2] + y)
+        else:
+            out.append((tag, x, y))
+    return tuple(out)
 
 
 def _diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
@@ -542,12 +556,13 @@ def _extras(pdf: PdfText, st: _Stream, taken: dict[int, int], chrome: Sequence[s
     out: list[Extra] = []
     for chain in pdf.chains:
         chunk: list[int] = []
+        in_section = any(li in taken for li in chain)  # a column holding booked ads
         for li in [*chain, -1]:
             row = pdf.lines[li] if li >= 0 else None
             if (
                 row is not None
                 and li not in taken
-                and inside(row)
+                and (in_section or inside(row))
                 and not _is_chrome(row.text, chrome)
             ):
                 chunk.append(li)
