@@ -33,6 +33,11 @@ def build_menus(window: MainWindow) -> dict[str, QMenu]:
     window.act_show_layout = QAction(_tr("版面"), window)
     _shortcut(window.act_show_layout, "Ctrl+2")
     window.act_show_layout.triggered.connect(lambda: window.tabs.setCurrentWidget(view))
+    window.act_show_verify = QAction(_tr("核对付印稿"), window)
+    _shortcut(window.act_show_verify, "Ctrl+3")
+    window.act_show_verify.triggered.connect(
+        lambda: window.tabs.setCurrentWidget(window.verify_view)
+    )
     window.act_keys = QAction(_tr("快捷键一览"), window)
     _shortcut(window.act_keys, "F1")
     window.act_keys.triggered.connect(lambda: show_shortcuts(window))
@@ -80,6 +85,7 @@ def build_menus(window: MainWindow) -> dict[str, QMenu]:
             [
                 window.act_show_list,
                 window.act_show_layout,
+                window.act_show_verify,
                 None,
                 view.act_refresh,
                 view.act_settings,
