@@ -396,7 +396,7 @@ def test_an_older_database_gains_the_index_on_opening(db_path: Path) -> None:
 
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.migrations import MIGRATIONS, v3_search
-    from adsdesk.store.models import AdPhone, Insertion, MetaInfo, db
+    from adsdesk.store.models import AdPhone, MetaInfo, db
 
     old = SqliteDatabase(str(db_path), pragmas={"foreign_keys": 1})
     db.initialize(old)
@@ -407,17 +407,26 @@ def test_an_older_database_gains_the_index_on_opening(db_path: Path) -> None:
     MetaInfo.create(key="app", value="adsdesk")
     MetaInfo.create(key="schema_version", value=str(len(steps)))
     hospital = Advertiser.create(name="大同和平医院")
-    ad = Ad.create(title="和平医院", body="体检 0352-5393120", advertiser=hospital)
-    AdPhone.create(ad=ad, e164="+863525393120", display="0352-5393120")
-    Insertion.create(ad=ad, date=DAY)
+    # Plain SQL: today's models have columns that later steps add.
+    old.execute_sql(
+        "INSERT INTO ad (title, body, advertiser_id, override_reason, created_at, updated_at) "
+        "VALUES ('和平医院', '体检 0352-5393120', ?, '', '2023-02-20', '2023-02-20')",
+        (hospital.id,),
+    )
+    ad_id = old.execute_sql("SELECT max(id) FROM ad").fetchone()[0]
+    AdPhone.create(ad=ad_id, e164="+863525393120", display="0352-5393120")
+    old.execute_sql(
+        "INSERT INTO insertion (ad_id, date, created_at) VALUES (?, ?, '2023-02-20')",
+        (ad_id, DAY.isoformat()),
+    )
     old.close()
 
     init_db(db_path)
     try:
         assert list(db_path.parent.glob(f"desk.sqlite3.v{len(steps)}-*.bak"))
-        assert S.search_ad_ids("和平") == [ad.id]
-        assert S.search_ad_ids("5393120") == [ad.id]
+        assert S.search_ad_ids("和平") == [ad_id]
+        assert S.search_ad_ids("5393120") == [ad_id]
         assert S.search_advertisers("dthp")[0].name == "大同和平医院"
-        assert S.ad_ids(order="date_desc") == [ad.id]
+        assert S.ad_ids(order="date_desc") == [ad_id]
     finally:
         close_db()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.errors import DeskError
+from adsdesk.store.actor import CLERK
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import (
     Ad,
@@ -26,6 +27,7 @@ from adsdesk.store.models import (
 )
 from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
+from adsdesk.store.users import Credentials, approve, require
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class AdRow:
     phones: tuple[str, ...]
     dates: tuple[dt.date, ...]
     advertiser: str
+    cancelled: bool = False  # shown struck through
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,99 @@ def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
     }
 
 
-def save_ad(draft: AdDraft, approver: str = "") -> int:
+@dataclass(frozen=True)
+class Approvals:
+    """What saving a draft needs a supervisor for (empty lists: nothing)."""
+
+    blocked_terms: list[str]  # wording the checks block, new or changed in this save
+    late_dates: list[dt.date]  # issues added past their cut-off (加急)
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.blocked_terms or self.late_dates)
+
+    def describe(self) -> str:
+        parts = []
+        if self.blocked_terms:
+            parts.append("刊登含禁止用语（" + "、".join(self.blocked_terms) + "）的广告")
+        if self.late_dates:
+            days = "、".join(d.isoformat() for d in self.late_dates)
+            parts.append(f"截稿后加急刊登 {days}")
+        return "，".join(parts)
+
+
+def _booked_dates(ad_id: int | None) -> set[dt.date]:
+    if ad_id is None:
+        return set()
+    return {
+        _as_date(d)
+        for (d,) in Insertion.select(Insertion.date).where(Insertion.ad == ad_id).tuples()
+    }
+
+
+def approvals_needed(draft: AdDraft, now: dt.datetime | None = None) -> Approvals:
+    """Whether saving ``draft`` needs a supervisor: blocked wording (unless the text was
+    already approved unchanged) or a booking added past its issue's cut-off."""
+    from adsdesk.domain.checks import ad_text, check_text
+    from adsdesk.store.issues import late_dates
+    from adsdesk.store.settings import load_settings, refused_numbers
+
+    settings = load_settings()
+    before = ad_snapshot(draft.id) if draft.id is not None else None
+    text_changed = before is None or (before["title"], before["body"], before["category"]) != (
+        draft.title,
+        draft.body,
+        draft.category.strip(),
+    )
+    terms: list[str] = []
+    if text_changed:
+        found = check_text(
+            ad_text(draft.title, draft.body), draft.category, settings.area_code, refused_numbers()
+        )
+        terms = list(
+            dict.fromkeys(
+                f.term
+                for f in found.findings
+                if f.level == "block" and not f.rule.startswith("phone.")
+            )
+        )
+    added = set(draft.dates) - _booked_dates(draft.id)
+    return Approvals(terms, late_dates(added, now, settings))
+
+
+def save_ad(
+    draft: AdDraft,
+    approval: Credentials | None = None,
+    now: dt.datetime | None = None,
+    imported: bool = False,
+) -> int:
     """Save the ad, its phones, advertiser link and insertions in one transaction.
 
-    The change is recorded in the audit (each field's old and new value); ``approver``
-    names the supervisor who approved it, when one had to.
+    Needs the 受理员 role. Blocked wording and bookings past an issue's cut-off (marked
+    加急) need a supervisor: the signed-in one, or ``approval`` — a supervisor's name and
+    password typed for it now. Issues sent to print (签发) refuse changes. The change is
+    recorded in the audit with each field's old and new value and the approving supervisor.
+    ``imported``: a row of an import file, checked by the import, which brings its own
+    approval reason (recorded as "ad.import").
     """
+    require(CLERK, "受理或修改广告")
+    needs = Approvals([], []) if imported else approvals_needed(draft, now)
+    approver = ""
+    if needs.needed:
+        # Checked before the write's transaction so that a wrong password counts.
+        approver = approve(approval, needs.describe())
+        if needs.blocked_terms and not draft.override_reason.strip():
+            raise DeskError("含禁止用语的广告须由主管批准并写明理由。")
     with db.atomic():
         before = ad_snapshot(draft.id) if draft.id is not None else None
+        if draft.id is not None and before is None:
+            raise AdNotFound(f"广告 #{draft.id} 已被删除")
+        if draft.id is not None and _is_cancelled(draft.id):
+            raise DeskError(f"广告 #{draft.id} 已撤销，不能再修改；请新建一则。")
+        booked = _booked_dates(draft.id)
+        wanted = set(draft.dates)
+        added, removed = wanted - booked, booked - wanted
+        _ensure_unlocked(draft, before, booked, added, removed)
         advertiser_id = draft.advertiser_id
         if advertiser_id is None and draft.advertiser_name.strip():
             advertiser_id = Advertiser.create(name=draft.advertiser_name.strip()).id
@@ -145,7 +233,6 @@ def save_ad(draft: AdDraft, approver: str = "") -> int:
                 raise AdNotFound(f"广告 #{draft.id} 已被删除")
             ad_id = draft.id
             AdPhone.delete().where(AdPhone.ad == ad_id).execute()
-            Insertion.delete().where(Insertion.ad == ad_id).execute()
         if draft.phones:
             AdPhone.insert_many(
                 [
@@ -153,14 +240,30 @@ def save_ad(draft: AdDraft, approver: str = "") -> int:
                     for i, p in enumerate(draft.phones)
                 ]
             ).execute()
-        dates = sorted(set(draft.dates))
-        if dates:
-            Insertion.insert_many([{"ad": ad_id, "date": d} for d in dates]).execute()
+        if removed:
+            Insertion.delete().where(
+                (Insertion.ad == ad_id) & Insertion.date.in_(sorted(removed))
+            ).execute()
+        late = set(needs.late_dates)
+        if added:
+            Insertion.insert_many(
+                [
+                    {
+                        "ad": ad_id,
+                        "date": d,
+                        "rush": d in late,
+                        "approved_by": approver if d in late else "",
+                    }
+                    for d in sorted(added)
+                ]
+            ).execute()
         sync_index()  # the search index follows in the same transaction
         changes = diff(before, ad_snapshot(ad_id))
+        if late:
+            changes["rush"] = [None, sorted(late)]
         if before is None or changes:
             record(
-                "ad.create" if before is None else "ad.update",
+                "ad.update" if before is not None else "ad.import" if imported else "ad.create",
                 "ad",
                 ad_id,
                 changes,
@@ -169,6 +272,33 @@ def save_ad(draft: AdDraft, approver: str = "") -> int:
                 approver=approver,
             )
     return ad_id
+
+
+def _is_cancelled(ad_id: int) -> bool:
+    return bool(Ad.select().where((Ad.id == ad_id) & Ad.cancelled_at.is_null(False)).exists())
+
+
+def _ensure_unlocked(
+    draft: AdDraft,
+    before: dict[str, Any] | None,
+    booked: set[dt.date],
+    added: set[dt.date],
+    removed: set[dt.date],
+) -> None:
+    """Refuse a change that would alter an issue already sent to print."""
+    from adsdesk.store.issues import ensure_open, sent_dates
+
+    ensure_open(added | removed, "增减这一期的刊登")
+    if before is None or not sent_dates(booked):
+        return
+    content = (before["title"], before["body"], before["category"], before["phones"])
+    if content != (
+        draft.title,
+        draft.body,
+        draft.category.strip(),
+        [p.display for p in draft.phones],
+    ):
+        ensure_open(booked, "修改已上版的广告内容")
 
 
 def _link_phones(advertiser_id: int, phones: list[PhoneEntry]) -> None:
@@ -205,14 +335,86 @@ def load_ad(ad_id: int) -> AdDraft:
     )
 
 
+# Checks other parts of the desk add (payments: "paid"): each returns a reason or None.
+DELETE_GUARDS: list[Callable[[int], str | None]] = []
+
+
 def delete_ad(ad_id: int) -> None:
-    """Delete the ad with its phones and insertions; the audit keeps what it was."""
+    """Delete an unpaid draft with its phones and insertions; the audit keeps what it was.
+
+    An ad on an issue sent to print, or one paid for, is cancelled instead (``cancel_ad``).
+    """
+    from adsdesk.store.issues import IssueLocked, sent_dates
+
+    require(CLERK, "删除广告")
     with db.atomic():
         before = ad_snapshot(ad_id)
+        if before is None:
+            return
+        if sent_dates(_booked_dates(ad_id)):
+            raise IssueLocked(f"广告 #{ad_id} 已上过签发的版面，不能删除；请改为撤销并写明理由。")
+        for guard in DELETE_GUARDS:
+            why = guard(ad_id)
+            if why:
+                raise DeskError(f"广告 #{ad_id} {why}，不能删除；请改为撤销并写明理由。")
         Ad.delete().where(Ad.id == ad_id).execute()
         sync_index()
-        if before is not None:
-            record("ad.delete", "ad", ad_id, diff(before, None), ad_id=ad_id)
+        record("ad.delete", "ad", ad_id, diff(before, None), ad_id=ad_id)
+
+
+def cancel_ad(ad_id: int, reason: str, now: dt.datetime | None = None) -> list[dt.date]:
+    """Cancel a booked ad: kept (shown struck through) with the reason; its bookings on
+    upcoming issues not yet sent to print are withdrawn. Returns the withdrawn dates."""
+    from adsdesk.store.issues import sent_dates
+
+    actor = require(CLERK, "撤销广告")
+    reason = reason.strip()
+    if not reason:
+        raise DeskError("撤销广告须写明理由。")
+    today = (now or dt.datetime.now()).date()
+    with db.atomic():
+        if ad_snapshot(ad_id) is None:
+            raise AdNotFound(f"广告 #{ad_id} 不存在")
+        if _is_cancelled(ad_id):
+            raise DeskError(f"广告 #{ad_id} 已经撤销过了。")
+        booked = _booked_dates(ad_id)
+        locked = sent_dates(booked)
+        withdrawn = sorted(d for d in booked if d >= today and d not in locked)
+        if withdrawn:
+            Insertion.delete().where(
+                (Insertion.ad == ad_id) & Insertion.date.in_(withdrawn)
+            ).execute()
+        stamp = (now or dt.datetime.now()).replace(microsecond=0)
+        Ad.update(cancelled_at=stamp, cancel_reason=reason, cancelled_by=actor.label).where(
+            Ad.id == ad_id
+        ).execute()
+        sync_index()
+        record(
+            "ad.cancel",
+            "ad",
+            ad_id,
+            {"cancelled": [False, True], "withdrawn_dates": [None, withdrawn]},
+            ad_id=ad_id,
+            reason=reason,
+        )
+    return withdrawn
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    at: dt.datetime
+    by: str
+    reason: str
+
+
+def cancellation(ad_id: int) -> Cancellation | None:
+    row = Ad.get_or_none(Ad.id == ad_id)
+    if row is None or row.cancelled_at is None:
+        return None
+    at = row.cancelled_at
+    if not isinstance(at, dt.datetime):
+        at = dt.datetime.fromisoformat(str(at))
+    return Cancellation(at, row.cancelled_by or "", row.cancel_reason or "")
 
 
 def list_ads(
@@ -248,7 +450,7 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
     for chunk in chunks(ids):
         marks = ", ".join([db.param] * len(chunk))
         for row in db.execute_sql(
-            "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name FROM ad "
+            "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name, ad.cancelled_at FROM ad "
             "LEFT JOIN category ON category.id = ad.category_id "
             "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
             f"WHERE ad.id IN ({marks})",
@@ -275,6 +477,7 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
             phones=tuple(phones[i]),
             dates=tuple(dates[i]),
             advertiser=base[i][4] or "",
+            cancelled=base[i][5] is not None,
         )
         for i in ids
         if i in base

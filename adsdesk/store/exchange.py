@@ -14,6 +14,7 @@ from peewee import JOIN, Model, SqliteDatabase, fn
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.errors import DeskError
+from adsdesk.store.actor import CLERK
 from adsdesk.store.ads import AdDraft, save_ad
 from adsdesk.store.advertisers import AdvertiserNotFound
 from adsdesk.store.audit import Change, diff, record_many
@@ -29,6 +30,7 @@ from adsdesk.store.models import (
 from adsdesk.store.search_bulk import NewRowsIndexer, triggers_suspended
 from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
+from adsdesk.store.users import require
 
 CHUNK = 500
 
@@ -122,6 +124,7 @@ def save_many(
     """
     if any(d.id is not None for d in drafts):
         raise ValueError("save_many only adds new ads")
+    require(CLERK, "导入广告")
     with db.atomic():
         if isinstance(db.obj, SqliteDatabase):
             # The rows are new: no per-row trigger upkeep; their index documents are built
@@ -135,7 +138,7 @@ def save_many(
         else:
             ids = []
             for done, draft in enumerate(drafts, start=1):
-                ids.append(save_ad(draft))
+                ids.append(save_ad(draft, imported=True))
                 if progress is not None and done % CHUNK == 0 and progress(done) is False:
                     raise BulkCancelled()
         sync_index()  # the search index takes the new ads in the same transaction

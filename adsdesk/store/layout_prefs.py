@@ -11,8 +11,10 @@ from typing import NamedTuple
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
 from adsdesk.chunks import chunks
+from adsdesk.store.actor import ADMIN, LAYOUT
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
+from adsdesk.store.users import require
 
 COLUMN_SETTINGS_KEY = "column_settings"
 _NO_CATEGORY = 1_000_000  # ads without a category go after every category
@@ -91,8 +93,17 @@ def _upsert(date: dt.date, ad_id: int, **values: object) -> None:
         LayoutChoice.update(**values).where(LayoutChoice.id == current.id).execute()
 
 
+def _may_change(date: dt.date, what: str) -> None:
+    """Only the 排版 role changes an issue's layout, and not once it is sent to print."""
+    from adsdesk.store.issues import ensure_open
+
+    require(LAYOUT, what)
+    ensure_open([date], what)
+
+
 def set_pinned(date: dt.date, ad_id: int, pinned: bool) -> None:
     """Pin the ad to the top of the block for this issue (or unpin it)."""
+    _may_change(date, "置顶")
     with db.atomic():
         _upsert(date, ad_id, pinned=pinned, position=None)
         record("layout.pin", "issue", None, {"date": str(date), "pinned": pinned}, ad_id=ad_id)
@@ -100,6 +111,7 @@ def set_pinned(date: dt.date, ad_id: int, pinned: bool) -> None:
 
 def set_column(date: dt.date, ad_id: int, column: int | None) -> None:
     """Keep the ad in column ``column`` (0-based) for this issue; None lets the flow decide."""
+    _may_change(date, "改栏")
     with db.atomic():
         _upsert(date, ad_id, column=column)
         record("layout.column", "issue", None, {"date": str(date), "column": column}, ad_id=ad_id)
@@ -107,6 +119,7 @@ def set_column(date: dt.date, ad_id: int, column: int | None) -> None:
 
 def set_order(date: dt.date, ad_ids: Sequence[int]) -> None:
     """Keep these ads (one group of the issue) in this order."""
+    _may_change(date, "调整顺序")
     with db.atomic():
         for position, ad_id in enumerate(ad_ids):
             _upsert(date, ad_id, position=position)
@@ -115,6 +128,7 @@ def set_order(date: dt.date, ad_ids: Sequence[int]) -> None:
 
 def clear_choices(date: dt.date) -> None:
     """Forget every pin, order and column choice for the issue."""
+    _may_change(date, "重排版面")
     with db.atomic():
         LayoutChoice.delete().where(LayoutChoice.date == date).execute()
         record("layout.clear", "issue", None, {"date": str(date)})
@@ -133,6 +147,7 @@ def load_column_settings() -> dict[str, object]:
 
 
 def save_column_settings(values: dict[str, object]) -> None:
+    require(ADMIN, "修改版面设置")
     with db.atomic():
         changes = diff(load_column_settings(), values)
         if changes:

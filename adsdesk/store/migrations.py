@@ -51,6 +51,13 @@ def v6_press(database: Database) -> None:
     database.create_tables(press_tables(database))
 
 
+def v7_people(database: Database) -> None:
+    """Accounts, issues sent to print (签发), ad cancellation, late (加急) bookings."""
+    from adsdesk.store.schema_people import v7_people as step
+
+    step(database)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     v1_core,
     v2_layout,
@@ -58,4 +65,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v4_audit,
     v5_billing,
     v6_press,
+    v7_people,
 ]

@@ -73,6 +73,10 @@ class Ad(BaseModel):
     override_reason = TextField(default="")
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)
+    # A booked ad is cancelled (kept, shown struck through), not deleted.
+    cancelled_at = DateTimeField(null=True)
+    cancel_reason = TextField(default="")
+    cancelled_by = CharField(default="")
 
 
 class AdPhone(BaseModel):
@@ -90,6 +94,8 @@ class Insertion(BaseModel):
     ad = ForeignKeyField(Ad, backref="insertions", on_delete="CASCADE")
     date = DateField(index=True)
     created_at = DateTimeField(default=_now)
+    rush = BooleanField(default=False)  # 加急: booked after the cut-off
+    approved_by = CharField(default="")  # the supervisor who let it in
 
     class Meta:
         indexes = ((("ad", "date"), True),)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from adsdesk.store.actor import ADMIN
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Category, RefusedPhone, Setting, db
+from adsdesk.store.users import require
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
     "公告",
@@ -30,6 +32,10 @@ class DeskSettings:
     area_code: str = "0352"
     hotlines: list[str] = field(default_factory=lambda: ["5105678", "2023122"])
     section_name: str = "便民信息"
+    # Bookings for an issue close cutoff_days_before days earlier at cutoff_time (HH:MM).
+    cutoff_days_before: int = 1
+    cutoff_time: str = "16:00"
+    sign_in: bool = True  # a one-PC desk may turn sign-in off; records then name the computer
 
 
 def load_settings() -> DeskSettings:
@@ -46,6 +52,7 @@ def load_settings() -> DeskSettings:
 
 
 def save_settings(settings: DeskSettings) -> None:
+    require(ADMIN, "修改设置")
     with db.atomic():
         changes = diff(asdict(load_settings()), asdict(settings))
         if changes:
@@ -64,11 +71,16 @@ def list_categories() -> list[str]:
 def ensure_default_categories() -> None:
     if Category.select().exists():
         return
-    set_categories(list(DEFAULT_CATEGORIES))
+    _set_categories(list(DEFAULT_CATEGORIES))
 
 
 def set_categories(names: list[str]) -> None:
     """Make the category list exactly ``names`` in that order; unused ones are removed."""
+    require(ADMIN, "修改分类")
+    _set_categories(names)
+
+
+def _set_categories(names: list[str]) -> None:
     clean = [n.strip() for n in names if n.strip()]
     with db.atomic():
         changes = diff(
@@ -114,6 +126,7 @@ def list_refused() -> list[RefusedEntry]:
 
 
 def set_refused(entries: list[RefusedEntry]) -> None:
+    require(ADMIN, "修改拒登名单")
     with db.atomic():
         old = {e.display: e.reason for e in list_refused()}
         new = {e.display: e.reason for e in {e.e164: e for e in entries}.values()}

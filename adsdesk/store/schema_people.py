@@ -1,0 +1,67 @@
+"""Schema step 7 (people and deadlines), with frozen table definitions: never edit it."""
+
+from __future__ import annotations
+
+from peewee import (
+    SQL,
+    BlobField,
+    BooleanField,
+    CharField,
+    Database,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    Model,
+    TextField,
+)
+from playhouse.migrate import SchemaMigrator, migrate
+
+
+def v7_people(database: Database) -> None:
+    """Accounts, issues sent to print (签发), ad cancellation, late (加急) bookings."""
+
+    class Frozen(Model):
+        class Meta:
+            database = None
+
+    class DeskUser(Frozen):
+        name = CharField(unique=True)
+        full_name = CharField(default="")
+        roles = TextField(default="")
+        password_hash = TextField()
+        active = BooleanField(default=True)
+        failed_tries = IntegerField(default=0)
+        locked_until = DateTimeField(null=True)
+        created_at = DateTimeField()
+
+        class Meta:
+            table_name = "desk_user"
+
+    class IssueSend(Frozen):
+        date = DateField(index=True)
+        sent_at = DateTimeField()
+        sent_by = CharField()
+        pdf = BlobField()
+        pdf_sha256 = CharField(max_length=64)
+        reopened_at = DateTimeField(null=True)
+        reopened_by = CharField(default="")
+        reopen_reason = TextField(default="")
+
+        class Meta:
+            table_name = "issue_send"
+
+    with database.bind_ctx([DeskUser, IssueSend]):
+        database.create_tables([DeskUser, IssueSend])
+    # Plain ADD COLUMN with a default in the database itself (no table rebuild, which would
+    # lose the search triggers on SQLite; rows inserted by raw SQL get the default).
+    empty, false = [SQL("DEFAULT ''")], [SQL("DEFAULT FALSE")]
+    migrator = SchemaMigrator.from_database(database)
+    wanted = [
+        ("ad", "cancelled_at", DateTimeField(null=True)),
+        ("ad", "cancel_reason", TextField(null=True, constraints=empty)),
+        ("ad", "cancelled_by", CharField(null=True, constraints=empty)),
+        ("insertion", "rush", BooleanField(null=True, constraints=false)),
+        ("insertion", "approved_by", CharField(null=True, constraints=empty)),
+    ]
+    have = {t: {c.name for c in database.get_columns(t)} for t in ("ad", "insertion")}
+    migrate(*(migrator.add_column(t, c, f) for t, c, f in wanted if c not in have[t]))
