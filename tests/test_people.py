@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adsdesk.errors import UserError
+from adsdesk.errors import DeskError
 from adsdesk.store import users
 from adsdesk.store.actor import ADMIN, CLERK, LAYOUT, SUPERVISOR, Actor, acting_as
 from adsdesk.store.ads import (
@@ -77,12 +77,12 @@ def test_passwords_are_kept_as_scrypt_hashes_never_in_clear(staff: dict[str, Act
 
 
 def test_first_account_must_be_the_admin_and_then_only_an_admin_adds(desk_db: Path) -> None:
-    with pytest.raises(UserError, match="管理员"):
+    with pytest.raises(DeskError, match="管理员"):
         users.add_user("lihua", "clerk-pass", ["受理员"])
     users.add_user("admin", "admin-pass", ["admin"])
     with acting_as(Actor(user="lihua", roles=frozenset({CLERK}))), pytest.raises(NotAllowed):
         users.add_user("x", "secret-1", ["受理员"])
-    with pytest.raises(UserError, match="没有“老板”这个角色"):
+    with pytest.raises(DeskError, match="没有“老板”这个角色"):
         users.parse_roles(["老板"])
 
 
@@ -124,7 +124,7 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(staff: dict[s
 def test_a_disabled_account_cannot_sign_in(staff: dict[str, Actor]) -> None:
     with acting_as(staff["admin"]):
         users.set_active("lihua", False)
-        with pytest.raises(UserError, match="最后一个"):
+        with pytest.raises(DeskError, match="最后一个"):
             users.set_active("admin", False)
     with pytest.raises(SignInError, match="已停用"):
         users.sign_in("lihua", "clerk-pass")
@@ -144,7 +144,7 @@ def test_blocked_wording_needs_a_supervisors_password_and_records_the_supervisor
             save_ad(draft, Credentials("zhao", "layout-pass"), now=BEFORE_CUTOFF)
         with pytest.raises(SignInError):
             save_ad(draft, Credentials("wang", "wrong"), now=BEFORE_CUTOFF)
-        with pytest.raises(UserError, match="理由"):
+        with pytest.raises(DeskError, match="理由"):
             save_ad(_ad(body=BLOCKED), Credentials("wang", "boss-pass"), now=BEFORE_CUTOFF)
         ad_id = save_ad(draft, Credentials("wang", "boss-pass"), now=BEFORE_CUTOFF)
         # Changing only the dates of an approved ad needs nobody again.
@@ -213,10 +213,10 @@ def test_a_booked_ad_is_cancelled_with_a_reason_and_kept(staff: dict[str, Actor]
     with acting_as(staff["wang"]):
         ad_id = save_ad(_ad(dates=[past, ISSUE, ISSUE + dt.timedelta(days=1)]), now=now)
     with acting_as(staff["lihua"]):
-        with pytest.raises(UserError, match="理由"):
+        with pytest.raises(DeskError, match="理由"):
             cancel_ad(ad_id, "  ", now=now)
         withdrawn = cancel_ad(ad_id, "客户电话取消", now=now)
-        with pytest.raises(UserError, match="已撤销"):
+        with pytest.raises(DeskError, match="已撤销"):
             save_ad(_ad(id=ad_id, title="改"), now=now)
     assert withdrawn == [ISSUE, ISSUE + dt.timedelta(days=1)]
     assert load_ad(ad_id).dates == [past]  # what already ran stays
@@ -265,3 +265,12 @@ def test_user_command_adds_lists_and_disables(desk_db: Path) -> None:
         users.sign_in("wang", "boss-pass")
     assert {e.action for e in entries(entity="user")} >= {"user.add", "user.disable"}
     assert SUPERVISOR and LAYOUT
+
+
+def test_a_paid_ad_is_not_deleted_but_an_unpaid_draft_is(demo_db: Path) -> None:
+    paid = list_ads()[0].id  # the demo books the sample ads as paid orders
+    with pytest.raises(DeskError, match=r"已收款.*撤销"):
+        delete_ad(paid)
+    draft = save_ad(_ad(dates=[]))
+    delete_ad(draft)
+    assert draft not in {r.id for r in list_ads()}

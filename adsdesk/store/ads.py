@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,7 +143,7 @@ def _booked_dates(ad_id: int | None) -> set[dt.date]:
     if ad_id is None:
         return set()
     return {
-        _as_date(d)
+        as_date(d)
         for (d,) in Insertion.select(Insertion.date).where(Insertion.ad == ad_id).tuples()
     }
 
@@ -335,10 +335,6 @@ def load_ad(ad_id: int) -> AdDraft:
     )
 
 
-# Checks other parts of the desk add (payments: "paid"): each returns a reason or None.
-DELETE_GUARDS: list[Callable[[int], str | None]] = []
-
-
 def delete_ad(ad_id: int) -> None:
     """Delete an unpaid draft with its phones and insertions; the audit keeps what it was.
 
@@ -353,13 +349,23 @@ def delete_ad(ad_id: int) -> None:
             return
         if sent_dates(_booked_dates(ad_id)):
             raise IssueLocked(f"广告 #{ad_id} 已上过签发的版面，不能删除；请改为撤销并写明理由。")
-        for guard in DELETE_GUARDS:
-            why = guard(ad_id)
-            if why:
-                raise DeskError(f"广告 #{ad_id} {why}，不能删除；请改为撤销并写明理由。")
+        if _paid(ad_id):
+            raise DeskError(f"广告 #{ad_id} 已收款，不能删除；请改为撤销（退款）并写明理由。")
         Ad.delete().where(Ad.id == ad_id).execute()
         sync_index()
         record("ad.delete", "ad", ad_id, diff(before, None), ad_id=ad_id)
+
+
+def _paid(ad_id: int) -> bool:
+    """Money has been taken on an order of this ad."""
+    from adsdesk.store.billing_models import Order, Payment
+
+    return bool(
+        Payment.select()
+        .join(Order, on=(Payment.order == Order.id))
+        .where(Order.ad == ad_id)
+        .exists()
+    )
 
 
 def cancel_ad(ad_id: int, reason: str, now: dt.datetime | None = None) -> list[dt.date]:
