@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from peewee import BlobField, CharField, DateField, DateTimeField, TextField
 
+from adsdesk.domain.dates import as_date
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import LAYOUT
 from adsdesk.store.audit import record
@@ -52,12 +53,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _as_date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def cutoff_for(issue: dt.date, settings: DeskSettings | None = None) -> dt.datetime:
     """When bookings for ``issue`` close (the setting: N days before, at HH:MM)."""
     s = settings or load_settings()
@@ -84,7 +79,7 @@ def sent_dates(dates: Iterable[dt.date]) -> set[dt.date]:
     if not wanted:
         return set()
     return {
-        _as_date(d)
+        as_date(d)
         for (d,) in IssueSend.select(IssueSend.date)
         .where(IssueSend.date.in_(wanted) & IssueSend.reopened_at.is_null())
         .tuples()
