@@ -270,6 +270,27 @@ _MASTHEAD_LABEL_RE = re.compile(
     r"广告热线|服务热线|咨询热线|热线|联系电话|电话|咨询|传真|(?i:tel)|[\s:：,，、/|·]"
 )
 _NOTICE_CATEGORIES = ("公告", "遗失声明")
+# A lead word opening a one-line ad ("房屋出租：…", "寻物启事 …"): it is the ad's title.
+_LEAD_RE = re.compile(r"^(?P<lead>[\u4e00-\u9fff]{2,8})(?:\s*[:：]\s*|\s+)(?P<rest>\S.*)$")
+_LEAD_ENDINGS = (
+    "启事",
+    "声明",
+    "公告",
+    "通告",
+    "通知",
+    "敬告",
+    "出租",
+    "出售",
+    "招租",
+    "转让",
+    "求购",
+    "求租",
+    "招聘",
+    "诚聘",
+    "急聘",
+    "急售",
+)
+_FULL_STOPS = ("。", "!", "！")
 
 
 @dataclass
@@ -381,6 +402,7 @@ class _Open:
     body: list[str] = field(default_factory=list)
     phones: int = 0
     closed: bool = False  # a notice heading was attached: the next line opens a new ad
+    lead: bool = False  # opened by a lead word on the line itself ("寻物启事：…")
     category: str | None = None  # from a section heading above it
     start: int = -1
     end: int = -1
@@ -496,6 +518,34 @@ class _Splitter:
         self.cur = _Open(title=title, category=self.section)
         return self.cur
 
+    def _lead(self, line: _Line) -> tuple[str, str] | None:
+        """(lead word, rest) when the line opens with a lead word naming a new ad."""
+        m = _LEAD_RE.match(_strip_markup(line.text))
+        if m is None:
+            return None
+        lead = m.group("lead")
+        if lead not in self.categories and not lead.endswith(_LEAD_ENDINGS):
+            return None
+        return lead, m.group("rest").strip()
+
+    def _ends_lead_ad(self, cur: _Open, line: _Line) -> bool:
+        """After a one-line ad opened by a lead word, does this line start another ad?
+
+        It does unless it carries the ad's contact details; when the ad's line ended with a
+        full stop, or the new line plainly is another kind of ad (家电维修 after 寻物启事).
+        """
+        prev = cur.last()
+        if not cur.lead or prev is None or len(cur.lines) != 1:
+            return False
+        folded = _fold(line.text)
+        if _CONTINUATION_RE.match(folded) or _phone_label_line(line) or self._tail(line):
+            return False
+        if prev.text.rstrip().endswith(_FULL_STOPS):
+            return True
+        kind = guess_category(cur.title, "\n".join(cur.body), self.categories or None)
+        other = guess_category("", line.text, self.categories or None)
+        return bool(other) and other != kind
+
     def _line(self, line: _Line, after_blank: bool) -> None:
         if _SEPARATOR_RE.match(line.text):
             self._close()
@@ -515,6 +565,18 @@ class _Splitter:
             self._close()
             return
         cur = self.cur
+        lead = self._lead(line)
+        if lead is not None and not (cur is not None and cur.title and not cur.body):
+            opened = self._open(lead[0])
+            opened.lead = True
+            opened.add(line, lead[1], len(line.phones))
+            return
+        if cur is not None and not cur.empty() and self._ends_lead_ad(cur, line):
+            if self._heading(line):
+                self._open(text).add(line, "", 0)
+            else:
+                self._open().add(line, text, len(line.phones))
+            return
         if cur is None or cur.empty():
             if self._heading(line):
                 self._open(text).add(line, "", 0)

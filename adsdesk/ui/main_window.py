@@ -368,6 +368,7 @@ class MainWindow(QMainWindow):
             self._refused(),
             self,
             section_name=values.settings.section_name,
+            issue=self.list_pane.issue_date() or self.layout_view.date(),
         )
         dialog.saved.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
         dialog.exec()

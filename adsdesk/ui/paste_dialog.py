@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -58,6 +59,7 @@ class PasteDialog(QDialog):
         refused: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
         section_name: str = "便民信息",
+        issue: dt.date | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("pasteDialog")
@@ -75,6 +77,8 @@ class PasteDialog(QDialog):
         self._loading = False
         self._saving = False
         self._build()
+        if issue is not None:
+            self.run_dates.show_day(issue)  # the calendar opens at the issue being worked on
 
     # --- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -473,6 +477,10 @@ class PasteDialog(QDialog):
             self.list.setCurrentRow(blocked[0])
             return
         dates = self.run_dates.dates()
+        if not dates and not self._confirm_no_dates(len(chosen)):
+            self.status.setText(self.tr("请在日历上选择刊登日期，再保存。"))
+            self.run_dates.calendar.setFocus()
+            return
         plan = plan_from_drafts([self._drafts[i] for i in chosen], dates)
         rows = plan.rows
         self._saving = True
@@ -483,6 +491,21 @@ class PasteDialog(QDialog):
             lambda ids: self._saved(chosen, ids, dates),
             self._save_failed,
         )
+
+    def _confirm_no_dates(self, count: int) -> bool:
+        """Drafts saved without dates run nowhere until booked: say so before saving."""
+        box = QMessageBox(self)
+        box.setObjectName("noDatesPrompt")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("没有刊登日期"))
+        box.setText(
+            self.tr("所选 {0} 则广告还没有刊登日期，保存后不会见报。仍然保存吗？").format(count)
+        )
+        save = box.addButton(self.tr("仍然保存"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("返回选日期"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is save
 
     def _saved(self, chosen: list[int], ids: list[int], dates: list[dt.date]) -> None:
         self._saving = False
