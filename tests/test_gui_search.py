@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import type_text
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from adsdesk.store import ads as ads_store
@@ -133,3 +133,20 @@ def test_issue_list_shows_no_sort_arrow(qtbot, desk: MainWindow) -> None:
     desk.show_issue(dt.date(2023, 2, 24))
     qtbot.waitUntil(lambda: "需核对" in desk.list_count.text())
     assert not header.isSortIndicatorShown()  # category order, not a column sort
+
+
+def test_searching_an_advertiser_by_pinyin_or_name_lists_their_ads(qtbot, desk: MainWindow) -> None:
+    for query in ("dthp", "hepingyiyuan", "和平医院"):
+        desk.search.clear()
+        qtbot.waitUntil(lambda: desk.model.rowCount() == 13)
+        type_text(qtbot, desk.search, query)
+        qtbot.waitUntil(lambda: desk.list_pane.advertiser_hits.isVisible())
+        assert "大同和平医院</a>（2 则）" in desk.list_pane.advertiser_hits.text()
+        qtbot.waitUntil(lambda: desk.model.rowCount() == 2)
+        assert "找到 2 则" in desk.list_count.text()
+        rows = [desk.model.row_at(r) for r in range(2)]
+        assert all(r is not None and r.advertiser == "大同和平医院" for r in rows), query
+    # the issue filter still applies to them
+    desk.filter_date.setDate(QDate(2023, 3, 1))
+    desk.filter_on_date.setChecked(True)
+    qtbot.waitUntil(lambda: "找到 0 则" in desk.list_count.text())

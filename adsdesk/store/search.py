@@ -29,6 +29,8 @@ from adsdesk.store.search_plan import (
     Filters,
     Order,
     ParsedQuery,
+    _conds,
+    _sort_key,
     ensure_synced,
     find,
     fts,
@@ -143,6 +145,44 @@ def search_ad_ids(
     first; ads never booked last), "date_asc". An empty query lists every ad passing the filters.
     """
     return find(parse_query(query), filters, order, limit, offset, NO_COUNT).ids
+
+
+def search_ad_ids_and_advertisers(
+    query: str,
+    filters: Filters = NO_FILTERS,
+    order: Order = "id_desc",
+    advertiser_limit: int = 6,
+) -> tuple[list[int], list[AdvertiserHit]]:
+    """The ads matching ``query`` plus every ad of the advertisers it names, and those advertisers.
+
+    Searching "dthp" or "和平医院" finds the advertiser 大同和平医院 by pinyin or name; the list
+    then holds their ads too (under the same filters, in the same order), not only ads whose
+    own text holds the query.
+    """
+    ids = search_ad_ids(query, filters, order)
+    advertisers = search_advertisers(query, limit=advertiser_limit)
+    named = [a.id for a in advertisers if a.matched in ("name", "pinyin", "address")]
+    conds = _conds(filters)
+    if not named or conds.impossible:
+        return ids, advertisers
+    have = set(ids)
+    extra: list[int] = []
+    for chunk in chunks(named):
+        extra += [
+            r[0]
+            for r in query_rows(
+                f"SELECT s.ad_id FROM search_ad AS s WHERE s.advertiser_id IN "
+                f"({placeholders(len(chunk))}) AND {conds.sql()}",
+                (*chunk, *conds.params),
+            )
+            if r[0] not in have
+        ]
+    if not extra:
+        return ids, advertisers
+    merged = ids + extra
+    dates = last_dates(merged) if order.startswith("date") else {}
+    merged.sort(key=_sort_key(order, dates), reverse=order.endswith("desc"))
+    return merged, advertisers
 
 
 def ad_ids(

@@ -216,8 +216,8 @@ class AdListPane(QWidget):
         def job() -> tuple[list[int], list[AdRow], dict[int, list[Finding]], list[Any]]:
             filters = search_store.Filters(category=category, on_date=date)
             if query:
-                ids = search_store.search_ad_ids(query, filters, order)
-                advertisers = search_store.search_advertisers(query, limit=6)
+                # the advertisers the query names bring their ads into the list
+                ids, advertisers = search_store.search_ad_ids_and_advertisers(query, filters, order)
                 return ids, search_store.fetch_rows(ids[:PAGE]), {}, advertisers
             if date is not None:  # an issue: the desk's category order, with its review
                 rows = ads_store.list_ads(date=date, category=category)
