@@ -31,8 +31,17 @@ def load_choices(date: dt.date) -> dict[int, AdChoice]:
     return {ad_id: AdChoice(*row) for ad_id, row in layout_prefs.load_choices(date).items()}
 
 
+def book_open_runs_through(date: dt.date) -> int:
+    """Runs until cancelled (长期) get their insertions up to ``date`` (and the horizon)."""
+    from adsdesk.domain.repeats import HORIZON_DAYS
+    from adsdesk.store.runs import extend_open_runs
+
+    return extend_open_runs(max(date, dt.date.today() + dt.timedelta(days=HORIZON_DAYS)))
+
+
 def load_issue(date: dt.date, settings: ColumnSettings | None = None) -> IssueInput:
     """Everything the engine needs for ``date`` (runs where the database is: a worker thread)."""
+    book_open_runs_through(date)
     desk = load_settings()
     return IssueInput(
         date=date,

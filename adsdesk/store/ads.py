@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.domain.duplicates import BookedAd
+from adsdesk.domain.repeats import RunPattern
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK
 from adsdesk.store.audit import diff, record
@@ -25,6 +26,7 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
+from adsdesk.store.runs import load_pattern, save_pattern
 from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
 from adsdesk.store.users import Credentials, approve, require
@@ -49,6 +51,7 @@ class AdDraft:
     advertiser_name: str = ""  # creates a new advertiser when advertiser_id is None
     dates: list[dt.date] = field(default_factory=list)
     override_reason: str = ""
+    repeat: RunPattern | None = None  # 每周二、四 / 长期; its dates are in ``dates``
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
         "phones": phones,
         "dates": dates,
         "override_reason": override,
+        "repeat": pattern.describe() if (pattern := load_pattern(ad_id)) else "",
     }
 
 
@@ -257,6 +261,10 @@ def save_ad(
                     for d in sorted(added)
                 ]
             ).execute()
+        if draft.repeat is not None or before is not None:
+            dates = sorted(wanted)
+            start = draft.repeat.start if draft.repeat else dt.date.today()
+            save_pattern(ad_id, draft.repeat, dates[-1] if dates else start - dt.timedelta(days=1))
         sync_index()  # the search index follows in the same transaction
         changes = diff(before, ad_snapshot(ad_id))
         if late:
@@ -332,6 +340,7 @@ def load_ad(ad_id: int) -> AdDraft:
         advertiser_name=ad.advertiser.name if ad.advertiser_id else "",
         dates=dates,
         override_reason=ad.override_reason,
+        repeat=load_pattern(ad_id),
     )
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from peewee import JOIN
 
+from adsdesk.domain.repeats import HORIZON_DAYS
 from adsdesk.store.models import Ad, AdPhone, Advertiser, Insertion
 from adsdesk.store.settings import list_categories, load_settings
 from adsdesk.verify.reconcile import Booking
@@ -14,6 +15,9 @@ from adsdesk.verify.reconcile import Booking
 
 def issue_bookings(date: dt.date) -> list[Booking]:
     """Every ad with an insertion on ``date``, in id order, with its phones' print forms."""
+    from adsdesk.store.runs import extend_open_runs
+
+    extend_open_runs(max(date, dt.date.today() + dt.timedelta(days=HORIZON_DAYS)))  # 长期 runs
     rows = list(
         Ad.select(Ad.id, Ad.title, Ad.body, Ad.advertiser, Advertiser.name)
         .join(Insertion, on=(Insertion.ad == Ad.id))

@@ -58,6 +58,13 @@ def v7_people(database: Database) -> None:
     step(database)
 
 
+def v8_repeat_runs(database: Database) -> None:
+    """Repeat bookings: weekday patterns and runs until cancelled."""
+    from adsdesk.store.schema_press import run_pattern_tables
+
+    database.create_tables(run_pattern_tables(database))
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     v1_core,
     v2_layout,
@@ -66,4 +73,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v5_billing,
     v6_press,
     v7_people,
+    v8_repeat_runs,
 ]

@@ -1,4 +1,4 @@
-"""peewee models of the press check: the press PDF of each issue, make-good runs."""
+"""peewee models of the press check and repeat runs: press PDFs, make-good runs, run patterns."""
 
 from __future__ import annotations
 
@@ -53,4 +53,19 @@ class MakeGood(BaseModel):
         indexes = ((("ad", "failed_date"), True),)
 
 
-PRESS_MODELS: list[type[BaseModel]] = [PressPdf, MakeGood]
+class RunPatternRow(BaseModel):
+    """An ad's repeat booking: weekdays from a start date, to an end date or 长期 (null)."""
+
+    ad = ForeignKeyField(Ad, unique=True, backref="run_pattern", on_delete="CASCADE")
+    weekdays = CharField()  # ISO weekday numbers 1–7, "2,4" for 每周二、四
+    start = DateField()
+    until = DateField(null=True, index=True)  # null: until cancelled
+    booked_through = DateField()  # insertions exist up to this day
+    created_at = DateTimeField(default=_now)
+    created_by = CharField(default="")
+
+    class Meta:
+        table_name = "run_pattern"
+
+
+PRESS_MODELS: list[type[BaseModel]] = [PressPdf, MakeGood, RunPatternRow]

@@ -66,3 +66,29 @@ def press_tables(database: Database) -> list[type[Model]]:
     for table in tables:
         table.bind(database, bind_refs=False, bind_backrefs=False)
     return tables
+
+
+def run_pattern_tables(database: Database) -> list[type[Model]]:
+    """Repeat bookings (每周二、四 / 长期), bound to ``database``."""
+
+    class Base(Model):
+        class Meta:
+            database = None
+            legacy_table_names = False
+
+    Ad = {t.__name__: t for t in v1_tables(database)}["Ad"]
+
+    class RunPatternRow(Base):
+        ad = ForeignKeyField(Ad, unique=True, backref="run_pattern", on_delete="CASCADE")
+        weekdays = CharField()
+        start = DateField()
+        until = DateField(null=True, index=True)
+        booked_through = DateField()
+        created_at = DateTimeField(default=_now)
+        created_by = CharField(default="")
+
+        class Meta:
+            table_name = "run_pattern"
+
+    RunPatternRow.bind(database, bind_refs=False, bind_backrefs=False)
+    return [RunPatternRow]

@@ -21,6 +21,7 @@ from adsdesk.store import search as search_store
 from adsdesk.store import search_text
 from adsdesk.store import settings as settings_store
 from adsdesk.store.ads import AdDraft, AdvertiserRow
+from adsdesk.store.runs import extend_open_runs
 from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.dbexec import DbExecutor
@@ -37,6 +38,7 @@ from adsdesk.ui.verify_view import VerifyView
 
 def _load_context() -> SettingsValues:
     settings_store.ensure_default_categories()
+    extend_open_runs()  # runs until cancelled stay booked a season ahead
     return SettingsValues(
         settings=settings_store.load_settings(),
         categories=settings_store.list_categories(),
