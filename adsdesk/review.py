@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from adsdesk.domain.checks import ad_text, check_text
 from adsdesk.domain.duplicates import duplicates_in_issue
 from adsdesk.domain.wording import Finding
 from adsdesk.store import ads as ads_store
+from adsdesk.store.ads import AdRow
+
+
+def review_rows(
+    rows: Sequence[AdRow], area_code: str = "0352", refused: Mapping[str, str] | None = None
+) -> dict[int, list[Finding]]:
+    """Ad id -> check findings (wording, phones, refuse list) for rows outside one issue."""
+    out: dict[int, list[Finding]] = {}
+    for row in rows:
+        result = check_text(ad_text(row.title, row.body), row.category or None, area_code, refused)
+        if result.findings:
+            out[row.id] = list(result.findings)
+    return out
 
 
 def review_issue(

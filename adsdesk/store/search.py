@@ -221,6 +221,25 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     return out
 
 
+Spans = tuple[tuple[int, int], ...]
+
+
+def body_snippets(rows: Sequence[AdRow], query: str) -> dict[int, tuple[str, Spans]]:
+    """For rows matching in the body but not the title: the body's snippet and its marks.
+
+    The list shows the title; without this a hit deep in the body looks like no hit at all.
+    """
+    pq = parse_query(query)
+    out: dict[int, tuple[str, Spans]] = {}
+    for row in rows:
+        if pq.text and row.title and highlight_spans(row.title, pq.text):
+            continue
+        snippet, marks = _snippet(pq, row.body)
+        if marks:
+            out[row.id] = (snippet, marks)
+    return out
+
+
 def _phone_patterns(pq: ParsedQuery) -> list[re.Pattern[str]]:
     """How the query's number may be printed: as typed, with or without the trunk 0, last 7."""
     seqs = [pq.tail] if pq.tail else []

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.domain.wording import Finding
-from adsdesk.review import review_issue
+from adsdesk.review import review_issue, review_rows
 from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
 from adsdesk.store.ads import AdRow
@@ -255,6 +255,10 @@ class AdListPane(QWidget):
             text += self.tr("，{0} 则需核对").format(needing)
         self.count.setText(text)
         self._show_advertisers(advertisers)
+        if (
+            query or not self.filter_on_date.isChecked()
+        ):  # outside an issue's review: check the rows on show
+            self._add_extras(generation, first, query)
         if self._pending_select is not None:
             self.select_ad(self._pending_select)
             self._pending_select = None
@@ -274,7 +278,30 @@ class AdListPane(QWidget):
 
     def _fetch_page(self, ids: Sequence[int], done: Callable[[list[AdRow]], None]) -> None:
         wanted = list(ids)
-        self.executor.submit(lambda: search_store.fetch_rows(wanted), done, self.failed.emit)
+        generation, query = self._generation, self.search.text().strip()
+
+        def arrived(rows: list[AdRow]) -> None:
+            done(rows)
+            if query or not self.filter_on_date.isChecked():
+                self._add_extras(generation, rows, query)
+
+        self.executor.submit(lambda: search_store.fetch_rows(wanted), arrived, self.failed.emit)
+
+    def _add_extras(self, generation: int, rows: list[AdRow], query: str) -> None:
+        """Fill 提示 (the checks, as in the day's list) and body snippets after the rows show."""
+        if not rows:
+            return
+        area, refused = self._area_code, dict(self._refused)
+
+        def job() -> tuple[dict[int, list[Finding]], dict[int, tuple[str, search_store.Spans]]]:
+            snippets = search_store.body_snippets(rows, query) if query else {}
+            return review_rows(rows, area, refused), snippets
+
+        def done(result: tuple[dict[int, list[Finding]], dict[int, Any]]) -> None:
+            if generation == self._generation:
+                self.model.add_extras(*result)
+
+        self.executor.submit(job, done, self.failed.emit)
 
     # --- selection ----------------------------------------------------------------------
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

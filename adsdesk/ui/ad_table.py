@@ -10,9 +10,11 @@ from PySide6.QtGui import QBrush, QColor
 
 from adsdesk.domain.wording import Finding
 from adsdesk.store.ads import AdRow
+from adsdesk.store.search import Spans
 
 COL_ID, COL_CATEGORY, COL_TITLE, COL_PHONES, COL_DATES, COL_ADVERTISER, COL_FLAGS = range(7)
 AD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 2  # (start, end) spans of the search hit in the text
 PAGE = 200  # rows fetched per request
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,12 +23,14 @@ PageFetcher = Callable[[Sequence[int], Callable[[list[AdRow]], None]], None]
 
 
 def _dates_text(row: AdRow) -> str:
+    """First and last run date: the list sorts by the last, so both are on show."""
     if not row.dates:
         return ""
-    first = row.dates[0].isoformat()
+    first, last = min(row.dates), max(row.dates)
     if len(row.dates) == 1:
-        return first
-    return f"{first} 起 {len(row.dates)} 期"
+        return first.isoformat()
+    end = last.strftime("%m-%d") if last.year == first.year else last.isoformat()
+    return f"{first.isoformat()} 至 {end}（{len(row.dates)} 期）"
 
 
 class AdTableModel(QAbstractTableModel):
@@ -37,6 +41,7 @@ class AdTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, AdRow] = {}
         self._flags: dict[int, list[Finding]] = {}
+        self._snippets: dict[int, tuple[str, Spans]] = {}
         self._requested: set[int] = set()
         self._generation = 0
         self._fetcher = fetcher
@@ -60,15 +65,31 @@ class AdTableModel(QAbstractTableModel):
         ids: Sequence[int],
         first_rows: Sequence[AdRow] = (),
         flags: dict[int, list[Finding]] | None = None,
+        snippets: dict[int, tuple[str, Spans]] | None = None,
     ) -> None:
-        """Replace the list with ``ids``; rows not given are fetched page by page when shown."""
+        """Replace the list with ``ids``; rows not given are fetched page by page when shown.
+
+        ``flags`` fill the 提示 column; ``snippets`` show where a search hit lies in the body.
+        """
         self.beginResetModel()
         self._generation += 1
         self._ids = list(ids)
         self._rows = {r.id: r for r in first_rows}
         self._flags = dict(flags or {})
+        self._snippets = dict(snippets or {})
         self._requested = set()
         self.endResetModel()
+
+    def add_extras(
+        self, flags: dict[int, list[Finding]], snippets: dict[int, tuple[str, Spans]]
+    ) -> None:
+        """Findings and snippets for a page of rows fetched later (shown when the rows arrive)."""
+        self._flags.update(flags)
+        self._snippets.update(snippets)
+        rows = [self.row_of(i) for i in {*flags, *snippets}]
+        rows = [r for r in rows if r >= 0]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COL_FLAGS))
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -138,6 +159,9 @@ class AdTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
+        if role == MARKS_ROLE and col == COL_TITLE and ad_id in self._snippets:
+            shift = len(self._title_prefix(row))
+            return [(a + shift, b + shift) for a, b in self._snippets[ad_id][1]]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_FLAGS:
                 return "\n".join(f.message for f in self._flags.get(ad_id, [])) or None
@@ -160,6 +184,8 @@ class AdTableModel(QAbstractTableModel):
         if col == COL_CATEGORY:
             return row.category
         if col == COL_TITLE:
+            if row.id in self._snippets:  # the hit is in the body: show it there
+                return self._title_prefix(row) + self._snippets[row.id][0]
             return (row.title or row.body.replace("\n", " "))[:60]
         if col == COL_PHONES:
             return "，".join(row.phones)
@@ -170,6 +196,10 @@ class AdTableModel(QAbstractTableModel):
         if col == COL_FLAGS:
             return self._flag_text(row.id)
         return None
+
+    @staticmethod
+    def _title_prefix(row: AdRow) -> str:
+        return f"{row.title}：" if row.title else ""
 
     def _flag_text(self, ad_id: int) -> str:
         found = self._flags.get(ad_id, [])

@@ -36,6 +36,9 @@ class FillPanel(QWidget):
         self.left_title = QLabel(self.tr("排不下的广告"))
         self.left_list = QListWidget()
         self.left_list.setObjectName("leftOverList")
+        self.left_list.setWordWrap(True)  # long titles and reasons wrap instead of being cut
+        self.left_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.left_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.left_list.itemClicked.connect(
             lambda item: self.ad_selected.emit(int(item.data(Qt.ItemDataRole.UserRole)))
         )
@@ -98,11 +101,11 @@ class FillPanel(QWidget):
         self.left_title.setText(self.tr("排不下的广告（{0}）").format(len(layout.left_over)))
         for left in layout.left_over:
             title = left.title or self.tr("（无标题）")
-            item = QListWidgetItem(
-                self.tr("#{0} {1} — 需 {2:.1f} mm（{3}）").format(
-                    left.ad_id, title, left.needed_mm, left.reason
-                )
+            text = self.tr("#{0} {1}\n需 {2:.1f} mm栏高：{3}").format(
+                left.ad_id, title, left.needed_mm, left.reason
             )
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, left.ad_id)
             self.left_list.addItem(item)
             if left.ad_id == selected:

@@ -9,8 +9,22 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from adsdesk.domain.textnorm import to_halfwidth
+from adsdesk.ui.ad_table import MARKS_ROLE
 
 MARK = "<span style='background:#ffe26a;color:#000'>{0}</span>"
+
+
+def spans_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` as HTML with the given (start, end) spans marked."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(MARK.format(html.escape(text[start:end])))
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
 
 
 def marked_html(text: str, query: str) -> str:
@@ -58,7 +72,8 @@ class HighlightDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(opt.font)
         doc.setDocumentMargin(2)
-        doc.setHtml(marked_html(text, self._query))
+        spans = index.data(MARKS_ROLE)
+        doc.setHtml(spans_html(text, spans) if spans else marked_html(text, self._query))
         painter.save()
         painter.translate(
             opt.rect.left() + 2, opt.rect.top() + (opt.rect.height() - doc.size().height()) / 2

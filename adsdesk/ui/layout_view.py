@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QMarginsF, QPoint, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, QPoint, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QAction, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -163,6 +163,7 @@ class LayoutView(QWidget):
         self.scroll_area.setWidget(self.canvas)
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.scroll_area.setWidgetResizable(False)
+        self.scroll_area.installEventFilter(self)
 
         self.fill = FillPanel()
         self.fill.ad_selected.connect(self.select_ad)
@@ -171,6 +172,7 @@ class LayoutView(QWidget):
         self.status.setObjectName("layoutStatus")
         self.status.setWordWrap(True)
         side = QWidget()
+        side.setMinimumWidth(200)  # the left-over list stays readable
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
         side_layout.addWidget(self.fill, 1)
@@ -350,23 +352,32 @@ class LayoutView(QWidget):
         menu.exec(where)
 
     # --- zoom -------------------------------------------------------------------------------
+    def fit_zoom(self) -> float:
+        """The zoom at which the block's full width shows, with or without a vertical bar."""
+        if self._layout is None:
+            return 1.0
+        area = self.scroll_area
+        bar = area.verticalScrollBar().sizeHint().width()
+        avail = area.width() - 2 * area.frameWidth() - bar - 2 * LayoutCanvas.MARGIN - 1
+        return max(0.1, avail / (self._layout.width * self.canvas.logicalDpiX() / 72.0))
+
     def _apply_zoom(self) -> None:
         zoom = float(self.zoom_box.currentData())
-        if zoom == FIT_WIDTH and self._layout is not None:
-            avail = self.scroll_area.viewport().width() - 2 * LayoutCanvas.MARGIN
-            zoom = max(0.1, avail / (self._layout.width * self.canvas.logicalDpiX() / 72.0))
-        elif zoom == FIT_WIDTH:
-            zoom = 1.0
-        self.canvas.set_zoom(zoom)
+        self.canvas.set_zoom(self.fit_zoom() if zoom == FIT_WIDTH else zoom)
 
     def _zoom_step(self, step: int) -> None:
         index = min(max(self.zoom_box.currentIndex() + step, 1), self.zoom_box.count() - 1)
         self.zoom_box.setCurrentIndex(index)
 
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        if self.zoom_box.currentData() == FIT_WIDTH:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The scroll area resizes with the window, the tab and the splitter handle alike.
+        if (
+            watched is self.scroll_area
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+            and self.zoom_box.currentData() == FIT_WIDTH
+        ):
             self._apply_zoom()
+        return super().eventFilter(watched, event)
 
     def _date_changed(self, qdate: QDate) -> None:
         self._date = dt.date(qdate.year(), qdate.month(), qdate.day())
@@ -395,8 +406,47 @@ class LayoutView(QWidget):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not exec(): the view keeps working behind it
 
-    def export_pdf(self, path: Path | None = None) -> bool:
+    def left_over_lines(self) -> list[str]:
+        """The ads left out of the issue, named: "#12 遗失声明 张三营业执照遗失"."""
         if self._layout is None:
+            return []
+        ads = {a.id: a for a in self._issue.ads} if self._issue else {}
+        lines = []
+        for left in self._layout.left_over:
+            ad = ads.get(left.ad_id)
+            what = left.title or (ad.body[:16] if ad else "") or self.tr("（无标题）")
+            lines.append(f"#{left.ad_id} {ad.category if ad else ''} {what}".replace("  ", " "))
+        return lines
+
+    def confirm_left_over(self, verb: str, output: str) -> bool:
+        """Before printing or exporting an issue with ads left over: ask, naming them."""
+        lines = self.left_over_lines()
+        if not lines:
+            return True
+        ads = {a.id: a for a in self._issue.ads} if self._issue else {}
+        legal = any(
+            ads[x.ad_id].category == "遗失声明"
+            for x in (self._layout.left_over if self._layout else [])
+            if x.ad_id in ads
+        )
+        text = self.tr("这一期还有 {0} 则广告排不下，不会出现在{1}里：").format(len(lines), output)
+        text += "\n\n" + "\n".join(lines)
+        if legal:
+            text += "\n\n" + self.tr("其中有遗失声明：这是客户付费的法定公告，漏登须补登。")
+        text += "\n\n" + self.tr("仍要{0}吗？").format(verb)
+        box = QMessageBox(self)
+        box.setObjectName("leftOverPrompt")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("有广告排不下"))
+        box.setText(text)
+        go = box.addButton(self.tr("仍然{0}").format(verb), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is go
+
+    def export_pdf(self, path: Path | None = None) -> bool:
+        if self._layout is None or not self.confirm_left_over(self.tr("导出 PDF"), self.tr("PDF")):
             return False
         path = path or self._ask_path(
             self.tr("导出 PDF"), f"便民信息-{self._date.isoformat()}.pdf", "PDF (*.pdf)"
@@ -412,7 +462,7 @@ class LayoutView(QWidget):
         return True
 
     def export_png(self, path: Path | None = None, dpi: float = 300.0) -> bool:
-        if self._layout is None:
+        if self._layout is None or not self.confirm_left_over(self.tr("导出 PNG"), self.tr("PNG")):
             return False
         path = path or self._ask_path(
             self.tr("导出 PNG"), f"便民信息-{self._date.isoformat()}.png", "PNG (*.png)"
@@ -492,7 +542,7 @@ class LayoutView(QWidget):
         return True
 
     def open_print_dialog(self) -> None:
-        if self._layout is None:
+        if self._layout is None or not self.confirm_left_over(self.tr("打印"), self.tr("打印稿")):
             return
         printer = self.make_printer()
         dialog = QPrintDialog(printer, self)
@@ -500,7 +550,7 @@ class LayoutView(QWidget):
             self.print_to(printer)
 
     def open_print_preview(self) -> None:
-        if self._layout is None:
+        if self._layout is None or not self.confirm_left_over(self.tr("打印"), self.tr("打印稿")):
             return
         printer = self.make_printer()
         dialog = QPrintPreviewDialog(printer, self)
