@@ -128,6 +128,24 @@ def test_save_stays_in_view_at_small_window_sizes(qtbot, demo_desk: MainWindow) 
         QApplication.processEvents()
         assert _fully_shown(desk.editor.save_button), (w, h)
         assert _fully_shown(desk.editor.status) or desk.editor.status.text() == ""
+        if w >= 1024:  # nothing of the fields hides off to the right
+            assert not desk.editor.scroll.horizontalScrollBar().isVisible(), (w, h)
+
+
+def test_ctrl_s_while_typing_a_number_gives_its_verdict(qtbot, demo_desk: MainWindow) -> None:
+    desk = demo_desk
+    editor = desk.editor
+    desk.activateWindow()
+    qtbot.waitUntil(desk.isActiveWindow)
+    editor.body.setFocus()
+    qtbot.waitUntil(editor.body.hasFocus)
+    type_text(qtbot, editor.body, "出租 电话 139 3521 66")
+    assert editor.verdicts.states() == ["typing"]
+    _save(qtbot, desk)
+    assert editor.ad_id() is None
+    assert editor.verdicts.states() == ["invalid"]  # the clerk said "done": the verdict shows
+    assert any(t.startswith("[禁止]") for t in editor.findings.texts())
+    assert "禁止" in editor.status.text()
 
 
 def test_tab_goes_body_then_run_dates_then_save(qtbot, demo_desk: MainWindow) -> None:

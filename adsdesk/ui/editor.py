@@ -699,6 +699,9 @@ class AdEditor(QWidget):
         return True, ""
 
     def request_save(self) -> None:
+        if self._editing is not None:  # saving means the clerk is done: give final verdicts
+            self._editing = None
+            self._show_checks()
         ok, why = self.can_save()
         if not ok:
             self._set_status(why, "error")

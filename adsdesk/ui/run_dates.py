@@ -173,17 +173,21 @@ class RunDates(QWidget):
         self.summary.setObjectName("runSummary")
         self.summary.setWordWrap(True)
 
+        # Two short rows, so the editor stays narrow enough for a 1024-pixel screen.
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("起始")))
         row.addWidget(self.start)
         row.addWidget(self.days)
-        row.addWidget(self.add_run)
-        row.addWidget(self.clear_btn)
         row.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.add_run)
+        actions.addWidget(self.clear_btn)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calendar)
         layout.addLayout(row)
+        layout.addLayout(actions)
         layout.addWidget(self.summary)
         self._refresh()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from adsdesk.domain.phone_check import PhoneCheck
@@ -55,6 +55,10 @@ class PhoneVerdicts(QListWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setAlternatingRowColors(True)
+        # Long verdicts wrap instead of hiding their end behind a horizontal scroll bar.
+        self.setWordWrap(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._empty()
 
     def _empty(self) -> None:
@@ -76,7 +80,17 @@ class PhoneVerdicts(QListWidget):
             item.setData(STATE_ROLE, state)
             item.setToolTip(m.check.reason or m.check.note or m.check.e164 or "")
             self.addItem(item)
-        self.setFixedHeight(min(6, max(2, len(matches))) * (self.sizeHintForRow(0) + 2) + 6)
+        self._fit_height(len(matches))
+
+    def _fit_height(self, n: int) -> None:
+        rows = [self.sizeHintForRow(i) for i in range(min(n, 6))]
+        one = self.sizeHintForRow(0)
+        self.setFixedHeight(max(sum(rows), 2 * one) + 2 * len(rows) + 6)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.count() and self.item(0).data(STATE_ROLE) is not None:
+            self._fit_height(self.count())  # wrapped lines change with the width
 
     def texts(self) -> list[str]:
         return [self.item(i).text() for i in range(self.count())]
