@@ -50,7 +50,7 @@ def test_date_sort_arrow_matches_the_dates_shown(qtbot, demo_desk) -> None:
 def test_search_results_fill_the_hints_column(qtbot, demo_desk) -> None:
     window = demo_desk
     window.show_issue(dt.date(2023, 2, 24))
-    qtbot.waitUntil(lambda: window.model.rowCount() == 13)
+    qtbot.waitUntil(lambda: "需核对" in window.list_count.text())  # the issue's review is in
     in_issue = dict(zip(_column(window, 0), _column(window, COL_FLAGS), strict=True))
     assert in_issue[9] == "提醒 1"  # 学区-like claim in the day's review
     _search(qtbot, window, "迎泽街")
