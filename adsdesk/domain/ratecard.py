@@ -88,6 +88,19 @@ class RateCard:
         raise RateCardError(f"价目表“{self.name}”没有加价项“{name}”；可选：{known}。")
 
 
+def pick_card(cards: list[tuple[int, RateCard]], category: str, day: dt.date) -> RateCard | None:
+    """The card in force on ``day`` for ``category``: in effect by then, with a rate for it;
+    a card made for that category wins over a card for all, then the latest effective date."""
+    fitting = [
+        (c.category == category, c.effective, cid, c)
+        for cid, c in cards
+        if c.effective <= day and c.category in ("*", category) and c.rate_for(category)
+    ]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda t: (t[0], t[1], t[2]))[3]
+
+
 def parse_card(text: str) -> RateCard:
     """A rate card from its TOML text; anything wrong → RateCardError naming the key."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from adsdesk.domain.ratecard import RateCard, card_to_toml, parse_card
+from adsdesk.domain.ratecard import RateCard, card_to_toml, parse_card, pick_card
 from adsdesk.store.audit import record
 from adsdesk.store.billing_models import RateCardRow
 from adsdesk.store.clerk import current_clerk
@@ -82,19 +82,6 @@ def active_cards() -> list[tuple[int, RateCard]]:
         .order_by(RateCardRow.effective.desc(), RateCardRow.id.desc())
     )
     return [(int(r.id), parse_card(r.toml)) for r in rows]
-
-
-def pick_card(cards: list[tuple[int, RateCard]], category: str, day: dt.date) -> RateCard | None:
-    """The card in force on ``day`` for ``category``: in effect by then, with a rate for it;
-    a card made for that category wins over a card for all, then the latest effective date."""
-    fitting = [
-        (c.category == category, c.effective, cid, c)
-        for cid, c in cards
-        if c.effective <= day and c.category in ("*", category) and c.rate_for(category)
-    ]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda t: (t[0], t[1], t[2]))[3]
 
 
 def card_for(category: str, day: dt.date) -> RateCard | None:
