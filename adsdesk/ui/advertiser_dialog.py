@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.domain.money import format_fen
 from adsdesk.store.advertisers import AdvertiserFile, advertiser_file
+from adsdesk.store.orders import advertiser_totals as advertiser_money
 from adsdesk.ui.ad_table import AD_ID_ROLE, COL_ADVERTISER, COL_FLAGS, COL_TITLE, AdTableModel
 from adsdesk.ui.dbexec import DbExecutor
 
@@ -68,6 +70,20 @@ class AdvertiserDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         executor.submit(lambda: advertiser_file(advertiser_id), self._loaded, self._failed)
+        self.money = QLabel()
+        self.money.setObjectName("advertiserMoney")
+        layout.insertWidget(2, self.money)
+        executor.submit(lambda: advertiser_money(advertiser_id), self._money_loaded, self._failed)
+
+    def _money_loaded(self, totals: dict[str, int]) -> None:
+        text = self.tr("订单 {0} 笔，应收 {1} 元，已收 {2} 元").format(
+            totals["orders"], format_fen(totals["total_fen"]), format_fen(totals["paid_fen"])
+        )
+        if totals["owed_fen"]:
+            text += self.tr("，未结 {0} 元").format(format_fen(totals["owed_fen"]))
+        if totals["credit_fen"]:
+            text += self.tr("，挂账 {0} 元").format(format_fen(totals["credit_fen"]))
+        self.money.setText(text)
 
     def _loaded(self, file: AdvertiserFile) -> None:
         phones = "、".join(file.phones) or self.tr("无")

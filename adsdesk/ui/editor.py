@@ -32,6 +32,7 @@ from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
 from adsdesk.layout.metrics import missing_glyphs
 from adsdesk.store.ads import AdDraft, AdvertiserRow, PhoneEntry
 from adsdesk.ui.findings import FindingList, HoverTips, Span, SpanHighlighter
+from adsdesk.ui.price_panel import PricePanel
 from adsdesk.ui.run_dates import RunDates
 from adsdesk.ui.verdicts import PhoneVerdicts, verdict_state
 
@@ -183,6 +184,8 @@ class AdEditor(QWidget):
         form.addRow("", history_row)
         form.addRow(self.tr("检查"), self.findings)
         form.addRow(self.tr("刊登"), self.run_dates)
+        self.price = PricePanel()
+        form.addRow(self.tr("价格"), self.price)
         over = QHBoxLayout()
         over.addWidget(self.override)
         over.addWidget(self.override_reason, 1)
@@ -278,6 +281,8 @@ class AdEditor(QWidget):
         self._history = {}
         self._show_history_banner()
         self._loading = False
+        self.price.reset_choices()
+        self.price.show_order(None)
         self.heading.setText(
             self.tr("新广告") if draft.id is None else self.tr("广告 #{0}").format(draft.id)
         )
@@ -543,6 +548,7 @@ class AdEditor(QWidget):
 
     def _run_checks(self) -> None:
         title, body = self.title.text(), self.body.toPlainText()
+        self.price.update_ad(self.category.currentText(), title, body, self.run_dates.dates())
         text = ad_text(title, body)
         self._check = check_text(
             text, self.category.currentText() or None, self._ctx.area_code, self._ctx.refused

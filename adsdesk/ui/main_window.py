@@ -32,6 +32,7 @@ from adsdesk.ui.menus import build_menus
 from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
+from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
 from adsdesk.ui.verify_view import VerifyView
 
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)
         self.addAction(self.act_find)
         self.addToolBar(bar)
+        self.till = TillController(self)
         self.menus = build_menus(self)
         self.statusBar().showMessage(self.tr("数据库：{0}").format(db_label))
 
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
 
     def _context_loaded(self, values: SettingsValues) -> None:
         self._values = values
+        self.till.reload_cards()  # the area code and the column may have changed
         self.editor.set_context(
             EditorContext(
                 area_code=values.settings.area_code,
@@ -221,7 +224,11 @@ class MainWindow(QMainWindow):
         self.open_ad(ad_id)
 
     def open_ad(self, ad_id: int) -> None:
-        self.executor.submit(lambda: ads_store.load_ad(ad_id), self.editor.load, self._db_error)
+        def loaded(draft: AdDraft) -> None:
+            self.editor.load(draft)
+            self.till.show_order_for(draft.id)
+
+        self.executor.submit(lambda: ads_store.load_ad(ad_id), loaded, self._db_error)
 
     def _load_booked(self, dates: list[dt.date]) -> None:
         exclude = self.editor.ad_id()
@@ -310,12 +317,18 @@ class MainWindow(QMainWindow):
             self.open_ad(ad_id)
 
     def _save(self, draft: AdDraft) -> None:
+        save_with_order, problem = self.till.save_job(draft)  # the ad, its order and payment
+        if problem:
+            self.editor._set_status(self.tr("实收金额有误：{0}").format(problem), "error")
+            return
         self.editor.save_button.setEnabled(False)
 
-        def done(saved: tuple[int, int | None, list[AdvertiserRow]]) -> None:
-            ad_id, advertiser_id, advertiser = saved
+        def done(saved: tuple[SaveOutcome, int | None, list[AdvertiserRow]]) -> None:
+            outcome, advertiser_id, advertiser = saved
+            ad_id = outcome.ad_id
             self.editor.save_button.setEnabled(True)
             self.editor.mark_saved(ad_id, advertiser_id, advertiser[0] if advertiser else None)
+            self.till.saved(outcome)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
             if self._close_after_save:
                 self.close()
@@ -328,11 +341,11 @@ class MainWindow(QMainWindow):
             self._close_after_save = False
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
-        def job() -> tuple[int, int | None, list[AdvertiserRow]]:
-            ad_id = ads_store.save_ad(draft)
-            advertiser_id = ads_store.load_ad(ad_id).advertiser_id  # made by the save, perhaps
+        def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]]:
+            outcome = save_with_order()
+            advertiser_id = ads_store.load_ad(outcome.ad_id).advertiser_id  # made by the save
             rows = ads_store.advertiser_rows([advertiser_id]) if advertiser_id else []
-            return ad_id, advertiser_id, rows
+            return outcome, advertiser_id, rows
 
         self.executor.submit(job, done, failed)
 

@@ -193,7 +193,9 @@ class PricePanel(QWidget):
         self.counts.setStyleSheet("color: #b36b00;" if flag else "")
         self.items.setVisible(q.unit == "item")
         if q.unit == "item":
-            found = "、".join(f"{n}×{c}（{format_fen(p)}）" for n, c, p in q.items) or "未识别到证件"
+            found = (
+                "、".join(f"{n}×{c}（{format_fen(p)}）" for n, c, p in q.items) or "未识别到证件"
+            )
             unit = self.tr("{0}：{1}").format(UNIT_NAMES[q.unit], found)
         elif q.unit == "char" and q.per_run_fen and q.unit_price_fen and q.units:
             unit = self.tr("{0}：{1} 字，超出部分每字 {2}").format(

@@ -1,0 +1,298 @@
+"""The till in the desk: rate cards for the live price, orders on save, payments, receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
+from adsdesk.store.ads import AdDraft
+from adsdesk.ui.price_panel import METHODS
+
+if TYPE_CHECKING:
+    from adsdesk.ui.main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    ad_id: int
+    order: Any  # OrderInfo or None
+    problem: str = ""  # the ad is saved; the order or payment could not be made
+
+
+def _save_with_order(
+    draft: AdDraft,
+    surcharges: list[str],
+    items: dict[str, int] | None,
+    payment: tuple[str, int] | None,
+) -> SaveOutcome:
+    """Save the ad, then make or update its order and take the payment (database thread)."""
+    from adsdesk.store import ads as ads_store
+    from adsdesk.store.orders import TillError, book_order, take_payment
+
+    ad_id = ads_store.save_ad(draft)
+    method = payment[0] if payment else METHODS[0]
+    try:
+        order = book_order(ad_id, surcharges=surcharges, items=items, method=method)
+        if payment:
+            order = take_payment(order.id, payment[1], payment[0])
+    except TillError as exc:
+        from adsdesk.store.orders import order_for_ad
+
+        return SaveOutcome(ad_id, order_for_ad(ad_id), str(exc))
+    return SaveOutcome(ad_id, order)
+
+
+def _cards_and_column() -> tuple[list[Any], Any, str]:
+    from adsdesk.issue import load_column_settings
+    from adsdesk.store.ratecards import active_cards
+    from adsdesk.store.settings import load_settings
+
+    return active_cards(), load_column_settings(), load_settings().area_code
+
+
+class TillController(QObject):
+    """Wires the price panel, the order of the ad in the editor and the till's dialogs."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.executor = window.executor
+        self.panel = window.editor.price
+        self.panel.receipt_requested.connect(self.open_receipt)
+        self.panel.pay_requested.connect(self.take_payment)
+        self.panel.cancel_requested.connect(self.cancel_order)
+        self.act_cards = QAction(self.tr("价目表…"), window)
+        self.act_cards.triggered.connect(self.open_cards)
+        self.act_cashup = QAction(self.tr("日结…"), window)
+        self.act_cashup.triggered.connect(self.open_cashup)
+        self.act_reports = QAction(self.tr("报表…"), window)
+        self.act_reports.triggered.connect(self.open_reports)
+        bar = QToolBar(self.tr("收银"))
+        bar.setObjectName("tillToolbar")
+        bar.setMovable(False)
+        for act in (self.act_cards, self.act_cashup, self.act_reports):
+            bar.addAction(act)
+        window.addToolBar(bar)
+        self.reload_cards()
+
+    # --- cards --------------------------------------------------------------------------
+    def reload_cards(self) -> None:
+        def loaded(result: tuple[list[Any], Any, str]) -> None:
+            cards, settings, area = result
+            self.panel.set_cards(cards, settings, area)
+
+        self.executor.submit(_cards_and_column, loaded, self.window._db_error)
+
+    def open_cards(self) -> None:
+        from adsdesk.ui.ratecard_dialog import RateCardDialog
+
+        dialog = RateCardDialog(self.executor, self.window)
+        dialog.finished.connect(lambda _r: self.reload_cards())
+        dialog.show()
+
+    def open_cashup(self) -> None:
+        from adsdesk.ui.cashup_dialog import CashUpDialog
+
+        CashUpDialog(self.executor, self.window).show()
+
+    def open_reports(self) -> None:
+        from adsdesk.ui.report_dialog import ReportDialog
+
+        ReportDialog(self.executor, self.window).show()
+
+    # --- saving -------------------------------------------------------------------------
+    def save_job(self, draft: AdDraft) -> tuple[Any, str]:
+        """The database job that saves the ad with its order; (job, problem before saving)."""
+        problem = self.panel.payment_problem()
+        surcharges = self.panel.surcharges()
+        items = self.panel.item_counts() or None
+        payment = None if problem else self.panel.payment()
+        return (lambda: _save_with_order(draft, surcharges, items, payment)), problem
+
+    def saved(self, outcome: SaveOutcome) -> None:
+        self.panel.paid.clear()
+        self.panel.show_order(outcome.order)
+        if outcome.problem:
+            self.window._db_error(
+                self.tr("广告已保存，但订单/收款未完成：{0}").format(outcome.problem)
+            )
+
+    def show_order_for(self, ad_id: int | None) -> None:
+        if ad_id is None:
+            self.panel.show_order(None)
+            return
+        from adsdesk.store.orders import order_for_ad
+
+        def shown(info: Any) -> None:
+            if self.window.editor.ad_id() == ad_id:
+                self.panel.show_order(info)
+                if info is not None:
+                    self.panel.set_surcharges(
+                        [s["name"] for s in info.breakdown.get("surcharges", [])]
+                    )
+                    self.panel._recompute()
+
+        self.executor.submit(lambda: order_for_ad(ad_id), shown, self.window._db_error)
+
+    def _refresh_order(self, info: Any) -> None:
+        self.panel.show_order(info)
+        self.window.statusBar().showMessage(
+            self.tr("订单 {0}：{1}").format(info.serial, info.state_label), 8000
+        )
+
+    # --- money --------------------------------------------------------------------------
+    def take_payment(self, order_id: int) -> None:
+        from adsdesk.store.orders import get_order
+
+        self.executor.submit(lambda: get_order(order_id), self._ask_payment, self.window._db_error)
+
+    def _ask_payment(self, info: Any) -> None:
+        dialog = PaymentDialog(info, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.amount is None:
+            return
+        from adsdesk.store.orders import take_payment
+
+        amount, method = dialog.amount, dialog.method
+        self.executor.submit(
+            lambda: take_payment(info.id, amount, method),
+            self._refresh_order,
+            self.window._db_error,
+        )
+
+    def cancel_order(self, order_id: int) -> None:
+        from adsdesk.store.orders import cancellation_terms
+
+        self.executor.submit(
+            lambda: cancellation_terms(order_id), self._confirm_cancel, self.window._db_error
+        )
+
+    def _confirm_cancel(self, terms: Any) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("取消订单"),
+            self.tr(
+                "取消订单 {0}？未刊 {1} 期，价值 {2} 元；手续费 {3} 元；应退 {4} 元（现金）。"
+                "未刊的日期将从版面撤下。"
+            ).format(
+                terms.order.serial,
+                terms.unprinted_runs,
+                format_fen(terms.value_fen),
+                format_fen(terms.fee_fen),
+                format_fen(terms.refund_fen),
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from adsdesk.store.orders import cancel_order
+
+        def done(result: Any) -> None:
+            self._refresh_order(result.order)
+            ad_id = result.order.ad_id
+            if ad_id is not None:
+                self.window.open_ad(ad_id)
+            self.window.reload_list(select=ad_id)
+            self.window.layout_view.refresh()
+
+        self.executor.submit(lambda: cancel_order(terms.order.id), done, self.window._db_error)
+
+    # --- receipts -----------------------------------------------------------------------
+    def open_receipt(self, order_id: int) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            self.tr("保存收据 PDF"),
+            str(Path.home() / f"收据-{order_id}.pdf"),
+            self.tr("PDF 文件 (*.pdf)"),
+        )
+        if not path:
+            return
+        self.write_receipt(order_id, Path(path))
+
+    def write_receipt(self, order_id: int, path: Path) -> None:
+        from adsdesk.store.orders import note_print, receipt_data
+
+        def job() -> Any:
+            reprint = note_print(order_id)
+            return receipt_data(order_id, reprint=reprint)
+
+        def write(data: Any) -> None:
+            from adsdesk.io.atomic_save import write_atomic
+            from adsdesk.layout.receipt import write_receipt_pdf
+
+            try:
+                write_atomic(path, lambda tmp: write_receipt_pdf(data, tmp))
+            except Exception as exc:  # a clear sentence: the folder, the disk
+                self.window._db_error(str(exc))
+                return
+            mark = self.tr("（补打）") if data.reprint else ""
+            self.window.statusBar().showMessage(
+                self.tr("收据{0}已保存：{1}").format(mark, path), 8000
+            )
+
+        self.executor.submit(job, write, self.window._db_error)
+
+
+class PaymentDialog(QDialog):
+    """Collect (positive) or refund (negative) an amount, by a payment method."""
+
+    def __init__(self, info: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("收款/退款 — 订单 {0}").format(info.serial))
+        self.amount: int | None = None
+        self.method = METHODS[0]
+        self.methods = QComboBox()
+        self.methods.addItems(list(METHODS))
+        self.edit = QLineEdit(format_fen(info.balance_fen))
+        self.edit.setObjectName("paymentAmount")
+        self.note = QLabel(
+            self.tr("应收 {0}，已收 {1}；负数为退款。").format(
+                format_fen(info.total_fen), format_fen(info.paid_fen)
+            )
+        )
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        form = QFormLayout(self)
+        form.addRow(self.note)
+        form.addRow(self.tr("金额（元）"), self.edit)
+        form.addRow(self.tr("方式"), self.methods)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        try:
+            fen = parse_yuan(self.edit.text())
+        except MoneyError as exc:
+            self.error.setText(str(exc))
+            return
+        if fen == 0:
+            self.error.setText(self.tr("金额为零。"))
+            return
+        self.amount = fen
+        self.method = self.methods.currentText()
+        self.accept()
+
+
+def today() -> dt.date:
+    return dt.date.today()
