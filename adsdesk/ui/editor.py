@@ -177,6 +177,8 @@ class AdEditor(QWidget):
         form.addRow(self.tr("标题"), self.title)
         form.addRow(self.tr("正文"), self.body)
         form.addRow(self.tr("电话"), self.verdicts)
+        self.price = PricePanel()  # under the text it prices, updated on every keystroke
+        form.addRow(self.tr("价格"), self.price)
         history_row = QHBoxLayout()
         history_row.addWidget(self.history, 1)
         history_row.addWidget(self.link_button)
@@ -184,8 +186,6 @@ class AdEditor(QWidget):
         form.addRow("", history_row)
         form.addRow(self.tr("检查"), self.findings)
         form.addRow(self.tr("刊登"), self.run_dates)
-        self.price = PricePanel()
-        form.addRow(self.tr("价格"), self.price)
         over = QHBoxLayout()
         over.addWidget(self.override)
         over.addWidget(self.override_reason, 1)

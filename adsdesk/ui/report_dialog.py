@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -70,7 +71,7 @@ class ReportDialog(QDialog):
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.chart = _bar_chart()
         self.heading = QLabel()
         self.heading.setObjectName("reportHeading")
@@ -136,7 +137,8 @@ class ReportDialog(QDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(i, j, cell)
-        self.table.resizeColumnsToContents()
+        for col in range(1, len(HEADERS)):
+            self.table.resizeColumnToContents(col)
         self.heading.setText(report_title(r))
         self._draw(r)
 

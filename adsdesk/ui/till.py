@@ -130,10 +130,10 @@ class TillController(QObject):
     def saved(self, outcome: SaveOutcome) -> None:
         self.panel.paid.clear()
         self.panel.show_order(outcome.order)
-        if outcome.problem:
-            self.window._db_error(
-                self.tr("广告已保存，但订单/收款未完成：{0}").format(outcome.problem)
-            )
+        if outcome.problem:  # the ad is safe; say why there is no order, without a modal box
+            message = self.tr("广告已保存，但订单/收款未完成：{0}").format(outcome.problem)
+            self.window.editor.status.setText(message)
+            self.window.statusBar().showMessage(message, 15000)
 
     def show_order_for(self, ad_id: int | None) -> None:
         if ad_id is None:
