@@ -132,7 +132,7 @@ class TillController(QObject):
         self.panel.show_order(outcome.order)
         if outcome.problem:  # the ad is safe; say why there is no order, without a modal box
             message = self.tr("广告已保存，但订单/收款未完成：{0}").format(outcome.problem)
-            self.window.editor.status.setText(message)
+            self.window.editor._set_status(message, "error")
             self.window.statusBar().showMessage(message, 15000)
 
     def show_order_for(self, ad_id: int | None) -> None:
