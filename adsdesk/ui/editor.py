@@ -273,6 +273,7 @@ class AdEditor(QWidget):
         self.title.setText(draft.title)
         self.body.setPlainText(draft.body)
         self.run_dates.set_dates(draft.dates)
+        self.run_dates.set_repeat(draft.repeat)
         self.override.setChecked(bool(draft.override_reason))
         self.override_reason.setText(draft.override_reason)
         self.override_reason.setEnabled(bool(draft.override_reason))
@@ -337,6 +338,7 @@ class AdEditor(QWidget):
             self.title.text(),
             self.body.toPlainText(),
             tuple(self.run_dates.dates()),
+            self.run_dates.repeat(),
             self.override.isChecked(),
             self.override_reason.text(),
         )
@@ -360,6 +362,7 @@ class AdEditor(QWidget):
             advertiser_id=self._advertiser_id,
             advertiser_name=self.advertiser.text().strip(),
             dates=self.run_dates.dates(),
+            repeat=self.run_dates.repeat(),
             override_reason=self.override_reason.text().strip()
             if self.override.isChecked()
             else "",

@@ -30,6 +30,7 @@ from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
 from adsdesk.ui.paste_dialog import PasteDialog
+from adsdesk.ui.renewals_dialog import RenewalsDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
 from adsdesk.ui.till import SaveOutcome, TillController
@@ -242,6 +243,13 @@ class MainWindow(QMainWindow):
             self.editor.show_advertiser_choices,
             self._db_error,
         )
+
+    def open_renewals(self) -> None:
+        """续订提醒: runs ending within N days with the customer's phone."""
+        dialog = RenewalsDialog(self.executor, self)
+        dialog.open_requested.connect(self._open_from_dialog)
+        dialog.show()
+        self.renewals = dialog
 
     def open_advertiser(self, advertiser_id: int) -> None:
         """The advertiser's file: phones, every ad over the years, totals; repeat or open an ad."""

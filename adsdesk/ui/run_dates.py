@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.domain.repeats import HORIZON_DAYS, RunPattern
+
 BOOKED_FILL = QColor("#2f6fb3")
 
 
@@ -147,6 +149,7 @@ class RunDates(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dates: set[dt.date] = set()
+        self._repeat: RunPattern | None = None  # 每周二、四 / 长期, once applied
         self.calendar = BookingCalendar()
         self.calendar.setObjectName("runCalendar")
         self.calendar.setGridVisible(False)
@@ -188,11 +191,48 @@ class RunDates(QWidget):
         layout.addWidget(self.calendar)
         layout.addLayout(row)
         layout.addLayout(actions)
+        from adsdesk.ui.run_repeat import RepeatRow  # the repeat row builds on this module
+
+        self.repeat_row = RepeatRow()
+        self.repeat_row.apply_requested.connect(lambda _p: self._apply_repeat())
+        self.repeat_row.stop_requested.connect(self._stop_repeat)
+        self.repeat_row.failed.connect(self.summary.setText)
+        layout.addWidget(self.repeat_row)
         layout.addWidget(self.summary)
         self._refresh()
 
     def dates(self) -> list[dt.date]:
         return sorted(self._dates)
+
+    def repeat(self) -> RunPattern | None:
+        """The weekday pattern the dates follow, if one was applied (kept with the ad)."""
+        return self._repeat
+
+    def set_repeat(self, pattern: RunPattern | None) -> None:
+        self._repeat = pattern
+        self.repeat_row.show_pattern(pattern)
+        self._refresh()
+
+    def _apply_repeat(self) -> None:
+        """Book the ticked weekdays from the start date: to the end date, or a season ahead
+        for 长期 (the desk tops it up later); days before the start stay as they are."""
+        start = to_date(self.start.date())
+        pattern = self.repeat_row.build(start)
+        if pattern is None:
+            return
+        through = pattern.until or start + dt.timedelta(days=HORIZON_DAYS)
+        self._repeat = pattern
+        self._dates = {d for d in self._dates if d < start} | set(pattern.dates(through))
+        self.show_day(start)
+        self._refresh()
+        self.changed.emit()
+
+    def _stop_repeat(self) -> None:
+        if self._repeat is not None:
+            self._repeat = None
+            self.repeat_row.show_pattern(None)
+            self._refresh()
+            self.changed.emit()
 
     def set_dates(self, dates: list[dt.date]) -> None:
         self._dates = set(dates)
@@ -233,7 +273,13 @@ class RunDates(QWidget):
 
     def _refresh(self) -> None:
         self.calendar.set_booked(self._dates)
+        self.repeat_row.stop.setEnabled(self._repeat is not None)
         dates = self.dates()
+        if self._repeat is not None:
+            self.summary.setText(
+                self.tr("按规律刊登：{0}；已排 {1} 期").format(self._repeat.describe(), len(dates))
+            )
+            return
         if not dates:
             self.summary.setText(self.tr("尚未安排刊登日期：点日历上的日期选择，再点一次取消。"))
         elif len(dates) <= 6:
