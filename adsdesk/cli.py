@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from adsdesk.errors import EXIT_BUG, DeskError, UserError
+from adsdesk.errors import EXIT_BLOCKED, EXIT_BUG, DeskError, UserError
 
 DEFAULT_COMMAND = "gui"
 
@@ -76,6 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug: the traceback to the log file, one sentence to the clerk
         from adsdesk.buglog import report_bug
+        from adsdesk.store.database import describe_fault
+
+        sentence = describe_fault(exc)  # disk full, locked, read-only, damaged: not a bug
+        if sentence is not None:
+            print(f"adsdesk: {sentence}", file=sys.stderr)
+            return EXIT_BLOCKED
 
         print(f"adsdesk: {report_bug(exc, 'adsdesk ' + ' '.join(args_list))}", file=sys.stderr)
         return EXIT_BUG

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from adsdesk.errors import DeskError
+from adsdesk.io.atomic import (
+    OutputError,
+    atomic_output,
+    verify_text,
+    verify_zip,
+    why,
+    write_bytes_atomic,
+)
 from adsdesk.store.exchange import (
     AdOut,
     AdvertiserOut,
@@ -86,10 +96,14 @@ def export_tables(
             files = [out]
         else:
             files = [out, *side_files(out)]
-            for path, (headers, rows) in zip(files, tables, strict=True):
-                _write_csv(path, headers, rows)
+            with ExitStack() as stack:  # the three files appear together or not at all
+                for path, (headers, rows) in zip(files, tables, strict=True):
+                    tmp = stack.enter_context(atomic_output(path, verify_text(len(rows) + 1)))
+                    _write_csv(tmp, headers, rows)
+    except OutputError as exc:
+        raise ExportError(str(exc)) from exc
     except OSError as exc:
-        raise ExportError(f"无法写入 {out}：{exc.strerror or exc}。") from exc
+        raise ExportError(f"无法写入 {out}：{why(exc)}。") from exc
     return ExportResult(files, len(ads), len(advertisers), len(insertions))
 
 
@@ -132,4 +146,8 @@ def _write_xlsx(path: Path, tables: Sequence[tuple[Sequence[str], list[list[obje
                     cell.alignment = wrap
                 cells.append(cell)
             sheet.append(cells)
-    book.save(path)
+    # Saved in memory first: a disk that fills up mid-save leaves openpyxl's writers half
+    # closed (and printing tracebacks); the bytes then go to disk whole or not at all.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(path, buffer.getvalue(), verify_zip)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
@@ -24,6 +24,14 @@ from PySide6.QtGui import (
 )
 
 from adsdesk.errors import DeskError
+from adsdesk.io.atomic import (
+    BadOutput,
+    OutputError,
+    Verifier,
+    atomic_output,
+    verify_pdf,
+    verify_png,
+)
 from adsdesk.layout import metrics
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE, set_paragraph
 from adsdesk.layout.geometry import EM_BOX_ASCENT, MM, ColumnSettings, mm_to_pt
@@ -125,32 +133,18 @@ def paint_layout(painter: QPainter, layout: Layout) -> None:
 
 
 # --- files ------------------------------------------------------------------------------
-def _check_writable(path: Path) -> None:
-    parent = path.expanduser().resolve().parent
-    if not parent.is_dir():
-        raise RenderError(f"无法写入 {path}：文件夹 {parent} 不存在。")
-    if path.is_dir():
-        raise RenderError(f"无法写入 {path}：这是一个文件夹。")
+@contextmanager
+def _output(path: Path, verify: Verifier) -> Iterator[Path]:
+    """Write through a temporary file renamed into place only when whole and checked."""
     try:
-        with path.open("ab"):
-            pass
-    except OSError as exc:
-        why = _WHY.get(exc.errno or 0, exc.strerror or "写入失败")
-        raise RenderError(f"无法写入 {path}：{why}。") from exc
-
-
-_WHY = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.ENOENT: "路径不存在",
-    errno.EROFS: "磁盘是只读的",
-    errno.ENOSPC: "磁盘已满",
-    errno.EISDIR: "这是一个文件夹",
-}
+        with atomic_output(path, verify) as tmp:
+            tmp.open("wb").close()  # an unwritable folder or a full disk is told here, by errno
+            yield tmp
+    except OutputError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def _pdf(path: Path, width_pt: float, height_pt: float, title: str) -> tuple[QPdfWriter, QPainter]:
-    _check_writable(path)
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
     writer.setCreator("adsdesk")
@@ -228,10 +222,17 @@ def write_pdf(layout: Layout, path: Path) -> None:
     """The print-ready PDF: one page exactly the block's size, fonts embedded, text as text."""
     s = layout.settings
     title = f"{s.section_name} {layout.date.isoformat() if layout.date else ''}".strip()
-    _writer, painter = _pdf(path, layout.width, layout.height, title)
-    paint_layout(painter, layout)
-    painter.end()
-    _exact_page_size(path, layout.width, layout.height)
+    with _output(path, verify_pdf) as tmp:
+        _writer, painter = _pdf(tmp, layout.width, layout.height, title)
+        paint_layout(painter, layout)
+        _end(painter)
+        _exact_page_size(tmp, layout.width, layout.height)
+
+
+def _end(painter: QPainter) -> None:
+    """Finish painting; a painter that could not write everything fails here, not silently."""
+    if not painter.end():
+        raise BadOutput("写入中断")
 
 
 def render_image(layout: Layout, dpi: float = 300.0) -> QImage:
@@ -255,10 +256,10 @@ def render_image(layout: Layout, dpi: float = 300.0) -> QImage:
 
 def write_png(layout: Layout, path: Path, dpi: float = 300.0) -> None:
     """The block as a greyscale PNG (the column is black ink only) at ``dpi``."""
-    _check_writable(path)
     image = render_image(layout, dpi).convertToFormat(QImage.Format.Format_Grayscale8)
-    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
-        raise RenderError(f"无法写入 PNG 文件 {path}。")
+    with _output(path, verify_png) as tmp:
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]
+            raise BadOutput("写入中断")
 
 
 # --- the customer's proof ---------------------------------------------------------------
@@ -334,18 +335,19 @@ def write_proof_pdf(
     y += 12 + mm_to_pt(6)
     dated = _plain_lines("日期：　　　年　　月　　日", BODY_FACE, 9, margin, y, inner, 12)
     y += 12 + margin
-    _writer, painter = _pdf(path, width, y, f"广告清样 {ad.ad_id}")
-    painter.fillRect(QRectF(0, 0, width, y), PAPER)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    draw_lines(painter, [*head, *info, *note, *sign, *dated])
-    paint_ad(painter, placed, settings)
-    painter.setPen(_pen(0.5))
-    label_w = sum(metrics.advances(TITLE_FACE, "客户签字确认：")) * 9
-    painter.drawLine(
-        QPointF(margin + label_w, sign_line_y - 1), QPointF(margin + inner, sign_line_y - 1)
-    )
-    painter.end()
-    _exact_page_size(path, width, y)
+    with _output(path, verify_pdf) as tmp:
+        _writer, painter = _pdf(tmp, width, y, f"广告清样 {ad.ad_id}")
+        painter.fillRect(QRectF(0, 0, width, y), PAPER)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        draw_lines(painter, [*head, *info, *note, *sign, *dated])
+        paint_ad(painter, placed, settings)
+        painter.setPen(_pen(0.5))
+        label_w = sum(metrics.advances(TITLE_FACE, "客户签字确认：")) * 9
+        painter.drawLine(
+            QPointF(margin + label_w, sign_line_y - 1), QPointF(margin + inner, sign_line_y - 1)
+        )
+        _end(painter)
+        _exact_page_size(tmp, width, y)
 
 
 def paint_on_page(painter: QPainter, layout: Layout, page: QRectF, dpi: float) -> float:

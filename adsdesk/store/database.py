@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from adsdesk.errors import DeskError
 from adsdesk.store.migrations import MIGRATIONS
 from adsdesk.store.models import MetaInfo, db
+from adsdesk.store.sqlite_health import busy_timeout_ms, connect_ro, explain
 
 APP_MARKER = "adsdesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -18,6 +20,25 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class StoreError(DeskError):
     """A database problem explained in one sentence for the clerk (Chinese)."""
+
+
+class DeskSqliteDatabase(SqliteDatabase):
+    """The desk's SQLite connection: write transactions take the write lock when they begin.
+
+    ``BEGIN IMMEDIATE`` waits (busy timeout) for another writer instead of failing at once
+    with "database is locked" when a transaction that read first tries to write. A failed
+    COMMIT (disk full) that SQLite already rolled back is not rolled back a second time, so
+    the first error, the true one, is what the caller sees.
+    """
+
+    def __init__(self, database: str, **kwargs: Any) -> None:
+        kwargs.setdefault("lock_type", "IMMEDIATE")
+        super().__init__(database, **kwargs)
+
+    def rollback(self) -> None:
+        if not self.is_closed() and not self.connection().in_transaction:
+            return
+        super().rollback()
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -39,9 +60,8 @@ def inspect_sqlite(path: Path) -> tuple[int | None, bool]:
         )
     if not header:
         return None, False
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        con = sqlite3.connect(uri, uri=True)
+        con = connect_ro(path)
         try:
             # Reading the schema touches the first pages, where damage shows first; a full
             # quick_check would read the whole file (seconds for a million ads) on every start.
@@ -57,10 +77,8 @@ def inspect_sqlite(path: Path) -> tuple[int | None, bool]:
             rows = dict(con.execute("SELECT key, value FROM meta_info").fetchall())
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"数据库文件 {path} 已损坏，无法打开（{exc}）。文件未被改动；请用 adsdesk restore 从备份恢复。"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise StoreError(explain(exc, path)) from exc
     if rows.get("app") != APP_MARKER:
         raise StoreError(f"{path} 不是 adsdesk 数据库，未做任何改动。")
     try:
@@ -71,7 +89,7 @@ def inspect_sqlite(path: Path) -> tuple[int | None, bool]:
 
 def copy_sqlite(src: Path, dest: Path) -> None:
     """A consistent copy of an SQLite file through the online backup API (src read-only)."""
-    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    source = connect_ro(src)
     try:
         target = sqlite3.connect(dest)
         try:
@@ -118,11 +136,17 @@ def open_sqlite(path: Path) -> SqliteDatabase:
         )
     if version is not None and version < SCHEMA_VERSION:
         _backup_before_migration(path, version)
-    database = SqliteDatabase(
+    # synchronous=FULL: a commit is on disk before the save is reported done, so a power cut
+    # cannot take back money the desk has taken (NORMAL could lose the last commits in WAL).
+    return DeskSqliteDatabase(
         str(path),
-        pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1},
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": busy_timeout_ms(),
+            "synchronous": "full",
+        },
     )
-    return database
 
 
 def needs_migration(target: str | Path) -> bool:
@@ -160,6 +184,9 @@ def init_db(target: str | Path) -> Database:
         if current < SCHEMA_VERSION:
             _migrate(database, current)
     except (OperationalError, DatabaseError) as exc:
+        path = database_path()
+        if path is not None:
+            raise StoreError(explain(exc, path)) from exc
         raise StoreError(f"无法打开数据库 {target}：{exc}。") from exc
     return database
 
@@ -191,3 +218,17 @@ def database_path() -> Path | None:
     if isinstance(db.obj, SqliteDatabase):
         return Path(db.obj.database)
     return None
+
+
+def describe_fault(exc: BaseException) -> str | None:
+    """The clerk's sentence for a database error raised while working on the bound database
+    (disk full, locked by another program, read-only, damaged); None when it is no such fault.
+    """
+    from adsdesk.store.sqlite_health import Fault, classify, sqlite_cause
+
+    path = database_path()
+    if path is None or (sqlite_cause(exc) is None and not isinstance(exc, DatabaseError)):
+        return None
+    if classify(exc, path) is Fault.OTHER:
+        return None
+    return explain(exc, path, writing=True)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from adsdesk.buglog import report_bug
 from adsdesk.errors import DeskError
-from adsdesk.store.database import close_db
+from adsdesk.store.database import close_db, describe_fault
 
 Callback = Callable[[Any], None]
 
@@ -28,8 +28,12 @@ class _Worker(QObject):
             result = job()
         except DeskError as exc:  # something the clerk is told: its own sentence
             self.done.emit(job_id, str(exc), 0)
-        except Exception as exc:  # a bug: traceback to the log, the short sentence to the clerk
-            self.done.emit(job_id, report_bug(exc, f"database job {_job_name(job)}"), 0)
+        except Exception as exc:  # a fault of the file (disk full, locked …) or a bug
+            fault = describe_fault(exc)
+            if fault is not None:
+                self.done.emit(job_id, fault, 0)
+            else:  # a bug: traceback to the log, the short sentence to the clerk
+                self.done.emit(job_id, report_bug(exc, f"database job {_job_name(job)}"), 0)
         else:
             self.done.emit(job_id, result, 1)
 
