@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from faults import damage, read_only_folder
 
 from adsdesk.cli import main
-from tests.faults import damage, read_only_folder
 
 
 def _checkpointed(path: Path) -> Path:

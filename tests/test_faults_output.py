@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from faults import fill, run_adsdesk, tiny_disk
 from pypdf import PdfReader
 
 from adsdesk.cli import main
-from tests.faults import fill, run_adsdesk, tiny_disk
 
 DATE = "2023-02-24"
 
