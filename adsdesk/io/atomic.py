@@ -199,3 +199,31 @@ def verify_text(expected_lines: int | None = None, encoding: str = "utf-8-sig") 
             raise BadOutput("文本文件不完整（行数不足）")
 
     return check
+
+
+def verifier_for(path: Path) -> Verifier | None:
+    """The check that fits the file's kind, by suffix (PDF, PNG, XLSX); None for others."""
+    return {
+        ".pdf": verify_pdf,
+        ".png": verify_png,
+        ".xlsx": verify_zip,
+        ".xlsm": verify_zip,
+    }.get(path.suffix.lower())
+
+
+def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp)`` on a temporary path beside ``target``; the file appears only whole
+    and checked (by :func:`verifier_for` its suffix)."""
+    target = Path(target).expanduser()
+    with atomic_output(target, verifier_for(target)) as tmp:
+        write(tmp)
+
+
+def save_workbook(workbook: object, target: Path) -> None:
+    """An openpyxl workbook saved in memory first, then written whole (a disk that fills
+    mid-save would leave openpyxl's writers half closed, printing tracebacks)."""
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # type: ignore[attr-defined]
+    write_bytes_atomic(target, buffer.getvalue(), verify_zip)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -14,10 +13,9 @@ from adsdesk.errors import DeskError
 from adsdesk.io.atomic import (
     OutputError,
     atomic_output,
+    save_workbook,
     verify_text,
-    verify_zip,
     why,
-    write_bytes_atomic,
 )
 from adsdesk.store.exchange import (
     AdOut,
@@ -146,8 +144,4 @@ def _write_xlsx(path: Path, tables: Sequence[tuple[Sequence[str], list[list[obje
                     cell.alignment = wrap
                 cells.append(cell)
             sheet.append(cells)
-    # Saved in memory first: a disk that fills up mid-save leaves openpyxl's writers half
-    # closed (and printing tracebacks); the bytes then go to disk whole or not at all.
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_bytes_atomic(path, buffer.getvalue(), verify_zip)
+    save_workbook(book, path)

@@ -31,6 +31,7 @@ from adsdesk.io.atomic import (
     atomic_output,
     verify_pdf,
     verify_png,
+    why,
 )
 from adsdesk.layout import metrics
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE, set_paragraph
@@ -142,6 +143,15 @@ def _output(path: Path, verify: Verifier) -> Iterator[Path]:
             yield tmp
     except OutputError as exc:
         raise RenderError(str(exc)) from exc
+
+
+def _check_writable(path: Path) -> None:
+    """Fail early, with the reason, when ``path`` cannot be created (folder missing, no
+    permission, disk full). Call it on the temporary path of :func:`write_atomic`."""
+    try:
+        path.open("ab").close()
+    except OSError as exc:
+        raise RenderError(f"无法写入 {path}：{why(exc)}。") from exc
 
 
 def _pdf(path: Path, width_pt: float, height_pt: float, title: str) -> tuple[QPdfWriter, QPainter]:
