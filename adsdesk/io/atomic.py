@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from adsdesk.errors import UserError
+from adsdesk.errors import DeskError
 
 Verifier = Callable[[Path], None]
 
 
-class OutputError(UserError):
+class OutputError(DeskError):
     """A file could not be written whole; the sentence says why and that nothing was left."""
 
 

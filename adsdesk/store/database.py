@@ -10,7 +10,7 @@ from typing import Any
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from adsdesk.errors import DeskError
-from adsdesk.store.migrations import MIGRATIONS
+from adsdesk.store.migrations import FOREIGN_KEYS_OFF, MIGRATIONS
 from adsdesk.store.models import MetaInfo, db
 from adsdesk.store.sqlite_health import busy_timeout_ms, connect_ro, explain
 
@@ -88,10 +88,13 @@ def inspect_sqlite(path: Path) -> tuple[int | None, bool]:
 
 
 def copy_sqlite(src: Path, dest: Path) -> None:
-    """A consistent copy of an SQLite file through the online backup API (src read-only)."""
+    """A consistent copy of an SQLite file through the online backup API (src read-only).
+
+    Into an existing ``dest`` that others have open, the pages go in under SQLite's locks.
+    """
     source = connect_ro(src)
     try:
-        target = sqlite3.connect(dest)
+        target = sqlite3.connect(dest, timeout=busy_timeout_ms() / 1000)
         try:
             source.backup(target)
         finally:
@@ -101,20 +104,33 @@ def copy_sqlite(src: Path, dest: Path) -> None:
 
 
 def _backup_before_migration(path: Path, version: int) -> Path:
+    """A checked copy beside the file before its schema is upgraded (refused when damaged)."""
+    from adsdesk.store.backup import unique_path, verified_copy
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    copy_sqlite(path, dest)
+    dest = unique_path(path.parent, f"{path.name}.v{version}-{stamp}", ".bak")
+    verified_copy(path, dest)
     return dest
 
 
 def _migrate(database: Database, current: int) -> None:
     for version in range(current, SCHEMA_VERSION):
-        with database.atomic():
-            MIGRATIONS[version](database)
-            MetaInfo.insert(key="app", value=APP_MARKER).on_conflict_replace().execute()
-            MetaInfo.insert(
-                key="schema_version", value=str(version + 1)
-            ).on_conflict_replace().execute()
+        step = MIGRATIONS[version]
+        fk_off = step.__name__ in FOREIGN_KEYS_OFF and isinstance(database, SqliteDatabase)
+        if fk_off:
+            database.execute_sql("PRAGMA foreign_keys=OFF")
+        try:
+            with database.atomic():
+                step(database)
+                if fk_off and database.execute_sql("PRAGMA foreign_key_check").fetchone():
+                    raise StoreError(f"升级第 {version + 1} 步后外键不一致，已撤销，数据库未改动。")
+                MetaInfo.insert(key="app", value=APP_MARKER).on_conflict_replace().execute()
+                MetaInfo.insert(
+                    key="schema_version", value=str(version + 1)
+                ).on_conflict_replace().execute()
+        finally:
+            if fk_off:
+                database.execute_sql("PRAGMA foreign_keys=ON")
 
 
 def open_sqlite(path: Path) -> SqliteDatabase:

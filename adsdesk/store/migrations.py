@@ -65,6 +65,17 @@ def v8_repeat_runs(database: Database) -> None:
     database.create_tables(run_pattern_tables(database))
 
 
+def v9_keep_ids(database: Database) -> None:
+    """Ads and advertisers never get an id given out before (SQLite AUTOINCREMENT rebuild)."""
+    from adsdesk.store.id_floor import install
+
+    install(database)
+
+
+# Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
+# transaction, and a rename with them on would rewrite the other tables' references).
+FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     v1_core,
     v2_layout,
@@ -74,4 +85,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v6_press,
     v7_people,
     v8_repeat_runs,
+    v9_keep_ids,
 ]
