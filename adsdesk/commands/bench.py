@@ -10,7 +10,7 @@ from adsdesk.commands.common import print_json
 
 NAME = "bench"
 HELP = "性能基准：检索、开窗、排版、导入、核对，结果为 JSON"
-PARTS = ("search", "window", "layout", "import", "verify")
+PARTS = ("search", "window", "layout", "import", "verify", "durability")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
         from adsdesk.bench.layout import bench_layout
 
         result["layout"] = bench_layout(300)
+    if "durability" in parts:
+        from adsdesk.bench.durability import bench_durability
+
+        result["durability"] = bench_durability()
     if "import" in parts:
         from adsdesk.bench.importer import bench_import
 

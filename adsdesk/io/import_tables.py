@@ -23,6 +23,7 @@ from adsdesk.domain.splitter import Draft, guess_category
 from adsdesk.domain.wording import Finding
 from adsdesk.errors import DeskError
 from adsdesk.io.tables import Table
+from adsdesk.lifeline import pool_args
 from adsdesk.store.ads import AdDraft, PhoneEntry
 from adsdesk.store.exchange import (
     BulkCancelled,
@@ -298,7 +299,9 @@ def _check_in_processes(
     """
     total = sum(len(c) for c in pieces)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(pieces)), mp_context=context, **pool_args()
+    ) as pool:
         futures = [pool.submit(_check_chunk, piece, options) for piece in pieces]
         try:
             for future in futures:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from adsdesk.chunks import chunks
+from adsdesk.lifeline import pool_args
 from adsdesk.store.models import db
 from adsdesk.store.search_schema import (
     ADV_KIND,
@@ -42,7 +43,7 @@ def _docs_stream(con: sqlite3.Connection, workers: int) -> Iterator[Docs]:
         return
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    with multiprocessing.get_context("spawn").Pool(workers, **pool_args()) as pool:
         queue: deque[Any] = deque()
         for sql, make in sources:
             reader = con.cursor()
@@ -151,7 +152,7 @@ class NewRowsIndexer:
             import multiprocessing
 
             try:
-                self._pool = multiprocessing.get_context("spawn").Pool(self.workers)
+                self._pool = multiprocessing.get_context("spawn").Pool(self.workers, **pool_args())
             except OSError:  # no helper processes here: build the documents in this one
                 self._pool = None
         return self
