@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from adsdesk import paths
 from adsdesk.commands.common import db_target
 from adsdesk.errors import EXIT_OK
 
@@ -19,8 +18,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.backup import backup_to
+    from adsdesk.store.upkeep import configured_backup_dir
 
     db_file = Path(db_target(args))
-    dest = backup_to(db_file, Path(args.dest) if args.dest else None, paths.data_dir() / "backups")
+    dest = backup_to(
+        db_file, Path(args.dest) if args.dest else None, configured_backup_dir(db_file)
+    )
     print(f"已备份到 {dest}")
     return EXIT_OK

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from adsdesk import paths
 from adsdesk.commands.common import db_target
 from adsdesk.errors import EXIT_OK
 
@@ -19,8 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.backup import restore_from
+    from adsdesk.store.upkeep import configured_backup_dir
 
     db_file = Path(db_target(args))
-    kept = restore_from(Path(args.src), db_file, paths.data_dir() / "backups")
+    kept = restore_from(Path(args.src), db_file, configured_backup_dir(db_file))
     print(f"已从 {args.src} 恢复到 {db_file}" + (f"；原数据库另存为 {kept}" if kept else ""))
     return EXIT_OK

@@ -36,6 +36,9 @@ class DeskSettings:
     cutoff_days_before: int = 1
     cutoff_time: str = "16:00"
     sign_in: bool = True  # a one-PC desk may turn sign-in off; records then name the computer
+    # Where the daily backups go ("" = the backups folder in the user data folder); best on
+    # a second disk or a network share.
+    backup_dir: str = ""
 
 
 def load_settings() -> DeskSettings:

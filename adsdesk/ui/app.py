@@ -82,6 +82,7 @@ def run_gui(target: str, issue: dt.date | None = None) -> int:
     if issue is not None:
         window.show_issue(issue)
     window.show()
+    window.start_upkeep()
     code = app.exec()
     executor.shutdown()
     return int(code)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -35,16 +37,26 @@ from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
 from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
+from adsdesk.ui.upkeep_runner import UpkeepRunner
 from adsdesk.ui.verify_view import VerifyView
 
 
 def _load_context() -> SettingsValues:
+    from adsdesk.store.backup import last_good_backup
+    from adsdesk.store.database import database_path
+    from adsdesk.store.upkeep import default_backup_dir
+
     settings_store.ensure_default_categories()
     extend_open_runs()  # runs until cancelled stay booked a season ahead
+    settings = settings_store.load_settings()
+    folder = Path(settings.backup_dir).expanduser() if settings.backup_dir else default_backup_dir()
+    path = database_path()
     return SettingsValues(
-        settings=settings_store.load_settings(),
+        settings=settings,
         categories=settings_store.list_categories(),
         refused=settings_store.list_refused(),
+        last_backup=last_good_backup(folder, path.stem) if path else None,
+        default_backup_dir=str(default_backup_dir()),
     )
 
 
@@ -188,6 +200,21 @@ class MainWindow(QMainWindow):
         self.till = TillController(self)
         self.menus = build_menus(self)
         self.statusBar().showMessage(self.tr("数据库：{0}").format(db_label))
+        self.health = QLabel()  # the file's health and backups, filled by the upkeep
+        self.health.setObjectName("healthStatus")
+        self.statusBar().addPermanentWidget(self.health)
+        self.upkeep: UpkeepRunner | None = None
+
+    def start_upkeep(self, delay_ms: int | None = None) -> None:
+        """The background integrity check and daily backup (SQLite files only)."""
+        from adsdesk.store.database import database_path
+        from adsdesk.ui.upkeep_runner import FIRST_RUN_MS
+
+        path = database_path()
+        if path is None or self.upkeep is not None:
+            return
+        self.upkeep = UpkeepRunner(path, self.health, self)
+        self.upkeep.start(FIRST_RUN_MS if delay_ms is None else delay_ms)
 
     # --- loading ------------------------------------------------------------------------
     def reload_context(self) -> None:

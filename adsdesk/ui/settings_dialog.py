@@ -1,7 +1,9 @@
-"""Settings: paper and area code, the desk's hotlines, the category order, the refuse list."""
+"""Settings: paper and area code, the desk's hotlines, the category order, the refuse list,
+and where the daily backups go (with the last good one)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.domain.phone_check import check_phone
+from adsdesk.store.backup import BackupFile
 from adsdesk.store.settings import DeskSettings, RefusedEntry
+from adsdesk.store.upkeep import backup_is_stale
 
 
 @dataclass
@@ -32,6 +36,8 @@ class SettingsValues:
     settings: DeskSettings
     categories: list[str]
     refused: list[RefusedEntry]
+    last_backup: BackupFile | None = None
+    default_backup_dir: str = ""
 
 
 class SettingsDialog(QDialog):
@@ -45,6 +51,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._paper_tab(values.settings), self.tr("报社"))
         tabs.addTab(self._category_tab(values.categories), self.tr("分类"))
         tabs.addTab(self._refused_tab(values.refused), self.tr("拒登号码"))
+        tabs.addTab(self._backup_tab(values), self.tr("备份"))
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #c0262d")
@@ -83,6 +90,62 @@ class SettingsDialog(QDialog):
         hint.setWordWrap(True)
         form.addRow("", hint)
         return page
+
+    def _backup_tab(self, values: SettingsValues) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.backup_dir = QLineEdit(values.settings.backup_dir)
+        self.backup_dir.setObjectName("backupDir")
+        self.backup_dir.setPlaceholderText(values.default_backup_dir)
+        browse = QPushButton(self.tr("选择…"))
+        browse.clicked.connect(self._choose_backup_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_dir, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("备份文件夹"), row)
+        self.last_backup = QLabel(self._last_backup_text(values.last_backup))
+        self.last_backup.setObjectName("lastBackup")
+        self.last_backup.setWordWrap(True)
+        self.last_backup.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("最近完好的备份"), self.last_backup)
+        self.backup_warning = QLabel()
+        self.backup_warning.setObjectName("backupWarning")
+        self.backup_warning.setStyleSheet("color: #c0262d")
+        self.backup_warning.setWordWrap(True)
+        if backup_is_stale(values.last_backup):
+            self.backup_warning.setText(
+                self.tr("已超过两天没有完好的备份。请检查备份文件夹是否可写、磁盘是否已满。")
+            )
+        form.addRow("", self.backup_warning)
+        hint = QLabel(
+            self.tr(
+                "受理台每天自动备份一次，每份都检查完好后才留下；保留最近 7 天各一份、"
+                "再往前 4 周每周一份。最好选另一块硬盘或网络共享文件夹。"
+            )
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        return page
+
+    def _last_backup_text(self, last: BackupFile | None) -> str:
+        if last is None:
+            return self.tr("还没有备份")
+        days = (dt.date.today() - last.taken.date()).days
+        when = {0: self.tr("今天"), 1: self.tr("昨天")}.get(days, self.tr("{0} 天前").format(days))
+        return self.tr("{0}（{1}）\n{2}").format(
+            last.taken.strftime("%Y-%m-%d %H:%M"), when, str(last.path)
+        )
+
+    def _choose_backup_dir(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            self.tr("选择备份文件夹"),
+            self.backup_dir.text() or self.backup_dir.placeholderText(),
+        )
+        if folder:
+            self.backup_dir.setText(folder)
 
     def _category_tab(self, categories: list[str]) -> QWidget:
         page = QWidget()
@@ -240,7 +303,12 @@ class SettingsDialog(QDialog):
             section_name=self.section_name.text().strip() or "便民信息",
             area_code=self.area_code.text().strip(),
             hotlines=self._hotline_list(),
+            backup_dir=self.backup_dir.text().strip(),
         )
         return SettingsValues(
-            settings=settings, categories=self.categories(), refused=list(self._refused)
+            settings=settings,
+            categories=self.categories(),
+            refused=list(self._refused),
+            last_backup=self._values.last_backup,
+            default_backup_dir=self._values.default_backup_dir,
         )

@@ -1,0 +1,99 @@
+"""The desk checks its file and backs it up in the background, and says what it found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from conftest import type_text
+from faults import damage
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from adsdesk.store.backup import list_backups
+from adsdesk.store.settings import load_settings
+from adsdesk.store.sqlite_health import check_file
+from adsdesk.ui.main_window import MainWindow
+from adsdesk.ui.settings_dialog import SettingsDialog
+
+
+def _settings_dialog(qtbot, desk: MainWindow, act) -> None:
+    """Open the settings dialog, run ``act(dialog)`` in it, then accept it."""
+    seen = []
+
+    def inside() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SettingsDialog)
+        seen.append(dialog)
+        act(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(100, inside)
+    desk.open_settings()
+    assert seen
+
+
+def test_daily_backup_in_the_background_and_shown_in_settings(
+    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+):
+    folder = tmp_path / "second-disk"
+    folder.mkdir()
+
+    def choose_folder(dialog: SettingsDialog) -> None:
+        assert dialog.last_backup.text() == "还没有备份"
+        assert "两天" in dialog.backup_warning.text()
+        dialog.backup_dir.clear()
+        type_text(qtbot, dialog.backup_dir, str(folder))
+
+    _settings_dialog(qtbot, demo_desk, choose_folder)
+    qtbot.waitUntil(lambda: bool(demo_desk._values and demo_desk._values.settings.backup_dir))
+    assert load_settings().backup_dir == str(folder)
+    demo_desk.start_upkeep(delay_ms=0)
+    qtbot.waitUntil(lambda: demo_desk.upkeep is not None and demo_desk.upkeep.last is not None)
+    made = list_backups(folder, demo_db.stem)
+    assert len(made) == 1 and check_file(made[0].path) == []
+    assert demo_desk.health.text() == ""  # healthy and backed up: nothing to warn about
+    demo_desk.reload_context()
+    qtbot.waitUntil(lambda: demo_desk._values.last_backup is not None)
+
+    def read_last(dialog: SettingsDialog) -> None:
+        assert "今天" in dialog.last_backup.text() and str(folder) in dialog.last_backup.text()
+        assert dialog.backup_warning.text() == ""
+
+    _settings_dialog(qtbot, demo_desk, read_last)
+
+
+def test_settings_warn_when_the_last_backup_is_old(
+    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+):
+    folder = tmp_path / "data" / "backups"  # the default folder (ADSDESK_DATA_DIR)
+    folder.mkdir(parents=True)
+    old = (
+        folder / f"{demo_db.stem}-{dt.datetime.now() - dt.timedelta(days=3):%Y%m%d-%H%M%S}.sqlite3"
+    )
+    old.write_bytes(demo_db.read_bytes())
+    demo_desk.reload_context()
+    qtbot.waitUntil(lambda: demo_desk._values.last_backup is not None)
+
+    def read_warning(dialog: SettingsDialog) -> None:
+        assert "3 天前" in dialog.last_backup.text()
+        assert "已超过两天没有完好的备份" in dialog.backup_warning.text()
+
+    _settings_dialog(qtbot, demo_desk, read_warning)
+
+
+def test_damage_found_in_the_background_is_told_and_not_backed_up(
+    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+):
+    qtbot.waitUntil(lambda: demo_desk.executor.pending() == 0)
+    damage(demo_db)
+    demo_desk.start_upkeep(delay_ms=0)
+    qtbot.waitUntil(lambda: demo_desk.upkeep is not None and demo_desk.upkeep.last is not None)
+    assert "已损坏" in demo_desk.health.text()
+    assert "adsdesk restore" in demo_desk.health.toolTip()
+    notice = demo_desk.findChild(QMessageBox, "damageNotice")
+    assert notice is not None and notice.isVisible() and "已损坏" in notice.text()
+    notice.close()
+    backups = Path(os.environ["ADSDESK_DATA_DIR"]) / "backups"
+    assert list_backups(backups, demo_db.stem) == []  # the damage was not copied into a backup
