@@ -126,3 +126,56 @@ def test_damaged_file_is_called_damaged(demo_db: Path, capsys):
     err = capsys.readouterr().err
     assert code != 0
     assert "已损坏" in err and "adsdesk restore" in err, err
+
+
+def _csv(path: Path, rows: int) -> Path:
+    lines = ["分类,标题,正文,刊登日期"]
+    lines += [f"其他,满盘{i},旧家具出售 电话 1393521{i:04d},2024-03-01" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_into_a_damaged_file_is_refused(demo_db: Path, tmp_path: Path, capsys):
+    from adsdesk.store.database import close_db
+
+    close_db()
+    damage(demo_db)
+    code = main(["import", str(_csv(tmp_path / "t.csv", 5)), "--db", str(demo_db)])
+    err = capsys.readouterr().err
+    assert code != 0 and "已损坏" in err and "未导入" in err, err
+
+
+def test_disk_full_while_importing_and_saving_says_so_and_keeps_nothing(tmp_path: Path, capsys):
+    """It used to end in "cannot rollback - no transaction is active" inside tracebacks."""
+    from faults import fill, tiny_disk
+
+    from adsdesk.store.ads import AdDraft, save_ad
+    from adsdesk.store.database import StoreError, close_db, describe_fault, init_db
+    from adsdesk.store.models import Ad
+    from adsdesk.store.settings import ensure_default_categories
+
+    table = _csv(tmp_path / "big.csv", 2000)
+    with tiny_disk(tmp_path / "disk", size_kb=1024) as disk:
+        db = disk / "desk.sqlite3"
+        init_db(db)
+        ensure_default_categories()
+        close_db()
+        fill(disk, leave_kb=80)
+        code = main(["import", str(table), "--db", str(db)])
+        err = capsys.readouterr().err
+        assert code != 0
+        assert "磁盘已满" in err and str(disk) in err and "没有保存" in err, err
+        assert "rollback" not in err and "Traceback" not in err
+        init_db(db)
+        assert Ad.select().count() == 0  # all or nothing
+        with pytest.raises(Exception) as failed:
+            for i in range(200):  # the clerk keeps saving until the disk is full
+                save_ad(AdDraft(category="其他", title=f"第{i}则", body="长文" * 400))
+        sentence = describe_fault(failed.value)
+        assert sentence is not None and "磁盘已满" in sentence, failed.value
+        assert not isinstance(failed.value, StoreError) or "rollback" not in str(failed.value)
+        close_db()
+        (disk / "filler").unlink()
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()

@@ -25,6 +25,7 @@ from adsdesk.errors import DeskError
 from adsdesk.io.tables import Table
 from adsdesk.lifeline import pool_args
 from adsdesk.store.ads import AdDraft, PhoneEntry
+from adsdesk.store.database import refuse_if_damaged
 from adsdesk.store.exchange import (
     BulkCancelled,
     advertiser_ids_by_name,
@@ -383,6 +384,7 @@ def import_rows(
     refused = [r for r in rows if not r.ok]
     if refused:
         raise ValueError(f"第 {refused[0].row} 行有问题，不能导入：{refused[0].reason}")
+    refuse_if_damaged()  # a damaged file must not take a thousand more rows
     total = len(rows)
 
     def step(done: int) -> bool:

@@ -248,3 +248,26 @@ def describe_fault(exc: BaseException) -> str | None:
     if classify(exc, path) is Fault.OTHER:
         return None
     return explain(exc, path, writing=True)
+
+
+def refuse_if_damaged() -> None:
+    """Raise StoreError when the bound SQLite file fails the quick check (before a bulk write
+    such as an import, which must not add to a damaged file). Server databases: no-op."""
+    import sqlite3
+
+    from adsdesk.store.sqlite_health import Fault, advice, check_file, classify
+
+    path = database_path()
+    if path is None:
+        return
+    try:
+        problems = check_file(path, full=False)
+    except sqlite3.Error as exc:
+        if classify(exc, path) is not Fault.DAMAGED:
+            return  # locked or read-only: the write itself will say so
+        problems = [str(exc)]
+    if problems:
+        raise StoreError(
+            advice(Fault.DAMAGED, path, f"发现 {len(problems)} 处问题")
+            + "为免写入损坏的文件，未导入。"
+        )
