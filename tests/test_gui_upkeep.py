@@ -97,3 +97,22 @@ def test_damage_found_in_the_background_is_told_and_not_backed_up(
     notice.close()
     backups = Path(os.environ["ADSDESK_DATA_DIR"]) / "backups"
     assert list_backups(backups, demo_db.stem) == []  # the damage was not copied into a backup
+
+
+def test_an_open_desk_reloads_after_a_restore_made_elsewhere(
+    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+):
+    from adsdesk.store.ads import AdDraft, save_ad
+    from adsdesk.store.backup import restore_from
+    from adsdesk.store.database import copy_sqlite
+
+    qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 13)
+    older = tmp_path / "older.sqlite3"
+    copy_sqlite(demo_db, older)  # the backup, before three more ads were taken
+    for i in range(3):
+        save_ad(AdDraft(category="其他", title=f"备份后{i}", body="电话 13835212345"))
+    demo_desk.reload_list()
+    qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 16)
+    restore_from(older, demo_db, tmp_path / "backups")  # e.g. `adsdesk restore` by a supervisor
+    qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 13)
+    assert "恢复" in demo_desk.statusBar().currentMessage()

@@ -181,6 +181,15 @@ def daily_backup(db_file: Path, folder: Path, now: dt.datetime | None = None) ->
     return dest
 
 
+def restored_mark() -> str:
+    """When the bound database was last restored ("" if never): a desk that sees this
+    change while open reloads everything it shows."""
+    from adsdesk.store.models import MetaInfo
+
+    row = MetaInfo.get_or_none(MetaInfo.key == "restored_at")
+    return row.value if row else ""
+
+
 # --- restore --------------------------------------------------------------------------------
 def _current_state(path: Path) -> Fault | None:
     """None when the file is healthy; DAMAGED when its pages or header are bad. A file that is
@@ -254,6 +263,11 @@ def restore_from(src: Path, db_file: Path, backups_dir: Path) -> Path | None:
         try:
             con.execute("BEGIN IMMEDIATE")
             raise_sequence(con, marks)
+            # Open desks poll this mark and reload what they show (see restored_mark).
+            con.execute(
+                "INSERT OR REPLACE INTO meta_info (key, value) VALUES ('restored_at', ?)",
+                (dt.datetime.now().isoformat(timespec="microseconds"),),
+            )
             con.execute("COMMIT")
         finally:
             con.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -39,6 +39,8 @@ from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
 from adsdesk.ui.upkeep_runner import UpkeepRunner
 from adsdesk.ui.verify_view import VerifyView
+
+RESTORE_POLL_MS = 2000  # how soon an open desk notices a restore made elsewhere
 
 
 def _load_context() -> SettingsValues:
@@ -82,6 +84,12 @@ class MainWindow(QMainWindow):
         self.layout_view.refresh()
         # Load the pinyin tables once the first screen is up, not on the first search.
         self.executor.submit(search_text.warm_up)
+        self._restored: str | None = None
+        self._restore_watch = QTimer(self)
+        self._restore_watch.setInterval(RESTORE_POLL_MS)
+        self._restore_watch.timeout.connect(self._watch_restores)
+        self._restore_watch.start()
+        self._watch_restores()
 
     # --- construction -------------------------------------------------------------------
     def _build(self, db_label: str) -> None:
@@ -204,6 +212,24 @@ class MainWindow(QMainWindow):
         self.health.setObjectName("healthStatus")
         self.statusBar().addPermanentWidget(self.health)
         self.upkeep: UpkeepRunner | None = None
+
+    def _watch_restores(self) -> None:
+        """Poll (cheaply, on the database thread) for a restore made by another program."""
+        from adsdesk.store.backup import restored_mark
+
+        def seen(mark: str) -> None:
+            if self._restored is None:
+                self._restored = mark
+            elif mark != self._restored:
+                self._restored = mark
+                self.reload_context()
+                self.reload_list()
+                self.layout_view.refresh()
+                self.statusBar().showMessage(
+                    self.tr("数据库已从备份恢复，列表与版面已按恢复后的数据重新载入。"), 15000
+                )
+
+        self.executor.submit(restored_mark, seen)
 
     def start_upkeep(self, delay_ms: int | None = None) -> None:
         """The background integrity check and daily backup (SQLite files only)."""
