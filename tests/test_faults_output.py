@@ -61,3 +61,21 @@ def test_size_limit_mid_write_leaves_no_partial_file(demo_db: Path, tmp_path: Pa
     assert "已写出" not in done.stdout
     assert "没有写成" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert list(out_dir.iterdir()) == []
+
+
+def test_a_pdf_missing_bytes_is_never_renamed_into_place(demo_db: Path, tmp_path: Path, capsys):
+    """The check reads the written PDF back: a file with a stretch missing (a short write)
+    is refused even though it starts and ends like a PDF."""
+    from adsdesk.io.atomic import OutputError, write_atomic
+
+    whole = tmp_path / "whole.pdf"
+    assert main(["export", "--db", str(demo_db), "--date", DATE, "--pdf", str(whole)]) == 0
+    data = whole.read_bytes()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "column.pdf"
+    with pytest.raises(OutputError, match="没有写成"):
+        write_atomic(out, lambda tmp: tmp.write_bytes(data[:4000] + data[9000:]))
+    assert list(folder.iterdir()) == []
+    write_atomic(out, lambda tmp: tmp.write_bytes(data))
+    assert out.read_bytes() == data

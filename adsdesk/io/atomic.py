@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import shutil
 import zipfile
@@ -147,7 +148,8 @@ def write_bytes_atomic(target: Path, data: bytes, verify: Verifier | None = None
 
 # --- verifiers: cheap checks that the file on disk is whole and readable ------------------
 def verify_pdf(path: Path) -> None:
-    """A PDF: header, an end-of-file trailer, and it reads back with a page."""
+    """A PDF: header, an end-of-file trailer, a cross-reference table whose every entry points
+    at an object (read back from the file), and at least one page."""
     data = path.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise BadOutput("不是 PDF 文件")
@@ -157,10 +159,16 @@ def verify_pdf(path: Path) -> None:
     offset = tail.rsplit(b"startxref", 1)[1].split()[0]
     if not offset.isdigit() or int(offset) >= len(data):
         raise BadOutput("PDF 文件的目录位置不对")
-    xref = data[int(offset) : int(offset) + 4]
-    if xref != b"xref" and b"obj" not in data[int(offset) : int(offset) + 32]:
+    start = int(offset)
+    if data[start : start + 4] == b"xref":
+        table = data[start : data.find(b"trailer", start)]
+        for entry in re.finditer(rb"(\d{10}) \d{5} n", table):
+            at = int(entry.group(1))
+            if not re.match(rb"\d+ \d+ obj", data[at : at + 24]):
+                raise BadOutput("PDF 文件的目录与内容对不上")
+    elif not re.match(rb"\d+ \d+ obj", data[start : start + 24]):
         raise BadOutput("PDF 文件的目录读不出来")
-    if b"/Type /Page" not in data and b"/Type/Page" not in data:
+    if not re.search(rb"/Type\s*/Page\b", data):
         raise BadOutput("PDF 文件里没有页面")
 
 
