@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import peewee
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from adsdesk.errors import DeskError
@@ -39,6 +40,19 @@ class DeskSqliteDatabase(SqliteDatabase):
         if not self.is_closed() and not self.connection().in_transaction:
             return
         super().rollback()
+
+    def savepoint(self, sid: str | None = None) -> Any:
+        return _Savepoint(self, sid)
+
+
+class _Savepoint(peewee._savepoint):  # type: ignore[name-defined,misc]
+    """A nested atomic block; after SQLite itself rolled the whole transaction back (disk
+    full), its rollback is a no-op so that the first, true error reaches the caller."""
+
+    def rollback(self, begin: bool = True) -> None:
+        if not self.db.is_closed() and not self.db.connection().in_transaction:
+            return
+        super().rollback(begin)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -44,20 +44,27 @@ class Fault(Enum):
     OTHER = "other"
 
 
-def sqlite_cause(exc: BaseException) -> sqlite3.Error | None:
-    """The sqlite3 error behind ``exc`` (peewee wraps it as its first argument)."""
+def sqlite_causes(exc: BaseException) -> list[sqlite3.Error]:
+    """The sqlite3 errors behind ``exc`` and the errors it was raised during, outermost first
+    (peewee wraps each as its first argument)."""
     seen: set[int] = set()
+    found: list[sqlite3.Error] = []
     todo: list[BaseException | None] = [exc]
     while todo:
-        e = todo.pop()
+        e = todo.pop(0)
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
         if isinstance(e, sqlite3.Error):
-            return e
+            found.append(e)
         todo += [a for a in e.args if isinstance(a, BaseException)]
         todo += [e.__cause__, e.__context__]
-    return None
+    return found
+
+
+def sqlite_cause(exc: BaseException) -> sqlite3.Error | None:
+    causes = sqlite_causes(exc)
+    return causes[0] if causes else None
 
 
 def _folder_writable(path: Path) -> bool:
@@ -75,9 +82,18 @@ def free_bytes(path: Path) -> int:
 
 
 def classify(exc: BaseException, path: Path | None) -> Fault:
-    """Which fault an exception raised on the SQLite file at ``path`` stands for."""
-    err = sqlite_cause(exc)
-    text = str(err or exc).lower()
+    """Which fault an exception raised on the SQLite file at ``path`` stands for.
+
+    The whole chain is looked at: a rollback that failed after the disk filled up is still a
+    full disk.
+    """
+    causes: list[BaseException] = [*sqlite_causes(exc)] or [exc]
+    faults = [_classify_one(e, path) for e in causes]
+    return next((f for f in faults if f is not Fault.OTHER), Fault.OTHER)
+
+
+def _classify_one(err: BaseException, path: Path | None) -> Fault:
+    text = str(err).lower()
     code = getattr(err, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     if primary in (_BUSY, _LOCKED) or "database is locked" in text:
@@ -123,8 +139,10 @@ def advice(fault: Fault, path: Path, detail: str = "", *, writing: bool = False)
 
 def explain(exc: BaseException, path: Path, *, writing: bool = False) -> str:
     """``advice`` for the fault behind ``exc``."""
-    err = sqlite_cause(exc)
-    return advice(classify(exc, path), path, str(err or exc), writing=writing)
+    fault = classify(exc, path)
+    causes = sqlite_causes(exc)
+    detail = next((str(e) for e in causes if _classify_one(e, path) is fault), str(exc))
+    return advice(fault, path, detail, writing=writing)
 
 
 def check_file(path: Path, *, full: bool = True) -> list[str]:
