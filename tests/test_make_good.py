@@ -40,3 +40,11 @@ def test_make_good_is_booked_once_per_failed_run(demo_db: Path) -> None:
     with pytest.raises(UserError, match="已安排过补登"):
         book_make_good(6, DATE, "电话印错")
     assert Ad.select().count() == before
+
+
+def test_saving_the_make_good_copy_keeps_its_order_free(demo_db: Path) -> None:
+    from adsdesk.store.orders import book_order
+
+    info = book_make_good(6, DATE, "漏登")
+    order = book_order(info.new_ad_id, today=dt.date(2023, 2, 24))  # the editor does on save
+    assert order.id == info.order_id and order.total_fen == 0

@@ -193,6 +193,8 @@ def book_order(
         if existing is not None:
             if existing.total_fen == q.total_fen and existing.dates == tuple(dates):
                 return existing
+            if "make_good_of" in existing.breakdown:
+                return existing  # a free make-good run (补登) is never repriced
             Order.update(
                 breakdown=_breakdown(q, dates),
                 total_fen=q.total_fen,
