@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         text = ratecards.card_text(card_id)
     except LookupError as exc:
         raise UserError(str(exc)) from exc
-    from adsdesk.io.atomic_save import write_bytes_atomic
+    from adsdesk.io.atomic import write_bytes_atomic
 
     write_bytes_atomic(Path(args.file), text.encode("utf-8"))
     print(f"已导出价目表（编号 {card_id}）到 {args.file}")

@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.commands.export import ensure_gui_app
-    from adsdesk.io.atomic_save import write_atomic
+    from adsdesk.io.atomic import write_atomic
     from adsdesk.layout.receipt import write_receipt_pdf
     from adsdesk.store.orders import TillError, get_order, note_print, receipt_data
 

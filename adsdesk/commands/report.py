@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"报表已写入 {args.xlsx}（{len(r.rows)} 行）")
     elif args.pdf:
         from adsdesk.commands.export import ensure_gui_app
-        from adsdesk.io.atomic_save import write_atomic
+        from adsdesk.io.atomic import write_atomic
         from adsdesk.io.report_files import HEADERS
         from adsdesk.layout.receipt import write_report_pdf
 

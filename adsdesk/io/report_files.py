@@ -52,6 +52,6 @@ def write_report_xlsx(r: Report, path: Path) -> None:
         chart.set_categories(cats)
         chart.width, chart.height = 24, 12
         ws.add_chart(chart, "F2")
-    from adsdesk.io.atomic_save import save_workbook
+    from adsdesk.io.atomic import save_workbook
 
     save_workbook(wb, path)

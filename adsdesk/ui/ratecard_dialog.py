@@ -205,7 +205,7 @@ class RateCardDialog(QDialog):
         )
         if not path:
             return
-        from adsdesk.io.atomic_save import write_bytes_atomic
+        from adsdesk.io.atomic import write_bytes_atomic
 
         try:
             write_bytes_atomic(Path(path), self.text.toPlainText().encode("utf-8"))

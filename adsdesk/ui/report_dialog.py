@@ -188,7 +188,7 @@ class ReportDialog(QDialog):
             )
         if not path:
             return
-        from adsdesk.io.atomic_save import write_atomic
+        from adsdesk.io.atomic import write_atomic
         from adsdesk.layout.receipt import write_report_pdf
 
         r = self.report

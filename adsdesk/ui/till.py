@@ -233,7 +233,7 @@ class TillController(QObject):
             return receipt_data(order_id, reprint=reprint)
 
         def write(data: Any) -> None:
-            from adsdesk.io.atomic_save import write_atomic
+            from adsdesk.io.atomic import write_atomic
             from adsdesk.layout.receipt import write_receipt_pdf
 
             try:
