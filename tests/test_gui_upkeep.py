@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
 from conftest import type_text
 from faults import damage
 from PySide6.QtCore import QTimer
@@ -97,6 +98,12 @@ def test_damage_found_in_the_background_is_told_and_not_backed_up(
     notice.close()
     backups = Path(os.environ["ADSDESK_DATA_DIR"]) / "backups"
     assert list_backups(backups, demo_db.stem) == []  # the damage was not copied into a backup
+    from adsdesk.store.database import StoreError, refuse_if_damaged
+    from adsdesk.store.sqlite_health import known_damage
+
+    assert "已损坏" in known_damage(demo_db)  # an import in this desk is refused at once
+    with pytest.raises(StoreError, match="未导入"):
+        refuse_if_damaged()
 
 
 def test_an_open_desk_reloads_after_a_restore_made_elsewhere(

@@ -264,24 +264,35 @@ def describe_fault(exc: BaseException) -> str | None:
     return explain(exc, path, writing=True)
 
 
+QUICK_CHECK_BEFORE_IMPORT_MAX = 256 << 20  # bytes; a bigger file's quick check takes > 5 s
+
+
 def refuse_if_damaged() -> None:
-    """Raise StoreError when the bound SQLite file fails the quick check (before a bulk write
-    such as an import, which must not add to a damaged file). Server databases: no-op."""
+    """Raise StoreError when the bound SQLite file is known or found to be damaged (before a
+    bulk write such as an import, which must not add to a damaged file).
+
+    Damage found by the desk's background check counts; a file up to 256 MB is quick-checked
+    here (a few seconds at most); a bigger one relies on the background and daily checks
+    (its quick check takes half a minute). Server databases: no-op.
+    """
     import sqlite3
 
-    from adsdesk.store.sqlite_health import Fault, advice, check_file, classify
+    from adsdesk.store.sqlite_health import Fault, advice, check_file, classify, known_damage
 
     path = database_path()
     if path is None:
         return
+    refusal = "为免写入损坏的文件，未导入。"
+    known = known_damage(path)
+    if known:
+        raise StoreError(known + refusal)
     try:
+        if path.stat().st_size > QUICK_CHECK_BEFORE_IMPORT_MAX:
+            return
         problems = check_file(path, full=False)
-    except sqlite3.Error as exc:
+    except (OSError, sqlite3.Error) as exc:
         if classify(exc, path) is not Fault.DAMAGED:
             return  # locked or read-only: the write itself will say so
         problems = [str(exc)]
     if problems:
-        raise StoreError(
-            advice(Fault.DAMAGED, path, f"发现 {len(problems)} 处问题")
-            + "为免写入损坏的文件，未导入。"
-        )
+        raise StoreError(advice(Fault.DAMAGED, path, f"发现 {len(problems)} 处问题") + refusal)

@@ -145,6 +145,22 @@ def explain(exc: BaseException, path: Path, *, writing: bool = False) -> str:
     return advice(fault, path, detail, writing=writing)
 
 
+_KNOWN_DAMAGE: dict[str, str] = {}  # resolved path -> the sentence, found by a check
+
+
+def note_damage(path: Path, sentence: str) -> None:
+    """Remember (for this process) that a check found ``path`` damaged; "" forgets it."""
+    key = str(path.expanduser().resolve())
+    if sentence:
+        _KNOWN_DAMAGE[key] = sentence
+    else:
+        _KNOWN_DAMAGE.pop(key, None)
+
+
+def known_damage(path: Path) -> str:
+    return _KNOWN_DAMAGE.get(str(path.expanduser().resolve()), "")
+
+
 def check_file(path: Path, *, full: bool = True) -> list[str]:
     """Problems ``PRAGMA integrity_check`` (or the faster quick_check) finds; [] when healthy.
 

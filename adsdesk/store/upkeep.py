@@ -15,7 +15,14 @@ from pathlib import Path
 from adsdesk import paths
 from adsdesk.store.backup import STALE_AFTER, BackupFile, daily_backup, last_good_backup
 from adsdesk.store.database import StoreError
-from adsdesk.store.sqlite_health import Fault, advice, check_file, classify, connect_ro
+from adsdesk.store.sqlite_health import (
+    Fault,
+    advice,
+    check_file,
+    classify,
+    connect_ro,
+    note_damage,
+)
 
 
 def default_backup_dir() -> Path:
@@ -72,6 +79,7 @@ def run_upkeep(db_file: Path, folder: Path | None = None, *, backup: bool = True
         damage = advice(Fault.DAMAGED, db_file, f"快速检查发现 {len(problems)} 处问题") + (
             "请告知主管；在恢复之前不会再做自动备份，以免损坏的内容进入备份。"
         )
+    note_damage(db_file, damage)  # an import in this desk refuses a damaged file at once
     made = None
     backup_error = ""
     if backup and not problems:
