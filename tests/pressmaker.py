@@ -61,6 +61,7 @@ def make_press_pdf(
     columns: int = 3,
     font: str = CID_FONT,
     masthead: str = "便民信息  广告热线：5105678 2023122",
+    new_page_after: int | None = None,
 ) -> Path:
     """Set ``ads`` in ``columns`` columns on an A4-wide page, in the order given."""
     _fonts()
@@ -71,7 +72,10 @@ def make_press_pdf(
     c.setFont(font, 16)
     c.drawString(margin, height - margin - 16, masthead)
     col, y = 0, height - margin - 40
-    for ad in ads:
+    for n, ad in enumerate(ads):
+        if new_page_after is not None and n == new_page_after:
+            c.showPage()
+            col, y = 0, height - margin - 40
         body = _wrap(ad.body, col_w, font, size)
         need = lead * (len(body) + 1) + 8
         if y - need < margin:

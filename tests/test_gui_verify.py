@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from adsdesk.store.bookings import issue_bookings
 from adsdesk.store.press import make_goods_of
-from adsdesk.ui.verify_view import COL_AD, COL_MAKE_GOOD, COL_MARK, COL_REASON
+from adsdesk.ui.verify_view import COL_AD, COL_MAKE_GOOD, COL_MARK, COL_REASON, marked_spans
 
 DATE = dt.date(2023, 2, 24)
 
@@ -62,6 +62,7 @@ def test_verify_tab_marks_each_booking_and_books_a_make_good(qtbot, demo_desk, t
     click_row(qtbot, view, "#10 古井贡酒 年份原浆")
     assert "18835255555" in view.booked.toPlainText()
     assert "18835256555" in view.printed.toPlainText()
+    assert marked_spans(view.booked) == ["5"] and marked_spans(view.printed) == ["6"]
     qtbot.waitUntil(lambda: view.crop.image() is not None, timeout=5000)
     assert view.crop.image().width() > 200  # the printed ad, rendered from the press PDF
     assert not view.crop.pixmap().isNull()

@@ -277,3 +277,13 @@ def test_bench_verify_reports_what_was_changed_on_a_300_ad_page() -> None:
     assert figures["verify_altered"] == 3 and figures["verify_extra"] == 2
     assert figures["verify_duplicated"] == 0
     assert isinstance(figures["verify_total_s"], float)
+
+
+def test_ads_spread_over_two_pages_are_found_on_their_page(capsys, demo_db: Path, tmp_path) -> None:
+    ads = press_ads()
+    pdf = make_press_pdf(tmp_path / "two.pdf", ads, columns=2, font=TTF_FONT, new_page_after=7)
+    code, data, _ = cli(capsys, demo_db, pdf)
+    assert code == 0 and data["pages"] == 2
+    pages = {f["id"]: f["page"] for f in data["found"]}
+    order = [b.id for b in issue_bookings(DATE)]
+    assert [pages[i] for i in order] == [1] * 7 + [2] * 6

@@ -12,7 +12,15 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -35,10 +43,38 @@ from adsdesk.store.press import MakeGoodInfo, book_make_good
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.verify.crop import Pixels, render_region
+from adsdesk.verify.normalize import differing_spans
 
 COL_MARK, COL_AD, COL_CUSTOMER, COL_REASON, COL_MAKE_GOOD = range(5)
 GREEN, RED, AMBER = QColor("#1b7f3a"), QColor("#b3261e"), QColor("#8a5a00")
 EXTRA = -1  # row data of an extra (unbooked) printed item
+
+
+def _mark(box: QPlainTextEdit, spans: list[tuple[int, int]]) -> None:
+    """Colour the characters that differ (red on pale red), as a proofreader marks them."""
+    fmt = QTextCharFormat()
+    fmt.setForeground(RED)
+    fmt.setBackground(QColor("#fde2e1"))
+    for start, end in spans:
+        cursor = QTextCursor(box.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+
+def marked_spans(box: QPlainTextEdit) -> list[str]:
+    """The coloured pieces of a text box (what the clerk sees marked), in order."""
+    out: list[str] = []
+    block = box.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.isValid() and frag.charFormat().foreground().color() == RED:
+                out.append(frag.text())
+            it += 1
+        block = block.next()
+    return out
 
 
 class CropLabel(QLabel):
@@ -340,6 +376,10 @@ class VerifyView(QWidget):
                 self.crop.setText(self.tr("付印稿上没有这则广告"))
                 return
             self.printed.setPlainText(found.printed)
+            if any(a.id == key for a in r.altered):
+                lost, added = differing_spans(booking.text, found.printed)
+                _mark(self.booked, lost)
+                _mark(self.printed, added)
             box = found.box
         data = check.data
         self.executor.submit(

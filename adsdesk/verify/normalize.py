@@ -48,3 +48,24 @@ def edit_distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def differing_spans(
+    booked: str, printed: str
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where two texts differ in what counts (see ``skeleton``), as character ranges of each
+    original text: the booked characters lost or changed, the printed ones added or changed."""
+    from difflib import SequenceMatcher
+
+    a, wa = skeleton(booked)
+    b, wb = skeleton(printed)
+    lost: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            lost.append((wa[i1], wa[i2 - 1] + 1))
+        if j2 > j1:
+            added.append((wb[j1], wb[j2 - 1] + 1))
+    return lost, added
