@@ -16,7 +16,7 @@ def test_weekday_pattern_books_the_days_and_is_saved_with_the_ad(qtbot, demo_des
     window = demo_desk
     editor = window.editor
     window.open_ad(6)
-    qtbot.waitUntil(lambda: editor.ad_id() == 6)
+    qtbot.waitUntil(lambda: editor.ad_id() == 6, timeout=15000)
     runs = editor.run_dates
     monday = dt.date(2024, 3, 4)
     runs.start.setDate(to_qdate(monday))
@@ -32,7 +32,7 @@ def test_weekday_pattern_books_the_days_and_is_saved_with_the_ad(qtbot, demo_des
     assert "每周二、四" in runs.summary.text() and "长期" in runs.summary.text()
     assert editor.is_dirty()
     qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=15000)
     assert load_pattern(6) == RunPattern((1, 3), monday)
     assert load_ad(6).dates == dates
 
@@ -57,15 +57,15 @@ def test_renewal_list_shows_runs_ending_with_the_phone(qtbot, demo_desk) -> None
     save_ad(draft)
     window.open_renewals()
     dialog = window.renewals
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=15000)
     cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert cells[0] == "#3 纱窗加工安装" and cells[2] == "18911267373"
     assert cells[3].endswith("（3 天后）") and cells[4] == "2 期"
     dialog.within.setValue(2)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=15000)
     dialog.within.setValue(3)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=15000)
     with qtbot.waitSignal(dialog.open_requested):
         dialog.table.cellDoubleClicked.emit(0, 0)
-    qtbot.waitUntil(lambda: window.editor.ad_id() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.editor.ad_id() == 3, timeout=15000)
     dialog.close()

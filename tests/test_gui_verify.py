@@ -51,7 +51,7 @@ def test_verify_tab_marks_each_booking_and_books_a_make_good(qtbot, demo_desk, t
     window.tabs.setCurrentWidget(view)
     view.set_date(DATE)
     view.check_file(pdf)
-    qtbot.waitUntil(lambda: view.table.rowCount() == 13, timeout=10000)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 13, timeout=20000)
     shown = rows(view)
     assert shown["#3 纱窗加工安装"][0] == "✗" and "漏登" in shown["#3 纱窗加工安装"][1]
     wine = shown["#10 古井贡酒 年份原浆"]
@@ -63,7 +63,7 @@ def test_verify_tab_marks_each_booking_and_books_a_make_good(qtbot, demo_desk, t
     assert "18835255555" in view.booked.toPlainText()
     assert "18835256555" in view.printed.toPlainText()
     assert marked_spans(view.booked) == ["5"] and marked_spans(view.printed) == ["6"]
-    qtbot.waitUntil(lambda: view.crop.image() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view.crop.image() is not None, timeout=15000)
     assert view.crop.image().width() > 200  # the printed ad, rendered from the press PDF
     assert not view.crop.pixmap().isNull()
     assert view.make_good.isEnabled()
@@ -86,6 +86,6 @@ def test_verify_tab_says_why_a_pdf_cannot_be_checked(qtbot, demo_desk, tmp_path)
     demo_desk.tabs.setCurrentWidget(view)
     view.set_date(DATE)
     view.check_file(outlines_only_pdf(tmp_path / "curves.pdf"))
-    qtbot.waitUntil(lambda: "没有可读取的文字" in view.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "没有可读取的文字" in view.summary.text(), timeout=15000)
     assert "转成了曲线" in view.summary.text()
     assert view.table.rowCount() == 0
