@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from adsdesk.commands.common import date_option, open_db, print_json
+from adsdesk.commands.common import date_option, db_target, open_db, print_json
 from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
 
 NAME = "import"
@@ -27,6 +27,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不保存")
     parser.add_argument("--skip-bad", action="store_true", help="有问题的行不导入，其余照常导入")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="同一天已登过同样内容的行也导入（默认跳过并列出，以免重复导入同一文件）",
+    )
     parser.add_argument(
         "--map",
         action="append",
@@ -58,10 +63,16 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.domain.splitter import split_text
-    from adsdesk.io.import_tables import check_table, import_rows, plan_from_drafts
+    from adsdesk.io.import_tables import already_booked, check_table, import_rows, plan_from_drafts
     from adsdesk.io.tables import read_table
     from adsdesk.io.text_files import read_text_file
-    from adsdesk.store.settings import list_categories, load_settings, refused_numbers
+    from adsdesk.store.settings import (
+        DEFAULT_CATEGORIES,
+        DeskSettings,
+        list_categories,
+        load_settings,
+        refused_numbers,
+    )
 
     path = Path(args.file).expanduser()
     dates = _dates(args.date)
@@ -72,10 +83,16 @@ def run(args: argparse.Namespace) -> int:
     if suffix not in TEXT_SUFFIXES + TABLE_SUFFIXES:
         raise UserError(f"{path.name} 不能导入：只接受 .csv、.xlsx 表格或 .txt、.md 文字。")
 
-    open_db(args)
-    settings = load_settings()
-    categories = list_categories() or None
-    refused = refused_numbers()
+    target = db_target(args)
+    # A dry run writes nothing: with no database file yet, check against the defaults.
+    has_db = not (args.dry_run and "://" not in target and not Path(target).exists())
+    if has_db:
+        open_db(args)
+        settings = load_settings()
+        categories = list_categories() or None
+        refused = refused_numbers()
+    else:
+        settings, categories, refused = DeskSettings(), list(DEFAULT_CATEGORIES), {}
     payload: dict[str, object] = {}
     unit = "行"
     if suffix in TEXT_SUFFIXES:
@@ -107,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
         payload["ignored_columns"] = table.unknown_headers()
 
     rejected = plan.rejected
-    good = plan.good
+    repeats = already_booked(plan.rows) if has_db else {}
+    good = [r for r in plan.good if args.again or r.row not in repeats]
     refuse_all = bool(rejected) and not args.skip_bad
     imported = 0
     if not args.dry_run and not refuse_all and good:
@@ -117,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         "drafts": [r.as_dict() for r in plan.rows],
         "imported": imported,
         "rejected": plan.rejected_dicts(),
+        "already_booked": [{"row": n, "reason": why} for n, why in sorted(repeats.items())],
         **payload,
         "dry_run": bool(args.dry_run),
     }
@@ -124,6 +143,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(payload)
     else:
         _print_summary(plan.rows, rejected, imported, unit, args, refuse_all)
+        for number, why in sorted(repeats.items()):
+            verb = "仍已导入" if args.again else "未导入（加 --again 仍导入）"
+            print(f"第 {number} {unit}{why}，{verb}。")
     return EXIT_BLOCKED if refuse_all else EXIT_OK
 
 

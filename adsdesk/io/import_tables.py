@@ -217,7 +217,11 @@ def check_record(
 
     blocked = [f.message for f in findings if f.level == "block"]
     if blocked and not override:
-        problems += [m.rstrip("。") for m in blocked]
+        said = {p.split("。")[0] for p in problems}
+        for message in blocked:  # a number in both the phone cell and the text: say it once
+            if message.split("。")[0] not in said:
+                said.add(message.split("。")[0])
+                problems.append(message.rstrip("。"))
 
     dates, bad_dates = parse_dates(record.get("dates", ""))
     for piece in bad_dates:
@@ -364,6 +368,51 @@ def _tick(progress: Progress | None, cancel: threading.Event | None, done: int, 
 
 
 # --------------------------------------------------------------------------- saving
+
+
+def already_booked(rows: Sequence[RowCheck]) -> dict[int, str]:
+    """Row number -> why it is already in the paper: the same text booked on one of its dates.
+
+    A file imported twice would book every ad twice; this finds those rows before saving.
+    Candidates come from an index by (date, phone) and (date, text), so a big file is cheap.
+    """
+    from adsdesk.domain.duplicates import BookedAd, find_duplicates
+    from adsdesk.store.ads import booked_on
+
+    dates = sorted({d for r in rows if r.ok for d in r.dates})
+    if not dates:
+        return {}
+    booked = booked_on(dates)
+    by_key: dict[tuple[str, str], list[BookedAd]] = {}
+    for ad in booked:
+        keys = [("text", _plain(ad.title, ad.body))] + [("phone", p) for p in ad.phones]
+        for day in ad.dates:
+            for kind, value in keys:
+                by_key.setdefault((day, f"{kind}:{value}"), []).append(ad)
+    out: dict[int, str] = {}
+    for row in rows:
+        if not row.ok or not row.dates:
+            continue
+        mine = BookedAd(
+            ad_id=None,
+            title=row.title,
+            body=row.body,
+            phones=tuple(p.e164 for p in row.phones),
+            dates=tuple(d.isoformat() for d in row.dates),
+        )
+        keys = [f"text:{_plain(row.title, row.body)}"] + [f"phone:{p}" for p in mine.phones]
+        candidates = {
+            id(ad): ad for day in mine.dates for k in keys for ad in by_key.get((day, k), [])
+        }
+        same = [d for d in find_duplicates(mine, candidates.values()) if d.reason == "same_text"]
+        if same:
+            first = same[0]
+            out[row.row] = f"{first.date} 已登过同样内容的广告 #{first.other_id}"
+    return out
+
+
+def _plain(title: str, body: str) -> str:
+    return re.sub(r"\s+", "", f"{title}{body}")
 
 
 def import_rows(

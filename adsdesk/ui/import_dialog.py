@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QStackedWidget,
@@ -25,12 +26,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.io.import_tables import ImportPlan, check_table, import_rows
+from adsdesk.io.import_tables import (
+    ImportPlan,
+    RowCheck,
+    already_booked,
+    check_table,
+    import_rows,
+)
 from adsdesk.io.tables import FIELD_NAMES, FIELDS, IGNORE, Table, read_table, remap
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.ui_state import ask_open_path
 
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_DONE = range(4)
+PREVIEW_HEADERS = ("行号", "分类", "标题", "正文", "电话", "刊登日期", "提示")
+PREVIEW_ROWS = 500  # good rows shown before import; all of them are imported
+
+
+def _check_and_compare(table: Table, **options: Any) -> tuple[ImportPlan, dict[int, str]]:
+    """Runs on the database thread: check every row, then look for rows already booked."""
+    plan = check_table(table, **options)
+    return plan, already_booked(plan.rows)
 
 
 class _Progress(QObject):
@@ -62,6 +77,7 @@ class ImportDialog(QDialog):
         self._refused = dict(refused or {})
         self._table: Table | None = None
         self._plan: ImportPlan | None = None
+        self._repeats: dict[int, str] = {}
         self._cancel: threading.Event | None = None
         self.progress: QProgressDialog | None = None
         self._bridge = _Progress(self)
@@ -133,16 +149,30 @@ class ImportDialog(QDialog):
         self.import_good = QPushButton()
         self.import_good.setObjectName("importGood")
         self.import_good.clicked.connect(self.start_import)
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("importPreviewNote")
+        self.preview = QTableWidget(0, len(PREVIEW_HEADERS))
+        self.preview.setObjectName("goodRows")
+        self.preview.setHorizontalHeaderLabels([self.tr(h) for h in PREVIEW_HEADERS])
+        self.preview.verticalHeader().setVisible(False)
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.remap_button = QPushButton(self.tr("调整表头对应…"))
+        self.remap_button.setObjectName("importRemap")
+        self.remap_button.clicked.connect(lambda: self._table and self._show_mapping(self._table))
         self.import_nothing = QPushButton(self.tr("全部不导入"))
         self.import_nothing.setObjectName("importNothing")
         self.import_nothing.clicked.connect(self.reject)
         row = QHBoxLayout()
+        row.addWidget(self.remap_button)
         row.addStretch(1)
         row.addWidget(self.import_nothing)
         row.addWidget(self.import_good)
         box = QVBoxLayout(page)
         box.addWidget(self.summary)
         box.addWidget(self.rejected, 1)
+        box.addWidget(self.preview_note)
+        box.addWidget(self.preview, 2)
         box.addLayout(row)
         self.pages.addWidget(page)
 
@@ -255,7 +285,7 @@ class ImportDialog(QDialog):
         self._run(
             self.tr("正在检查每一行…"),
             len(table.rows),
-            lambda progress, cancel: check_table(
+            lambda progress, cancel: _check_and_compare(
                 table,
                 area_code=self._area_code,
                 refused=self._refused,
@@ -266,8 +296,9 @@ class ImportDialog(QDialog):
             self._checked,
         )
 
-    def _checked(self, plan: ImportPlan) -> None:
+    def _checked(self, result: tuple[ImportPlan, dict[int, str]]) -> None:
         self._finish_progress()
+        plan, self._repeats = result
         self._plan = plan
         good, bad = len(plan.good), len(plan.rejected)
         if bad:
@@ -282,7 +313,12 @@ class ImportDialog(QDialog):
             text += self.tr("其中 {0} 行有提醒（不影响导入），导入后可在编辑器里查看。").format(
                 warned
             )
+        if self._repeats:
+            text += self.tr(
+                "有 {0} 行在同一天已登过同样内容（见下表“提示”），导入前会再问。"
+            ).format(len(self._repeats))
         self.summary.setText(text)
+        self._fill_preview(plan)
         self.rejected.setRowCount(bad)
         for i, row in enumerate(plan.rejected):
             self.rejected.setItem(i, 0, QTableWidgetItem(str(row.row)))
@@ -298,13 +334,83 @@ class ImportDialog(QDialog):
         self.pages.setCurrentIndex(PAGE_PREVIEW)
         self.status.setText("")
 
+    def _fill_preview(self, plan: ImportPlan) -> None:
+        """The good rows as they will be saved: category, title, text, phones, dates, notes."""
+        good = plan.good
+        shown = good[:PREVIEW_ROWS]
+        self.preview.setRowCount(len(shown))
+        for i, r in enumerate(shown):
+            notes = [self._repeats[r.row]] if r.row in self._repeats else []
+            notes += [f.message for f in r.warnings]
+            cells = (
+                str(r.row),
+                r.category,
+                r.title,
+                r.body.replace("\n", " "),
+                "，".join(p.display for p in r.phones),
+                "，".join(d.isoformat() for d in r.dates) or self.tr("（未定）"),
+                "；".join(notes),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.preview.setItem(i, col, item)
+        self.preview.resizeColumnToContents(0)
+        more = len(good) - len(shown)
+        self.preview_note.setText(
+            self.tr("将导入的 {0} 行：").format(len(good))
+            + (
+                self.tr("（只列出前 {0} 行，其余 {1} 行同样导入）").format(len(shown), more)
+                if more
+                else ""
+            )
+        )
+        self.preview.setVisible(bool(good))
+        self.preview_note.setVisible(bool(good))
+
     # --- step 4: import -----------------------------------------------------------------
+    def _ask_about_repeats(self, rows: list[RowCheck]) -> list[RowCheck] | None:
+        """Rows already booked on the same day: skip them, import them anyway, or stop."""
+        repeats = [r for r in rows if r.row in self._repeats]
+        if not repeats:
+            return rows
+        box = QMessageBox(self)
+        box.setObjectName("importRepeats")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("可能重复导入"))
+        lines = [
+            self.tr("第 {0} 行：{1}").format(r.row, self._repeats[r.row]) for r in repeats[:12]
+        ]
+        if len(repeats) > 12:
+            lines.append(self.tr("……共 {0} 行").format(len(repeats)))
+        box.setText(
+            self.tr("有 {0} 行在同一天已登过同样内容，再导入会重复刊登：").format(len(repeats))
+            + "\n\n"
+            + "\n".join(lines)
+        )
+        skip = box.addButton(self.tr("跳过这些行"), QMessageBox.ButtonRole.AcceptRole)
+        anyway = box.addButton(self.tr("仍然导入"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(skip)
+        box.exec()
+        if box.clickedButton() is skip:
+            return [r for r in rows if r.row not in self._repeats]
+        if box.clickedButton() is anyway:
+            return rows
+        return None
+
     def start_import(self) -> None:
         """Import the good rows in one transaction, with a progress dialog that can cancel."""
         plan = self._plan
         if plan is None or not plan.good:
             return
-        rows = plan.good
+        chosen = self._ask_about_repeats(plan.good)
+        if chosen is None:
+            return
+        if not chosen:
+            self.status.setText(self.tr("没有要导入的行：它们都已登过。"))
+            return
+        rows = chosen
         self.import_good.setEnabled(False)
         self.import_nothing.setEnabled(False)
         self.status.setText(self.tr("正在导入…"))
