@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from adsdesk.assets import resource_path
 from adsdesk.domain.phone_check import check_phone
+from adsdesk.store.actor import Actor
 from adsdesk.store.ads import AdDraft, PhoneEntry, count_ads, save_ad
 from adsdesk.store.models import Advertiser, db
 from adsdesk.store.settings import (
@@ -117,3 +118,36 @@ def _advertiser_name(ad: SampleAd, ads: list[SampleAd]) -> str:
 def _existing_advertiser(name: str) -> int | None:
     row = Advertiser.get_or_none(Advertiser.name == name)
     return int(row.id) if row else None
+
+
+# The demo desk's accounts (README lists them): user name, password, roles, full name.
+DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("admin", "admin123", ("admin",), "管理员"),
+    ("lihua", "lihua123", ("clerk",), "李华"),
+    ("wang", "wang123", ("supervisor", "clerk"), "王主管"),
+    ("zhao", "zhao123", ("layout",), "赵排版"),
+    ("qian", "qian123", ("cashier",), "钱会计"),
+)
+DEMO_CLERK = "lihua"
+
+
+def ensure_demo_accounts() -> None:
+    """Create the demo accounts on a demo database that has none yet."""
+    from adsdesk.store import users
+    from adsdesk.store.actor import acting_as
+
+    if users.has_users():
+        return
+    name, password, roles, full = DEMO_ACCOUNTS[0]
+    users.add_user(name, password, roles, full)
+    with acting_as(users.sign_in(name, password)):
+        for name, password, roles, full in DEMO_ACCOUNTS[1:]:
+            users.add_user(name, password, roles, full)
+
+
+def demo_clerk() -> Actor:
+    """The demo opens signed in as the demo clerk."""
+    from adsdesk.store import users
+
+    password = next(p for n, p, _r, _f in DEMO_ACCOUNTS if n == DEMO_CLERK)
+    return users.sign_in(DEMO_CLERK, password)

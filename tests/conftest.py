@@ -77,3 +77,22 @@ def demo_desk(qtbot, demo_db: Path) -> Iterator:
     window.editor.clear_for_new()  # leave without the unsaved-changes prompt
     window.close()
     executor.shutdown()
+
+
+def make_supervisor(name: str, password: str) -> None:
+    """Accounts on the bound database: an admin (the first account) and a supervisor."""
+    from adsdesk.store import users
+    from adsdesk.store.actor import acting_as
+
+    if not users.has_users():
+        users.add_user("admin", "admin-pass", ["admin"])
+    with acting_as(users.sign_in("admin", "admin-pass")):
+        users.add_user(name, password, ["supervisor", "clerk"])
+
+
+def approval_dialog(qtbot, window):
+    """The supervisor-approval dialog the window has open."""
+    from adsdesk.ui.signin_dialog import ApprovalDialog
+
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ApprovalDialog)))
+    return next(d for d in window.findChildren(ApprovalDialog) if d.isVisible())

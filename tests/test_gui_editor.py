@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import type_text
+from conftest import approval_dialog, make_supervisor, type_text
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from adsdesk.store.audit import entries
 from adsdesk.store.database import close_db, init_db
 from adsdesk.ui.app import application
 from adsdesk.ui.dbexec import DbExecutor
@@ -110,13 +111,27 @@ def test_invalid_phone_blocks_saving(qtbot, open_desk) -> None:
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert editor.ad_id() is None
     assert "禁止" in editor.status.text()
-    # a supervisor's override with a reason lets it through, and the reason is kept
+    # with a reason, a supervisor's password typed on this desk lets it through
     assert editor.override.isVisible()
+    make_supervisor("wang", "boss-pass")
     editor.category.setCurrentText("房屋出售")
-    editor.override.setChecked(True)
     _type(qtbot, editor.override_reason, "客户坚持，主管王某同意")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    dialog = approval_dialog(qtbot, window)
+    _type(qtbot, dialog.name, "wang")
+    _type(qtbot, dialog.password, "wrong-pass")
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "密码不对" in window.statusBar().currentMessage())
+    assert editor.ad_id() is None  # a wrong password saves nothing; the dialog asks again
+    dialog = approval_dialog(qtbot, window)
+    assert "密码不对" in dialog.error.text()
+    assert dialog.reason.text() == "客户坚持，主管王某同意"
+    _type(qtbot, dialog.name, "wang")
+    _type(qtbot, dialog.password, "boss-pass")
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
+    (created,) = entries(ad_id=editor.ad_id())
+    assert created.approver == "wang" and created.reason == "客户坚持，主管王某同意"
 
 
 def test_wording_highlighted_and_listed(qtbot, open_desk) -> None:

@@ -17,15 +17,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from adsdesk.demo import SAMPLE_DATE, fill_demo
+    from adsdesk.demo import SAMPLE_DATE, demo_clerk, ensure_demo_accounts, fill_demo
     from adsdesk.store.settings import ensure_default_categories
 
     target = open_db(args, paths.demo_db_path())
     ensure_default_categories()
     added = fill_demo()
+    ensure_demo_accounts()
     print(f"样例数据库：{target}（新增 {added} 则广告）" if added else f"样例数据库：{target}")
     if args.no_gui:
         return EXIT_OK
     from adsdesk.ui.app import run_gui
 
-    return run_gui(target, SAMPLE_DATE)
+    return run_gui(target, SAMPLE_DATE, demo_clerk())

@@ -126,7 +126,7 @@ def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
 class Approvals:
     """What saving a draft needs a supervisor for (empty lists: nothing)."""
 
-    blocked_terms: list[str]  # wording the checks block, new or changed in this save
+    blocked_terms: list[str]  # what the checks block (wording, phones), new in this save
     late_dates: list[dt.date]  # issues added past their cut-off (加急)
 
     @property
@@ -136,7 +136,7 @@ class Approvals:
     def describe(self) -> str:
         parts = []
         if self.blocked_terms:
-            parts.append("刊登含禁止用语（" + "、".join(self.blocked_terms) + "）的广告")
+            parts.append("刊登含禁止项（" + "、".join(self.blocked_terms) + "）的广告")
         if self.late_dates:
             days = "、".join(d.isoformat() for d in self.late_dates)
             parts.append(f"截稿后加急刊登 {days}")
@@ -171,13 +171,7 @@ def approvals_needed(draft: AdDraft, now: dt.datetime | None = None) -> Approval
         found = check_text(
             ad_text(draft.title, draft.body), draft.category, settings.area_code, refused_numbers()
         )
-        terms = list(
-            dict.fromkeys(
-                f.term
-                for f in found.findings
-                if f.level == "block" and not f.rule.startswith("phone.")
-            )
-        )
+        terms = list(dict.fromkeys(f.term for f in found.findings if f.level == "block"))
     added = set(draft.dates) - _booked_dates(draft.id)
     return Approvals(terms, late_dates(added, now, settings))
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from adsdesk.assets import resource_path
 from adsdesk.errors import DeskError
+from adsdesk.store.actor import Actor, set_actor
 from adsdesk.store.database import init_db, needs_migration
+
+if TYPE_CHECKING:
+    from adsdesk.ui.dbexec import DbExecutor
 
 
 def application() -> QApplication:
@@ -54,8 +59,24 @@ def install_qt_translations(app: QApplication) -> bool:
     return True
 
 
-def run_gui(target: str, issue: dt.date | None = None) -> int:
-    """Open the desk on the database at ``target`` (on ``issue``'s column if given)."""
+def sign_in_at_start(executor: DbExecutor) -> bool:
+    """Who works at this desk: the first admin on a new desk, else a sign-in; with sign-in
+    turned off in settings, the computer. False when the clerk closes the dialog."""
+    from adsdesk.store.settings import load_settings
+    from adsdesk.store.users import has_users
+    from adsdesk.ui.signin_dialog import FirstAdminDialog, SignInDialog
+
+    # Read before any window exists; the dialogs then work through the database thread.
+    if not load_settings().sign_in:
+        set_actor(Actor())
+        return True
+    dialog = FirstAdminDialog(executor) if not has_users() else SignInDialog(executor)
+    return dialog.exec() == FirstAdminDialog.DialogCode.Accepted
+
+
+def run_gui(target: str, issue: dt.date | None = None, actor: Actor | None = None) -> int:
+    """Open the desk on the database at ``target`` (on ``issue``'s column if given), signed in
+    as ``actor`` when given (the demo), else after the sign-in (or as the computer)."""
     app = application()
     notice = None
     if needs_migration(target):
@@ -78,6 +99,11 @@ def run_gui(target: str, issue: dt.date | None = None) -> int:
     from adsdesk.ui.main_window import MainWindow
 
     executor = DbExecutor()
+    if actor is not None:
+        set_actor(actor)
+    elif not sign_in_at_start(executor):
+        executor.shutdown()
+        return 0
     window = MainWindow(executor, target)
     if issue is not None:
         window.show_issue(issue)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -145,13 +144,13 @@ class AdEditor(QWidget):
 
         self.run_dates = RunDates()
 
-        self.override = QCheckBox(self.tr("主管特批刊登（须写明理由）"))
+        # A blocked ad goes out only with a supervisor's approval: their password, typed on
+        # this desk when it is saved (not a tick box); the reason is kept with the ad.
+        self.override = QLabel(self.tr("有禁止项：写明理由，保存时须主管在本机输入密码批准"))
         self.override.setObjectName("override")
         self.override_reason = QLineEdit()
         self.override_reason.setObjectName("overrideReason")
         self.override_reason.setPlaceholderText(self.tr("特批理由，随广告保存"))
-        self.override.toggled.connect(self.override_reason.setEnabled)
-        self.override.toggled.connect(self._update_save_state)
         self.override_reason.textChanged.connect(self._update_save_state)
 
         self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
@@ -274,9 +273,7 @@ class AdEditor(QWidget):
         self.body.setPlainText(draft.body)
         self.run_dates.set_dates(draft.dates)
         self.run_dates.set_repeat(draft.repeat)
-        self.override.setChecked(bool(draft.override_reason))
         self.override_reason.setText(draft.override_reason)
-        self.override_reason.setEnabled(bool(draft.override_reason))
         self._booked = []
         self._history_asked = set()
         self._history = {}
@@ -339,7 +336,6 @@ class AdEditor(QWidget):
             self.body.toPlainText(),
             tuple(self.run_dates.dates()),
             self.run_dates.repeat(),
-            self.override.isChecked(),
             self.override_reason.text(),
         )
 
@@ -363,9 +359,7 @@ class AdEditor(QWidget):
             advertiser_name=self.advertiser.text().strip(),
             dates=self.run_dates.dates(),
             repeat=self.run_dates.repeat(),
-            override_reason=self.override_reason.text().strip()
-            if self.override.isChecked()
-            else "",
+            override_reason=self.override_reason.text().strip() if self.blocked() else "",
         )
 
     def phone_matches(self) -> list[PhoneMatch]:
@@ -663,8 +657,8 @@ class AdEditor(QWidget):
     def _update_save_state(self) -> None:
         typing = {(m.start, m.end): m for m in self.typing_phones()}
         blocked = any(f.level == "block" and not _is_typing(f, typing) for f in self._all_findings)
-        self.override.setVisible(blocked or self.override.isChecked())
-        self.override_reason.setVisible(blocked or self.override.isChecked())
+        self.override.setVisible(blocked)
+        self.override_reason.setVisible(blocked)
         if self._refused_save:  # keep the reason current: gone once it no longer applies
             ok, why = self.can_save()
             if ok:
@@ -672,8 +666,10 @@ class AdEditor(QWidget):
             else:
                 self._set_status(why, "error")
                 self._refused_save = True
-        elif blocked and not (self.override.isChecked() and self.override_reason.text().strip()):
-            self._set_status(self.tr("有禁止项，不能保存：改正，或由主管特批并写明理由。"), "error")
+        elif blocked and not self.override_reason.text().strip():
+            self._set_status(
+                self.tr("有禁止项：改正，或写明特批理由、保存时由主管输入密码批准。"), "error"
+            )
         elif self.status.text().startswith(self.tr("有禁止项")):
             self._set_status("")
 
@@ -695,10 +691,8 @@ class AdEditor(QWidget):
     def can_save(self) -> tuple[bool, str]:
         if not (self.title.text().strip() or self.body.toPlainText().strip()):
             return False, self.tr("广告是空的：请输入标题或正文。")
-        if self.blocked() and not (
-            self.override.isChecked() and self.override_reason.text().strip()
-        ):
-            return False, self.tr("有禁止项，不能保存：改正，或勾选主管特批并写明理由。")
+        if self.blocked() and not self.override_reason.text().strip():
+            return False, self.tr("有禁止项，不能保存：改正，或写明特批理由后由主管输入密码批准。")
         if not self.category.currentText():
             if self._hint:
                 return False, self.tr("还没有选分类：请在“分类”中选择（按内容建议：{0}）。").format(

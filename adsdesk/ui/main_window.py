@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,8 +22,10 @@ from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
 from adsdesk.store import search_text
 from adsdesk.store import settings as settings_store
-from adsdesk.store.ads import AdDraft, AdvertiserRow
+from adsdesk.store.actor import ROLE_NAMES, SUPERVISOR, current_actor
+from adsdesk.store.ads import AdDraft, AdvertiserRow, Approvals
 from adsdesk.store.runs import extend_open_runs
+from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.dbexec import DbExecutor
@@ -35,6 +37,7 @@ from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.renewals_dialog import RenewalsDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
+from adsdesk.ui.signin_dialog import ApprovalDialog
 from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
 from adsdesk.ui.upkeep_runner import UpkeepRunner
@@ -70,6 +73,8 @@ def _save_context(values: SettingsValues) -> SettingsValues:
 
 
 class MainWindow(QMainWindow):
+    saved_ad = Signal(int)  # an ad was written (the draft keeper forgets its draft)
+
     def __init__(self, executor: DbExecutor, db_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -207,6 +212,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.till = TillController(self)
         self.menus = build_menus(self)
+        self.who = QLabel()
+        self.who.setObjectName("whoLabel")
+        self.statusBar().addPermanentWidget(self.who)
+        self.show_actor()
         self.statusBar().showMessage(self.tr("数据库：{0}").format(db_label))
         self.health = QLabel()  # the file's health and backups, filled by the upkeep
         self.health.setObjectName("healthStatus")
@@ -241,6 +250,15 @@ class MainWindow(QMainWindow):
             return
         self.upkeep = UpkeepRunner(path, self.health, self)
         self.upkeep.start(FIRST_RUN_MS if delay_ms is None else delay_ms)
+
+    def show_actor(self) -> None:
+        """Who the record names for this desk's changes, in the status bar."""
+        actor = current_actor()
+        if actor.user:
+            roles = "、".join(ROLE_NAMES.get(r, r) for r in sorted(actor.roles))
+            self.who.setText(self.tr("{0}（{1}）@ {2}").format(actor.user, roles, actor.computer))
+        else:
+            self.who.setText(self.tr("未登录 @ {0}").format(actor.computer))
 
     # --- loading ------------------------------------------------------------------------
     def reload_context(self) -> None:
@@ -377,19 +395,29 @@ class MainWindow(QMainWindow):
         else:
             self.open_ad(ad_id)
 
-    def _save(self, draft: AdDraft) -> None:
-        save_with_order, problem = self.till.save_job(draft)  # the ad, its order and payment
+    def _save(
+        self,
+        draft: AdDraft,
+        approval: Credentials | None = None,
+        needs: Approvals | None = None,
+    ) -> None:
+        # the ad, its order and payment; a supervisor's approval when the save needs one
+        save_with_order, problem = self.till.save_job(draft, approval)
         if problem:
             self.editor._set_status(self.tr("实收金额有误：{0}").format(problem), "error")
             return
         self.editor.save_button.setEnabled(False)
 
-        def done(saved: tuple[SaveOutcome, int | None, list[AdvertiserRow]]) -> None:
+        def done(saved: tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals) -> None:
+            self.editor.save_button.setEnabled(True)
+            if isinstance(saved, Approvals):
+                self._ask_approval(draft, saved)
+                return
             outcome, advertiser_id, advertiser = saved
             ad_id = outcome.ad_id
-            self.editor.save_button.setEnabled(True)
             self.editor.mark_saved(ad_id, advertiser_id, advertiser[0] if advertiser else None)
             self.till.saved(outcome)
+            self.saved_ad.emit(ad_id)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
             if self._close_after_save:
                 self.close()
@@ -399,16 +427,49 @@ class MainWindow(QMainWindow):
 
         def failed(message: str) -> None:
             self.editor.save_button.setEnabled(True)
+            if approval is not None and needs is not None:  # wrong password, locked …
+                self.statusBar().showMessage(self.tr("未保存：{0}").format(message), 15000)
+                self._ask_approval(draft, needs, message)
+                return
             self._close_after_save = False
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
-        def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]]:
+        def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals:
+            actor = current_actor()
+            if approval is None and not (actor.user and actor.has(SUPERVISOR)):
+                wanted = ads_store.approvals_needed(draft)
+                if wanted.needed:
+                    return wanted  # the supervisor types their password first
             outcome = save_with_order()
             advertiser_id = ads_store.load_ad(outcome.ad_id).advertiser_id  # made by the save
             rows = ads_store.advertiser_rows([advertiser_id]) if advertiser_id else []
             return outcome, advertiser_id, rows
 
         self.executor.submit(job, done, failed)
+
+    def _ask_approval(self, draft: AdDraft, needs: Approvals, error: str = "") -> None:
+        """A supervisor approves on this desk with their own password, then the save runs."""
+        dialog = ApprovalDialog(
+            needs.describe(),
+            self,
+            ask_reason=bool(needs.blocked_terms),
+            reason=draft.override_reason,
+        )
+        dialog.error.setText(error)
+
+        def finished(result: int) -> None:
+            if result != ApprovalDialog.DialogCode.Accepted:
+                self._close_after_save = False
+                self.statusBar().showMessage(self.tr("未保存：需要主管批准"), 8000)
+                return
+            if needs.blocked_terms:
+                draft.override_reason = dialog.reason.text().strip()
+                self.editor.override_reason.setText(draft.override_reason)
+            self._save(draft, dialog.credentials(), needs)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def delete_current(self) -> None:
         ad_id = self.editor.ad_id()

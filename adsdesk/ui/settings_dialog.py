@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +92,24 @@ class SettingsDialog(QDialog):
         )
         hint.setWordWrap(True)
         form.addRow("", hint)
+        # The day's deadline and who works here (issue 12).
+        cut = QHBoxLayout()
+        self.cutoff_days = QSpinBox()
+        self.cutoff_days.setObjectName("cutoffDays")
+        self.cutoff_days.setRange(0, 14)
+        self.cutoff_days.setValue(int(s.cutoff_days_before))
+        self.cutoff_days.setSuffix(self.tr(" 天前"))
+        self.cutoff_time = QTimeEdit(QTime.fromString(s.cutoff_time, "HH:mm"))
+        self.cutoff_time.setObjectName("cutoffTime")
+        self.cutoff_time.setDisplayFormat("HH:mm")
+        cut.addWidget(self.cutoff_days)
+        cut.addWidget(self.cutoff_time)
+        cut.addStretch(1)
+        form.addRow(self.tr("截稿时间"), cut)
+        self.sign_in = QCheckBox(self.tr("启动时登录（单机受理台可关闭；关闭后记录只写电脑名）"))
+        self.sign_in.setObjectName("signInRequired")
+        self.sign_in.setChecked(bool(s.sign_in))
+        form.addRow(self.tr("登录"), self.sign_in)
         return page
 
     def _backup_tab(self, values: SettingsValues) -> QWidget:
@@ -304,6 +325,9 @@ class SettingsDialog(QDialog):
             area_code=self.area_code.text().strip(),
             hotlines=self._hotline_list(),
             backup_dir=self.backup_dir.text().strip(),
+            cutoff_days_before=self.cutoff_days.value(),
+            cutoff_time=self.cutoff_time.time().toString("HH:mm"),
+            sign_in=self.sign_in.isChecked(),
         )
         return SettingsValues(
             settings=settings,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
 from adsdesk.store.ads import AdDraft
+from adsdesk.store.users import Credentials
 from adsdesk.ui.price_panel import METHODS
 
 if TYPE_CHECKING:
@@ -42,12 +43,13 @@ def _save_with_order(
     surcharges: list[str],
     items: dict[str, int] | None,
     payment: tuple[str, int] | None,
+    approval: Credentials | None = None,
 ) -> SaveOutcome:
     """Save the ad, then make or update its order and take the payment (database thread)."""
     from adsdesk.store import ads as ads_store
     from adsdesk.store.orders import TillError, book_order, take_payment
 
-    ad_id = ads_store.save_ad(draft)
+    ad_id = ads_store.save_ad(draft, approval)
     method = payment[0] if payment else METHODS[0]
     try:
         order = book_order(ad_id, surcharges=surcharges, items=items, method=method)
@@ -119,13 +121,14 @@ class TillController(QObject):
         ReportDialog(self.executor, self.window).show()
 
     # --- saving -------------------------------------------------------------------------
-    def save_job(self, draft: AdDraft) -> tuple[Any, str]:
-        """The database job that saves the ad with its order; (job, problem before saving)."""
+    def save_job(self, draft: AdDraft, approval: Credentials | None = None) -> tuple[Any, str]:
+        """The database job that saves the ad with its order; (job, problem before saving).
+        ``approval``: a supervisor's name and password typed for this save."""
         problem = self.panel.payment_problem()
         surcharges = self.panel.surcharges()
         items = self.panel.item_counts() or None
         payment = None if problem else self.panel.payment()
-        return (lambda: _save_with_order(draft, surcharges, items, payment)), problem
+        return (lambda: _save_with_order(draft, surcharges, items, payment, approval)), problem
 
     def saved(self, outcome: SaveOutcome) -> None:
         self.panel.paid.clear()
