@@ -88,10 +88,10 @@ def test_reindex_command(capsys, tmp_path: Path) -> None:
     con.execute("INSERT INTO search_ad_gram (search_ad_gram) VALUES ('delete-all')")
     con.commit()
     con.close()
-    assert json.loads(run(capsys, "search", "和平", "--db", str(db), "--json")[1])["total"] == 0
+    assert json.loads(run(capsys, "search", "体检", "--db", str(db), "--json")[1])["total"] == 0
     code, out, _ = run(capsys, "reindex", "--db", str(db))
     assert code == 0 and "13 则广告" in out
-    assert json.loads(run(capsys, "search", "和平", "--db", str(db), "--json")[1])["total"] == 2
+    assert json.loads(run(capsys, "search", "体检", "--db", str(db), "--json")[1])["total"] == 2
 
 
 def test_synthetic_corpus_and_benchmark_figures() -> None:
@@ -121,3 +121,17 @@ def test_synthetic_corpus_and_benchmark_figures() -> None:
         assert search_ad_ids("平米")
     finally:
         close_db()
+
+
+def test_search_by_advertiser_pinyin_lists_their_ads(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "d.sqlite3"
+    demo(capsys, db)
+    out = json.loads(run(capsys, "search", "dthp", "--db", str(db), "--json")[1])
+    assert [a["name"] for a in out["advertisers"]] == ["大同和平医院"]
+    assert out["total"] == 2 and len(out["ads"]) == 2
+    assert {a["category"] for a in out["ads"]} == {"医疗体检"}
+    # the filters still hold for them
+    out = json.loads(
+        run(capsys, "search", "dthp", "--on", "2023-03-01", "--db", str(db), "--json")[1]
+    )
+    assert out["total"] == 0

@@ -29,8 +29,6 @@ from adsdesk.store.search_plan import (
     Filters,
     Order,
     ParsedQuery,
-    _conds,
-    _sort_key,
     ensure_synced,
     find,
     fts,
@@ -159,30 +157,26 @@ def search_ad_ids_and_advertisers(
     then holds their ads too (under the same filters, in the same order), not only ads whose
     own text holds the query.
     """
-    ids = search_ad_ids(query, filters, order)
+    pq = parse_query(query)
     advertisers = search_advertisers(query, limit=advertiser_limit)
+    found = find(pq, filters, order, None, 0, NO_COUNT, also=_named_ads(advertisers))
+    return found.ids, advertisers
+
+
+def _named_ads(advertisers: Sequence[AdvertiserHit]) -> list[int]:
+    """Every ad of the advertisers found by their name, pinyin or address (not by a number:
+    the ads with the number are found by it already)."""
     named = [a.id for a in advertisers if a.matched in ("name", "pinyin", "address")]
-    conds = _conds(filters)
-    if not named or conds.impossible:
-        return ids, advertisers
-    have = set(ids)
-    extra: list[int] = []
+    out: list[int] = []
     for chunk in chunks(named):
-        extra += [
+        out += [
             r[0]
             for r in query_rows(
-                f"SELECT s.ad_id FROM search_ad AS s WHERE s.advertiser_id IN "
-                f"({placeholders(len(chunk))}) AND {conds.sql()}",
-                (*chunk, *conds.params),
+                f"SELECT ad_id FROM search_ad WHERE advertiser_id IN ({placeholders(len(chunk))})",
+                chunk,
             )
-            if r[0] not in have
         ]
-    if not extra:
-        return ids, advertisers
-    merged = ids + extra
-    dates = last_dates(merged) if order.startswith("date") else {}
-    merged.sort(key=_sort_key(order, dates), reverse=order.endswith("desc"))
-    return merged, advertisers
+    return out
 
 
 def ad_ids(
@@ -291,7 +285,11 @@ def search(
     """
     pq = parse_query(query)
     filters = Filters(category, date_from, date_to, on_date)
-    found = find(pq, filters, order, limit, offset, count_limit)
+    advertisers = (
+        search_advertisers(query, advertiser_limit) if advertiser_limit and pq.text else []
+    )
+    also = _named_ads(advertisers)  # an advertiser named by the query brings their ads
+    found = find(pq, filters, order, limit, offset, count_limit, also=also)
     rows = fetch_rows(found.ids)
     hits = []
     for row in rows:
@@ -308,9 +306,6 @@ def search(
                 advertiser=row.advertiser,
             )
         )
-    advertisers = (
-        search_advertisers(query, advertiser_limit) if advertiser_limit and pq.text else []
-    )
     return SearchResult(query, found.total, found.exact, hits, advertisers)
 
 

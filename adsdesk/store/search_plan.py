@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -274,10 +274,14 @@ def find(
     offset: int,
     count_limit: int | None,
     small_filter: int = SMALL_FILTER,
+    also: Collection[int] = (),
 ) -> Found:
     """The plan: no text → straight from the date/category indexes; text under a filter that
     leaves fewer than ``small_filter`` ads → check those ads one by one; otherwise → the FTS
-    posting list (ordered by rowid), joined with the filter conditions, plus phone matches."""
+    posting list (ordered by rowid), joined with the filter conditions, plus phone matches.
+
+    ``also``: ads found another way (those of an advertiser the query names), merged in like
+    the ads found by number, under the same filters and order."""
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}; one of {ORDERS}")
     conds = _conds(filters)
@@ -286,7 +290,7 @@ def find(
     if not pq.text:
         return _find_no_text(filters, conds, order, limit, offset, count_limit)
     ensure_synced()
-    phone_ids = phone_owners(pq, "ad_phone", "ad_id")
+    phone_ids = phone_owners(pq, "ad_phone", "ad_id") | set(also)
     if not filters.empty():
         if _few_filtered(filters, conds, small_filter):
             source, params = _filtered(filters, conds)
