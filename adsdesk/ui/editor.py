@@ -508,7 +508,7 @@ class AdEditor(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched in (self.body, self.title) and kind in (
+        if (watched is self.body or watched is self.title) and kind in (
             QEvent.Type.FocusIn,
             QEvent.Type.FocusOut,
         ):
