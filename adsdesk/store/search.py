@@ -164,9 +164,9 @@ def search_ad_ids_and_advertisers(
 
 
 def _named_ads(advertisers: Sequence[AdvertiserHit]) -> list[int]:
-    """Every ad of the advertisers found by their name, pinyin or address (not by a number:
-    the ads with the number are found by it already)."""
-    named = [a.id for a in advertisers if a.matched in ("name", "pinyin", "address")]
+    """Every ad of the advertisers found by their name or its pinyin (not by an address, which
+    names a street, nor by a number: the ads with the number are found by it already)."""
+    named = [a.id for a in advertisers if a.matched in ("name", "pinyin")]
     out: list[int] = []
     for chunk in chunks(named):
         out += [

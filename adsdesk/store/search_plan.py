@@ -23,6 +23,7 @@ from adsdesk.store.search_upkeep import sync_index
 Order = Literal["id_desc", "id_asc", "date_desc", "date_asc"]
 ORDERS: tuple[str, ...] = ("id_desc", "id_asc", "date_desc", "date_asc")
 SMALL_FILTER = 5_000  # a filter set this small is checked ad by ad instead of via the index
+FEW_EXTRAS = 300  # up to this many ads found by number (or advertiser) are checked one by one
 PHONE_TEXT_SET = 20_000  # up to this many text hits, number-only hits are found by subtraction
 NO_COUNT = -1  # count_limit for callers that want ids only
 BOUNDED_DAYS = 400  # date ranges up to this long narrow the id range searched …
@@ -407,12 +408,14 @@ def _phone_extras(
                 (*chunk, *conds.params),
             )
         ]
-    _, exact = _count(f"({text_sql})", text_params, PHONE_TEXT_SET)
+    exact = False
+    if len(kept) > FEW_EXTRAS:  # reading that many ads costs more than counting the text hits
+        _, exact = _count(f"({text_sql})", text_params, PHONE_TEXT_SET)
     if exact:  # few text hits: take them all and subtract
         in_text = {r[0] for r in query_rows(text_sql, text_params)}
         return [i for i in kept if i not in in_text]
     out: list[int] = []
-    for chunk in chunks(kept):  # many text hits: look at the few numbered ads instead
+    for chunk in chunks(kept):  # few extra ads, or many text hits: look at the extra ads
         rows = query_rows(
             f"SELECT id, title, body FROM ad WHERE id IN ({placeholders(len(chunk))})", chunk
         )
