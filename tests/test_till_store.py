@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_pricing import ISSUE_CARD
 
-from adsdesk.store.actor import SUPERVISOR, Actor, acting_as
+from adsdesk.errors import DeskError
+from adsdesk.store.actor import ADMIN, Actor, acting_as
 from adsdesk.store.ads import AdDraft, load_ad, save_ad
 from adsdesk.store.cashup import close_day, day_summary, reopen_day
 from adsdesk.store.orders import (
@@ -28,6 +29,7 @@ from adsdesk.store.orders import (
 from adsdesk.store.ratecards import save_card
 from adsdesk.store.reports import report
 from adsdesk.store.settings import ensure_default_categories
+from adsdesk.store.users import Credentials, add_user
 
 TODAY = dt.date(2024, 3, 1)
 CLERK = Actor(user="李娜")
@@ -94,12 +96,13 @@ def test_cancelling_refunds_unprinted_runs_less_the_fee(till):
     order = book_order(ad_id, today=TODAY)
     assert order.total_fen == 2 * 15000
     take_payment(order.id, order.total_fen, CASH, today=TODAY)
-    # on day 2 (runs of day 1 and 2 printed), 2 of 4 runs unprinted: 300.00 × 2/4 = 150.00 − 5.00
+    # on day 2 (day 1 printed; day 2's issue not yet sent), 3 of 4 runs are unprinted:
+    # 300.00 × 3/4 = 225.00 less the 5.00 fee
     result = cancel_order(order.id, CASH, today=TODAY + dt.timedelta(days=1))
-    assert (result.unprinted_runs, result.value_fen, result.fee_fen) == (2, 15000, 500)
-    assert result.refund_fen == 14500
-    assert result.order.status == "cancelled" and result.order.paid_fen == 30000 - 14500
-    assert load_ad(ad_id).dates == dates[:2]  # the unprinted runs are off the issues
+    assert (result.unprinted_runs, result.value_fen, result.fee_fen) == (3, 22500, 500)
+    assert result.refund_fen == 22000
+    assert result.order.status == "cancelled" and result.order.paid_fen == 30000 - 22000
+    assert load_ad(ad_id).dates == dates[:1]  # the unprinted runs are off the issues
     with pytest.raises(TillError, match="已取消"):
         take_payment(order.id, 100, CASH, today=TODAY)
 
@@ -137,10 +140,17 @@ def test_cash_up_per_clerk_and_a_closed_day_refuses_payments(till):
         c = book_order(_ad("修空调", [TODAY]), today=TODAY)
         with pytest.raises(TillError, match="已日结"):
             take_payment(c.id, 10000, CASH, today=TODAY)
-        with pytest.raises(TillError, match="只有主管"):
+        with pytest.raises(DeskError, match="需要主管批准"):
             reopen_day(TODAY, "李娜", "补收一笔")
-    with acting_as(Actor(user="王主管", roles=frozenset({SUPERVISOR}))):
-        assert not reopen_day(TODAY, "李娜", "补收一笔").closed
+    with acting_as(Actor(user="管理员", roles=frozenset({ADMIN}))):
+        add_user("admin", "admin-pass-2024", ["admin"])  # the first account is the admin
+        add_user("wang", "zhuguan-2024", ["supervisor"], "王主管")
+    with acting_as(CLERK):
+        with pytest.raises(DeskError):
+            reopen_day(TODAY, "李娜", "补收一笔", Credentials("wang", "wrong-password"))
+        # the supervisor types their own name and password at the clerk's desk
+        reopened = reopen_day(TODAY, "李娜", "补收一笔", Credentials("wang", "zhuguan-2024"))
+        assert not reopened.closed and reopened.reopened_by == "wang"
     with acting_as(CLERK):
         assert take_payment(c.id, 10000, CASH, today=TODAY).state_label == "已付清"
 

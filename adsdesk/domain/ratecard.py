@@ -9,14 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
-from adsdesk.errors import UserError
+from adsdesk.errors import DeskError
 
 UNITS = ("line", "char", "item", "flat")
 UNIT_NAMES = {"line": "按行", "char": "按字", "item": "按件", "flat": "按则"}
 TITLE_MODES = ("own_lines", "none")
 
 
-class RateCardError(UserError):
+class RateCardError(DeskError):
     """A rate card that cannot be used; the sentence names the key at fault."""
 
 

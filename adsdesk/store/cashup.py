@@ -12,7 +12,8 @@ from adsdesk.store.audit import record
 from adsdesk.store.billing_models import CashUp, Order, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import db
-from adsdesk.store.orders import CASH, METHODS, TillError, is_supervisor
+from adsdesk.store.orders import CASH, METHODS, TillError
+from adsdesk.store.users import Credentials, approve
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,14 @@ def close_day(day: dt.date, counted_cash_fen: int, clerk: str | None = None) -> 
     return day_summary(day, clerk)
 
 
-def reopen_day(day: dt.date, clerk: str, reason: str) -> DaySummary:
-    """A supervisor reopens a closed day so that payments can be taken on it again."""
-    if not is_supervisor():
-        raise TillError("只有主管可以重新打开已日结的一天。")
+def reopen_day(
+    day: dt.date, clerk: str, reason: str, approval: Credentials | None = None
+) -> DaySummary:
+    """A supervisor reopens a closed day so that payments can be taken on it again: the
+    signed-in supervisor, or one who types their own name and password (``approval``)."""
     if not reason.strip():
         raise TillError("请写明重新打开的原因。")
+    approver = approve(approval, "重新打开已日结的一天")
     with db.atomic():
         row = CashUp.get_or_none((CashUp.day == day) & (CashUp.clerk == clerk))
         if row is None or not row.closed:
@@ -147,8 +150,15 @@ def reopen_day(day: dt.date, clerk: str, reason: str) -> DaySummary:
         CashUp.update(
             closed=False,
             reopened_at=dt.datetime.now().replace(microsecond=0),
-            reopened_by=current_clerk(),
+            reopened_by=approver,
             reason=reason.strip(),
         ).where(CashUp.id == row.id).execute()
-        record("cashup.reopen", "cash_up", int(row.id), {"day": day, "clerk": clerk}, reason=reason)
+        record(
+            "cashup.reopen",
+            "cash_up",
+            int(row.id),
+            {"day": day, "clerk": clerk},
+            reason=reason,
+            approver=approver,
+        )
     return day_summary(day, clerk)

@@ -14,8 +14,7 @@ from peewee import IntegrityError, fn
 from adsdesk.domain.money import format_fen, parse_yuan, round_half_up
 from adsdesk.domain.pricing import Quote, quote
 from adsdesk.domain.receipt import ReceiptData, ReceiptLine
-from adsdesk.errors import UserError
-from adsdesk.store.actor import SUPERVISOR, current_actor
+from adsdesk.errors import DeskError
 from adsdesk.store.audit import record
 from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
 from adsdesk.store.clerk import current_clerk
@@ -28,7 +27,7 @@ CANCEL_FEE_KEY = "till.cancel_fee"
 DEFAULT_CANCEL_FEE = "10.00"
 
 
-class TillError(UserError):
+class TillError(DeskError):
     """A payment or order the till refuses, in one sentence."""
 
 
@@ -371,14 +370,22 @@ class CancelResult:
     refund_fen: int
 
 
+def _unprinted(dates: tuple[dt.date, ...], today: dt.date) -> list[dt.date]:
+    """Runs still to come: today or later, on issues not yet sent to print (签发)."""
+    from adsdesk.store.issues import sent_dates
+
+    locked = sent_dates(dates)
+    return [d for d in dates if d >= today and d not in locked]
+
+
 def cancellation_terms(order_id: int, today: dt.date | None = None) -> CancelResult:
-    """What cancelling would refund: the unprinted runs' share of the total (runs after
-    today; today's paper is printed), no more than was paid, less the cancellation fee."""
+    """What cancelling would refund: the unprinted runs' share of the total (runs from today
+    on whose issue has not been sent to print), no more than was paid, less the fee."""
     today = today or dt.date.today()
     info = get_order(order_id)
     if info.status == "cancelled":
         raise TillError(f"订单 {info.serial} 已经取消。")
-    unprinted = sum(1 for d in info.dates if d > today)
+    unprinted = len(_unprinted(info.dates, today))
     runs = max(len(info.dates), 1)
     value = round_half_up(Fraction(info.total_fen * unprinted, runs)) if info.dates else 0
     fee = min(cancel_fee_fen(), max(value, 0)) if info.paid_fen > 0 else 0
@@ -386,20 +393,19 @@ def cancellation_terms(order_id: int, today: dt.date | None = None) -> CancelRes
     return CancelResult(info, unprinted, value, fee, refund)
 
 
-def cancel_order(order_id: int, method: str = CASH, today: dt.date | None = None) -> CancelResult:
-    """Cancel: the ad's unprinted runs come off the issues, the money for them is refunded
-    less the fee, and the order is closed."""
-    from adsdesk.store.ads import load_ad, save_ad
+def cancel_order(
+    order_id: int, method: str = CASH, today: dt.date | None = None, reason: str = "取消订单"
+) -> CancelResult:
+    """Cancel: the ad is cancelled (its unprinted runs come off the issues, see
+    ``ads.cancel_ad``), the money for those runs is refunded less the fee, the order closed."""
+    from adsdesk.store.ads import _is_cancelled, cancel_ad
 
     today = today or dt.date.today()
     terms = cancellation_terms(order_id, today)
     with db.atomic():
-        if terms.order.ad_id is not None and Ad.get_or_none(Ad.id == terms.order.ad_id):
-            draft = load_ad(terms.order.ad_id)
-            kept_dates = [d for d in draft.dates if d <= today]
-            if kept_dates != draft.dates:
-                draft.dates = kept_dates
-                save_ad(draft)
+        ad_id = terms.order.ad_id
+        if ad_id is not None and Ad.get_or_none(Ad.id == ad_id) and not _is_cancelled(ad_id):
+            cancel_ad(ad_id, reason, now=dt.datetime.combine(today, dt.time(12)))
         if terms.refund_fen:
             take_payment(
                 order_id, -terms.refund_fen, method, today=today, kind="refund", note="取消退款"
@@ -458,10 +464,6 @@ def note_print(order_id: int) -> bool:
         OrderEvent.create(order=order_id, clerk=current_clerk(), kind=kind)
         record(f"order.{kind}", "order", order_id, {})
     return bool(before)
-
-
-def is_supervisor() -> bool:
-    return current_actor().has(SUPERVISOR)
 
 
 def advertiser_totals(advertiser_id: int) -> dict[str, int]:

@@ -162,13 +162,30 @@ class CashUpDialog(QDialog):
         self.executor.submit(lambda: close_day(day, fen, clerk), self._shown, self._failed)
 
     def _reopen(self) -> None:
+        from adsdesk.store.actor import SUPERVISOR, current_actor
+        from adsdesk.store.users import Credentials
+
         reason, ok = QInputDialog.getText(self, self.tr("重新打开"), self.tr("原因："))
         if not ok:
             return
+        approval = None
+        actor = current_actor()
+        if not (actor.user and actor.has(SUPERVISOR)):  # a supervisor approves at this desk
+            name, ok = QInputDialog.getText(self, self.tr("主管批准"), self.tr("主管用户名："))
+            if not ok:
+                return
+            password, ok = QInputDialog.getText(
+                self, self.tr("主管批准"), self.tr("密码："), QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return
+            approval = Credentials(name, password)
         from adsdesk.store.cashup import reopen_day
 
         day, clerk = self._day(), self.clerk.currentText().strip()
-        self.executor.submit(lambda: reopen_day(day, clerk, reason), self._shown, self._failed)
+        self.executor.submit(
+            lambda: reopen_day(day, clerk, reason, approval), self._shown, self._failed
+        )
 
     def _failed(self, message: str) -> None:
         self.state.setText(message)
