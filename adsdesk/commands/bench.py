@@ -9,8 +9,8 @@ from typing import Any
 from adsdesk.commands.common import print_json
 
 NAME = "bench"
-HELP = "性能基准：检索、开窗、排版、导入、核对，结果为 JSON"
-PARTS = ("search", "window", "layout", "import", "verify", "durability")
+HELP = "性能基准：检索、开窗、排版、导入、核对、耐久、计价、报表，结果为 JSON"
+PARTS = ("search", "window", "layout", "import", "verify", "durability", "price", "report")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +62,14 @@ def run(args: argparse.Namespace) -> int:
         from adsdesk.bench.verify import bench_verify
 
         result["verify"] = bench_verify(300)
+    if "price" in parts:
+        from adsdesk.bench.till import bench_price
+
+        result["price"] = bench_price(300)
+    if "report" in parts:
+        from adsdesk.bench.till import bench_report
+
+        result["report"] = bench_report(args.ads)
     result["total_s"] = round(time.perf_counter() - started, 1)
     print_json(result)
     return 0
