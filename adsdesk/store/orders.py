@@ -82,9 +82,10 @@ def set_cancel_fee(fen: int) -> None:
         raise TillError("取消手续费不能为负数。")
     with db.atomic():
         old = cancel_fee_fen()
-        Setting.insert(
-            key=CANCEL_FEE_KEY, value=json.dumps(format_fen(fen))
-        ).on_conflict_replace().execute()
+        value = json.dumps(format_fen(fen))
+        Setting.insert(key=CANCEL_FEE_KEY, value=value).on_conflict(  # SQLite and PostgreSQL
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
         record("settings.update", "settings", None, {"cancel_fee": [old, fen]})
 
 
