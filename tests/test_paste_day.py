@@ -107,7 +107,8 @@ def test_save_without_dates_asks_first(qtbot, dialog: PasteDialog) -> None:
     QTimer.singleShot(50, lambda: _answer("仍然保存", seen))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(list_ads()) == 2)
-    assert "未排刊登日期" in dialog.status.text()
+    # the rows are committed before the dialog hears back from the database thread
+    qtbot.waitUntil(lambda: "未排刊登日期" in dialog.status.text())
 
 
 def test_desk_opens_paste_at_the_issue_shown(qtbot, demo_desk: MainWindow) -> None:
