@@ -179,3 +179,28 @@ def test_disk_full_while_importing_and_saving_says_so_and_keeps_nothing(tmp_path
         con = sqlite3.connect(db)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         con.close()
+
+
+def test_a_save_that_waited_out_the_lock_says_another_program_holds_the_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from adsdesk.store.ads import AdDraft, save_ad
+    from adsdesk.store.database import close_db, describe_fault, init_db
+    from adsdesk.store.settings import ensure_default_categories
+
+    monkeypatch.setenv("ADSDESK_BUSY_TIMEOUT_MS", "300")  # instead of a minute
+    init_db(db_path)
+    ensure_default_categories()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
+    try:
+        with pytest.raises(Exception) as failed:
+            save_ad(AdDraft(category="其他", title="等不到", body="电话 13835212345"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    sentence = describe_fault(failed.value)
+    assert sentence is not None
+    assert "另一个程序" in sentence and "没有保存" in sentence and "损坏" not in sentence
+    save_ad(AdDraft(category="其他", title="放开后", body="电话 13835212345"))  # then it works
+    close_db()

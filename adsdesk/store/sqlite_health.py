@@ -123,7 +123,8 @@ def advice(fault: Fault, path: Path, detail: str = "", *, writing: bool = False)
     if fault is Fault.LOCKED:
         return (
             f"数据库文件 {path} 正被另一个程序占用（例如另一台受理台正在导入，或备份、同步软件锁住了它），"
-            f"等待后仍未放开。文件未被改动；请稍后再试，或关闭占用它的程序。"
+            f"等待后仍未放开。{'刚才的修改没有保存' if writing else '文件未被改动'}；"
+            f"请稍后再试，或关闭占用它的程序。"
         )
     if fault is Fault.DAMAGED:
         why = f"（{detail}）" if detail else ""
