@@ -123,3 +123,29 @@ def test_an_open_desk_reloads_after_a_restore_made_elsewhere(
     restore_from(older, demo_db, tmp_path / "backups")  # e.g. `adsdesk restore` by a supervisor
     qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 13)
     assert "恢复" in demo_desk.statusBar().currentMessage()
+
+
+def test_a_restore_from_an_older_version_is_upgraded_by_the_open_desk(
+    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+):
+    import sqlite3
+
+    from adsdesk.store.backup import restore_from
+    from adsdesk.store.database import SCHEMA_VERSION, copy_sqlite
+
+    qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 13)
+    older = tmp_path / "older.sqlite3"
+    copy_sqlite(demo_db, older)
+    con = sqlite3.connect(older)  # a backup written by the previous version of the desk
+    con.execute(
+        "UPDATE meta_info SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION - 1),)
+    )
+    con.commit()
+    con.close()
+    restore_from(older, demo_db, tmp_path / "backups")
+    qtbot.waitUntil(lambda: "恢复" in demo_desk.statusBar().currentMessage())
+    con = sqlite3.connect(demo_db)
+    version = con.execute("SELECT value FROM meta_info WHERE key='schema_version'").fetchone()
+    con.close()
+    assert version == (str(SCHEMA_VERSION),), demo_desk.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: demo_desk.list_pane.model.rowCount() == 13)

@@ -190,6 +190,23 @@ def restored_mark() -> str:
     return row.value if row else ""
 
 
+def follow_restore(target: str, seen: str | None) -> str:
+    """Run on the desk's database thread: the current restore mark; when it changed and the
+    restored backup is from an older version of the desk, reopen (and so upgrade) the file."""
+    from adsdesk.store.database import SCHEMA_VERSION, database_path, init_db
+    from adsdesk.store.models import MetaInfo
+
+    bound = database_path()
+    if bound is None or bound.resolve() != Path(target).expanduser().resolve():
+        return seen or ""  # not the file this desk has open (any more)
+    mark = restored_mark()
+    if seen is not None and mark != seen:
+        row = MetaInfo.get_or_none(MetaInfo.key == "schema_version")
+        if row is None or int(row.value) < SCHEMA_VERSION:
+            init_db(target)
+    return mark
+
+
 # --- restore --------------------------------------------------------------------------------
 def _current_state(path: Path) -> Fault | None:
     """None when the file is healthy; DAMAGED when its pages or header are bad. A file that is

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.executor = executor
         self._values: SettingsValues | None = None
+        self._db_target = db_label
         self._close_after_save = False
         self.setWindowTitle(self.tr("便民信息广告受理台 — {0}").format(db_label))
         self._build(db_label)
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.layout_view.refresh()
         # Load the pinyin tables once the first screen is up, not on the first search.
         self.executor.submit(search_text.warm_up)
-        self._restored: str | None = None
+        self._restore_state: dict[str, str] = {}
         self._restore_watch = QTimer(self)
         self._restore_watch.setInterval(RESTORE_POLL_MS)
         self._restore_watch.timeout.connect(self._watch_restores)
@@ -224,13 +225,17 @@ class MainWindow(QMainWindow):
 
     def _watch_restores(self) -> None:
         """Poll (cheaply, on the database thread) for a restore made by another program."""
-        from adsdesk.store.backup import restored_mark
+        from adsdesk.store.backup import follow_restore
 
-        def seen(mark: str) -> None:
-            if self._restored is None:
-                self._restored = mark
-            elif mark != self._restored:
-                self._restored = mark
+        state = self._restore_state  # read and written on the database thread only
+
+        def job() -> bool:
+            before = state.get("mark")
+            state["mark"] = follow_restore(self._db_target, before)
+            return before is not None and state["mark"] != before
+
+        def done(changed: bool) -> None:
+            if changed:
                 self.reload_context()
                 self.reload_list()
                 self.layout_view.refresh()
@@ -238,7 +243,7 @@ class MainWindow(QMainWindow):
                     self.tr("数据库已从备份恢复，列表与版面已按恢复后的数据重新载入。"), 15000
                 )
 
-        self.executor.submit(restored_mark, seen)
+        self.executor.submit(job, done, self._db_error)
 
     def start_upkeep(self, delay_ms: int | None = None) -> None:
         """The background integrity check and daily backup (SQLite files only)."""
@@ -590,6 +595,9 @@ class MainWindow(QMainWindow):
                 return
             self.editor.clear_for_new()  # 放弃
         self._save_geometry()
+        self._restore_watch.stop()  # nothing polls or checks a closed desk's file
+        if self.upkeep is not None:
+            self.upkeep.stop()
         event.accept()
 
     def _ask_save_on_close(self) -> str:

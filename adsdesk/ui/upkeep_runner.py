@@ -27,6 +27,7 @@ class UpkeepRunner(QObject):
         self.last: Upkeep | None = None
         self._thread: threading.Thread | None = None
         self._told_damage = False
+        self._stopped = False
         self.finished.connect(self._show)
         self._timer = QTimer(self)
         self._timer.setInterval(EVERY_MS)
@@ -37,11 +38,16 @@ class UpkeepRunner(QObject):
         QTimer.singleShot(delay_ms, self.run)
         self._timer.start()
 
+    def stop(self) -> None:
+        """No further checks (the window is closing); a check under way finishes quietly."""
+        self._timer.stop()
+        self._stopped = True
+
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def run(self) -> None:
-        if self.running():
+        if self.running() or self._stopped:
             return
         self._thread = threading.Thread(target=self._work, name="adsdesk-upkeep", daemon=True)
         self._thread.start()
