@@ -342,7 +342,9 @@ def test_health_food_is_not_plain_food() -> None:
 )
 def test_housing_rules_warn(text: str, rule: str, term: str) -> None:
     f = only(text, "房屋出售")
-    assert (f.rule, f.level, f.term) == (rule, "warn", term)
+    # Promised appreciation or returns is a prohibition (广告法 Art. 26), not a warning.
+    level = "block" if rule == "housing.appreciation" else "warn"
+    assert (f.rule, f.level, f.term) == (rule, level, term)
     assert text[f.start : f.end] == term
 
 
@@ -462,7 +464,6 @@ def test_recruitment_fees_block(text: str, term: str) -> None:
     "text",
     [
         "不限男女",
-        "男女不限，年龄18-50",
         "性别不限",
         "婚否不限",
         "已婚未婚均可",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from adsdesk.domain.duplicates import BookedAd, find_duplicates
-from adsdesk.domain.phone_find import PhoneMatch, find_phones
+from adsdesk.domain.phone_find import SPACED_NOTE, PhoneMatch, find_phones
 from adsdesk.domain.wording import Finding, check_wording
 
 
@@ -57,7 +57,18 @@ def check_text(
                     term=m.text,
                 )
             )
-        elif c.e164 and c.e164 in refused:
+        elif SPACED_NOTE in c.note:
+            findings.append(
+                Finding(
+                    rule="phone.spaced",
+                    level="warn",
+                    start=m.start,
+                    end=m.end,
+                    message=f"电话 {m.text}：{SPACED_NOTE}（应为 {c.display}）。",
+                    term=m.text,
+                )
+            )
+        if c.valid and c.e164 and c.e164 in refused:
             why = refused[c.e164]
             findings.append(
                 Finding(

@@ -382,6 +382,12 @@ def _local(text: str, parsed: _Parsed, d: str, area: str) -> PhoneCheck:
             reason = (
                 f"固定电话号码应为{_len_text(lengths)}位（不含区号），{_count_text(lengths, n)}"
             )
+            if n == 8 and max(lengths) == 7:  # the 8-digit local number of another city
+                reason += (
+                    f"；{region or '本地'}的固话是7位，8位的是外地号码（如北京、上海），"
+                    "须写上那里的区号，如 010-"
+                    f"{d}"
+                )
         return _make(
             text, parsed, valid=False, reason=reason, display=d, kind="landline", region=region
         )

@@ -45,6 +45,17 @@ _EXCLUDE_LABEL_RE = re.compile(
     r"|批号|货号|型号|工号|学号|邮编|邮政编码|车牌|(?i:no))"
     r"[号码]*[\s:：#.]*(?:[A-Za-z]+[\s\-]?)?$"
 )
+# Approval and licence numbers (医广【2023】第…号, 国食健广审(视)第…号, 准字, 许可证 …): any
+# digits that follow on the same line, however grouped, belong to the number, not a phone.
+_APPROVAL_BEFORE_RE = re.compile(
+    r"(?:医广|广审|药广|械广|食健|准字|注准|备字|许可证|信用代码|社会信用|执照|审查证明|批准文号"
+    r"|审批号|登记证|备案号)[^\n，,。；;：:电话手机热线联系]{0,24}$"
+)
+_ORDINAL_BEFORE_RE = re.compile(r"第[\s]*$")
+_ORDINAL_AFTER_RE = re.compile(r"[\s]*号")
+# A number written digit by digit: "4 0 0 8 - 3 9 1 …", "1 3 9 3 5 2 …" (seven digits or more).
+_SPACED_RE = re.compile(r"(?<![\d])\d(?:(?: *[-.] *| +)\d){6,14}(?![\d])")
+SPACED_NOTE = "号码被逐位拆开书写（诈骗小广告常用此法躲避核查），请向客户核实后写成连续数字"
 _GLUED_LETTER_BEFORE_RE = re.compile(r"[A-Za-z][\-_/]?$|\b[A-Z]{2,}\s$")
 _PRICE_BEFORE_RE = re.compile(
     r"(?:[￥¥$＄]|价格|售价|总价|单价|租金|月租|年租|报价|价钱|仅售|只要|仅需|(?i:rmb)|人民币|第)"
@@ -90,6 +101,23 @@ def find_phones(text: str, area_code: str = "0352") -> list[PhoneMatch]:
         if m is None:
             break
         pos = max(m.end(), _scan_token(text, t, m, area, out))
+    spaced = _spaced_numbers(text, t, area, out)
+    return sorted(out + spaced, key=lambda p: p.start) if spaced else out
+
+
+def _spaced_numbers(text: str, t: str, area: str, found: Sequence[PhoneMatch]) -> list[PhoneMatch]:
+    """Numbers written digit by digit, found for the clerk to review (never passed silently)."""
+    out: list[PhoneMatch] = []
+    for m in _SPACED_RE.finditer(t):
+        if any(p.start < m.end() and m.start() < p.end for p in found):
+            continue
+        if _APPROVAL_BEFORE_RE.search(t[max(0, m.start() - 40) : m.start()]):
+            continue
+        digits = re.sub(r"\D", "", m.group(0))
+        check = check_phone(digits, area)
+        note = "；".join(x for x in (check.note, SPACED_NOTE) if x)
+        check = replace(check, input=text[m.start() : m.end()], note=note)
+        out.append(PhoneMatch(m.start(), m.end(), text[m.start() : m.end()], check))
     return out
 
 
@@ -137,6 +165,8 @@ def _plausible(digits: str, labelled: bool) -> bool:
     n = len(d)
     if labelled and 5 <= n <= 13:
         return True
+    if plus and d.startswith("86") and n > 2:
+        return True  # "+86" then a number, however short: meant as a phone, checked as one
     if plus or d.startswith("00"):
         return 10 <= n <= 15
     if d.startswith("861") and n == 13:
@@ -181,6 +211,11 @@ def _context_excludes(
     strong_only = check.valid and len(digits.lstrip("+")) >= 10
     if first and not labelled:
         before = _before(t, start)
+        wide = t[max(t.rfind("\n", 0, start) + 1, start - 40) : start]
+        if _APPROVAL_BEFORE_RE.search(wide):
+            return True
+        if _ORDINAL_BEFORE_RE.search(before) and _ORDINAL_AFTER_RE.match(t, end):
+            return True  # 第…号 numbers a document, never a phone
         if _EXCLUDE_LABEL_RE.search(before) or _GLUED_LETTER_BEFORE_RE.search(before):
             return True
         if not strong_only and _PRICE_BEFORE_RE.search(before):
