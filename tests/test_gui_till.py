@@ -119,3 +119,22 @@ def test_cash_up_dialog_closes_the_day(qtbot, demo_desk) -> None:
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.summary.closed, timeout=5000)
     assert "已关账" in dialog.state.text() and not dialog.close_button.isEnabled()
+
+
+def test_receipt_goes_to_the_printer_as_on_paper(qtbot, demo_desk, tmp_path: Path) -> None:
+    """The printer path paints the same receipt (here a printer writing to a PDF file)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from adsdesk.layout.receipt import print_receipt
+    from adsdesk.store.orders import receipt_data
+
+    got: list = []
+    demo_desk.executor.submit(lambda: receipt_data("20230224-002"), got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    print_receipt(got[0], printer)
+    text = PdfReader(out).pages[0].extract_text()
+    assert "20230224-002" in text and "叁佰伍拾元整" in text and "大同和平医院" in text

@@ -218,6 +218,41 @@ class TillController(QObject):
 
     # --- receipts -----------------------------------------------------------------------
     def open_receipt(self, order_id: int) -> None:
+        """收据: to the printer or to a PDF file (reprints are marked 补打 either way)."""
+        box = QMessageBox(self.window)
+        box.setWindowTitle(self.tr("收据"))
+        box.setText(self.tr("打印收据，还是保存为 PDF？"))
+        printer = box.addButton(self.tr("打印…"), QMessageBox.ButtonRole.AcceptRole)
+        pdf = box.addButton(self.tr("保存 PDF…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is printer:
+            self.print_receipt(order_id)
+        elif box.clickedButton() is pdf:
+            self.save_receipt(order_id)
+
+    def print_receipt(self, order_id: int) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        from adsdesk.store.orders import note_print, receipt_data
+
+        def job() -> Any:
+            return receipt_data(order_id, reprint=note_print(order_id))
+
+        def paint(data: Any) -> None:
+            from adsdesk.layout.receipt import print_receipt
+
+            print_receipt(data, printer)
+            mark = self.tr("（补打）") if data.reprint else ""
+            self.window.statusBar().showMessage(self.tr("收据{0}已送打印机").format(mark), 8000)
+
+        self.executor.submit(job, paint, self.window._db_error)
+
+    def save_receipt(self, order_id: int) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             self.tr("保存收据 PDF"),
