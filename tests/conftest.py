@@ -1,14 +1,18 @@
-"""Shared fixtures: offscreen Qt, a fresh SQLite file per test, the sample column."""
+"""Shared fixtures: offscreen Qt, a fresh database per test (SQLite, and PostgreSQL when
+``ADSDESK_TEST_PG`` names a server), the sample column."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+
+PG_ENV = "ADSDESK_TEST_PG"
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +27,100 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Path | str]:
+    """Where a test's database lives: an SQLite file (a Path), and (when ``ADSDESK_TEST_PG``
+    names a server) a fresh PostgreSQL database of its own (its URL), dropped afterwards.
+
+    Tests about the SQLite file itself (damage, file backups) carry ``@pytest.mark.sqlite_only``.
+    """
+    if request.param == "sqlite":
+        yield db_path
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about the SQLite file itself; a server database has no file")
+    template = request.getfixturevalue("pg_template")
+    name = f"adsdesk_test_{uuid.uuid4().hex[:16]}"
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        from adsdesk.store.database import close_db
+
+        close_db()
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_server() -> str:
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        pytest.skip(
+            f"PostgreSQL run skipped: {PG_ENV} is not set (e.g. {PG_ENV}=postgresql://postgres@127.0.0.1:5432/postgres)"
+        )
+    return url
+
+
+def _pg_url(name: str) -> str:
+    """The server URL of ``ADSDESK_TEST_PG`` with its database replaced by ``name``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(_pg_server())
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _pg_admin(statement: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(_pg_server())
+    try:
+        con.autocommit = True
+        con.cursor().execute(statement)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated, empty desk database on the server, copied for each test (fast)."""
+    from adsdesk.store.database import close_db, init_db
+
+    name = f"adsdesk_tpl_{uuid.uuid4().hex[:16]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        init_db(_pg_url(name))
+        close_db()
+        yield name
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def desk_db(db_path: Path) -> Iterator[Path]:
-    """An initialised, empty desk database file bound for this test."""
+def desk_db(db_target: Path | str) -> Iterator[Path | str]:
+    """An initialised, empty desk database bound for this test (file path or server URL)."""
+    from adsdesk.store.database import close_db, init_db
+
+    init_db(db_target)
+    yield db_target
+    close_db()
+
+
+@pytest.fixture
+def demo_db(db_target: Path | str) -> Iterator[Path | str]:
+    """A desk database holding the sample column booked on 2023-02-24."""
+    from adsdesk.demo import fill_demo
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.settings import ensure_default_categories
+
+    init_db(db_target)
+    ensure_default_categories()
+    fill_demo()
+    yield db_target
+    close_db()
+
+
+@pytest.fixture
+def desk_file(db_path: Path) -> Iterator[Path]:
+    """An initialised, empty desk database that is an SQLite file (for file-level tests)."""
     from adsdesk.store.database import close_db, init_db
 
     init_db(db_path)
@@ -34,8 +129,8 @@ def desk_db(db_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def demo_db(db_path: Path) -> Iterator[Path]:
-    """A desk database holding the sample column booked on 2023-02-24."""
+def demo_file(db_path: Path) -> Iterator[Path]:
+    """The sample column in an SQLite file (for tests that open the file directly)."""
     from adsdesk.demo import fill_demo
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.settings import ensure_default_categories

@@ -88,7 +88,8 @@ def test_a_desk_error_in_a_job_is_its_own_sentence_and_not_logged(qtbot, desk_db
     assert not log_path().exists() or "广告 #7" not in _log_text()
 
 
-def test_bug_in_a_command_is_one_sentence_naming_the_log(capsys, demo_db: Path) -> None:
+def test_bug_in_a_command_is_one_sentence_naming_the_log(capsys, demo_file: Path) -> None:
+    demo_db = demo_file
     con = sqlite3.connect(demo_db)
     con.execute("DROP TABLE search_ad_text")  # a damaged index the schema check does not see
     con.commit()

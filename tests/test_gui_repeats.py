@@ -34,7 +34,8 @@ def test_weekday_pattern_books_the_days_and_is_saved_with_the_ad(qtbot, demo_des
     qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=15000)
     assert load_pattern(6) == RunPattern((1, 3), monday)
-    assert load_ad(6).dates == dates
+    # (the layout tab's refresh may already have booked the 长期 run further ahead)
+    assert load_ad(6).dates[: len(dates)] == dates
 
     # an end date instead of 长期: the days after it go
     row.open_ended.setChecked(False)

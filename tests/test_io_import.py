@@ -195,8 +195,8 @@ def _search_plan(tmp_path: Path, n: int):
 @pytest.mark.parametrize("index_workers", [0, 1])
 def test_a_bulk_import_is_searchable(desk_db: Path, tmp_path: Path, index_workers: int) -> None:
     from adsdesk.store.search import search_ad_ids, search_advertisers
+    from adsdesk.store.search_backend import pending as pending_count
     from adsdesk.store.search_plan import Filters
-    from adsdesk.store.search_upkeep import pending_count
 
     plan = _search_plan(tmp_path, 1_200)
     assert not plan.rejected
@@ -220,10 +220,14 @@ def test_a_bulk_import_is_searchable(desk_db: Path, tmp_path: Path, index_worker
 
 
 def _trigger_names() -> set[str]:
+    from adsdesk.store.backend import is_postgres
     from adsdesk.store.models import db
 
-    rows = db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    return {r[0] for r in rows}
+    if is_postgres():
+        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return {r[0] for r in db.execute_sql(sql).fetchall()}
 
 
 def test_a_cancelled_bulk_import_keeps_the_index_triggers(desk_db: Path, tmp_path: Path) -> None:

@@ -152,27 +152,27 @@ def test_an_ad_taller_than_a_column_is_left_over_and_the_rest_still_placed(desk_
     assert set(layout.placed_ids()) == {small, after}
 
 
-def test_a_pinned_ad_goes_to_the_top_and_stays_pinned(demo_db: Path, db_path: Path) -> None:
+def test_a_pinned_ad_goes_to_the_top_and_stays_pinned(demo_db: str) -> None:
     layout_prefs.set_pinned(DAY, 10, True)  # the liquor ad, last in category order
     layout = layout_of()
     first = layout.placed[0]
     assert first.ad_id == 10 and first.pinned and first.column == 0
     assert first.box.y == pytest.approx(layout.settings.column_top_pt())
     close_db()
-    init_db(db_path)
+    init_db(demo_db)
     assert layout_of().placed_ids()[0] == 10
     assert layout_of(DAY + dt.timedelta(days=1)).placed == ()  # other issues untouched
     layout_prefs.set_pinned(DAY, 10, False)
     assert layout_of().placed_ids() == SAMPLE_ORDER
 
 
-def test_move_up_and_down_inside_a_category_is_remembered(demo_db: Path, db_path: Path) -> None:
+def test_move_up_and_down_inside_a_category_is_remembered(demo_db: str) -> None:
     housing = [6, 9, 11, 12, 13]  # 房屋出售 in booking order
     assert move_ad(DAY, 12, -1)
     assert move_ad(DAY, 12, -1)
     assert not move_ad(DAY, 6, -10)  # nothing above the first
     close_db()
-    init_db(db_path)
+    init_db(demo_db)
     order = [i for i in layout_of().placed_ids() if i in housing]
     assert order == [6, 12, 9, 11, 13]
     assert move_ad(DAY, 6, 1)
@@ -181,10 +181,10 @@ def test_move_up_and_down_inside_a_category_is_remembered(demo_db: Path, db_path
     assert layout_of().placed_ids() == SAMPLE_ORDER
 
 
-def test_an_ad_moved_to_another_column_stays_there(demo_db: Path, db_path: Path) -> None:
+def test_an_ad_moved_to_another_column_stays_there(demo_db: str) -> None:
     layout_prefs.set_column(DAY, 1, 4)  # the paper's own notice, to the last column
     close_db()
-    init_db(db_path)
+    init_db(demo_db)
     layout = layout_of()
     moved = layout.find(1)
     assert moved is not None and moved.column == 4 and moved.forced_column
@@ -237,7 +237,7 @@ def test_settings_explain_what_is_wrong() -> None:
     assert int(defaults.text_width_pt / defaults.body_size_pt) == 13  # 13 characters a line
 
 
-def test_an_old_database_gains_the_layout_table_on_opening(desk_db: Path, db_path: Path) -> None:
+def test_an_old_database_gains_the_layout_table_on_opening(desk_file: Path, db_path: Path) -> None:
     import sqlite3
 
     close_db()

@@ -317,9 +317,9 @@ def test_changes_made_behind_the_stores_back_are_picked_up(desk_db: Path) -> Non
     assert S.search_advertisers("x") == []
 
 
-def test_rebuild_restores_a_damaged_index(demo_db: Path, db_path: Path) -> None:
+def test_rebuild_restores_a_damaged_index(demo_file: Path) -> None:
     expected = S.search_ad_ids("和平")
-    con = sqlite3.connect(db_path)
+    con = sqlite3.connect(demo_file)
     for table in ("search_ad_gram", "search_ad_text"):
         con.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     con.commit()

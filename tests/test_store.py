@@ -99,12 +99,12 @@ def test_settings_categories_refused_roundtrip(desk_db: Path) -> None:
     assert refused_numbers() == {"+864008801234": "冒充本报广告代理"}
 
 
-def test_schema_version_recorded(desk_db: Path) -> None:
-    con = sqlite3.connect(desk_db)
+def test_schema_version_recorded(desk_file: Path) -> None:
+    con = sqlite3.connect(desk_file)
     rows = dict(con.execute("select key, value from meta_info"))
     con.close()
     assert rows == {"app": "adsdesk", "schema_version": str(SCHEMA_VERSION)}
-    mode = sqlite3.connect(desk_db).execute("pragma journal_mode").fetchone()[0]
+    mode = sqlite3.connect(desk_file).execute("pragma journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
@@ -130,19 +130,19 @@ def test_other_apps_sqlite_is_refused_untouched(tmp_path: Path) -> None:
     assert _digest(path) == digest
 
 
-def test_damaged_file_is_refused_untouched(desk_db: Path) -> None:
+def test_damaged_file_is_refused_untouched(desk_file: Path) -> None:
     ads.save_ad(AdDraft(title="t", body="b", dates=[DAY]))
     close_db()
-    con = sqlite3.connect(desk_db)
+    con = sqlite3.connect(desk_file)
     con.execute("pragma wal_checkpoint(truncate)")
     con.close()
-    data = bytearray(desk_db.read_bytes())
+    data = bytearray(desk_file.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)  # smash the first page past the header
-    desk_db.write_bytes(bytes(data))
-    digest = _digest(desk_db)
+    desk_file.write_bytes(bytes(data))
+    digest = _digest(desk_file)
     with pytest.raises(StoreError, match=r"损坏|不是"):
-        init_db(desk_db)
-    assert _digest(desk_db) == digest
+        init_db(desk_file)
+    assert _digest(desk_file) == digest
 
 
 def test_migration_copies_file_aside_first(tmp_path: Path) -> None:
@@ -174,11 +174,11 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_needs_migration_tells_an_old_file_from_a_current_one(
-    tmp_path: Path, desk_db: Path
+    tmp_path: Path, desk_file: Path
 ) -> None:
     from adsdesk.store.database import needs_migration
 
-    assert not needs_migration(desk_db)
+    assert not needs_migration(desk_file)
     assert not needs_migration(tmp_path / "missing.sqlite3")
     old = tmp_path / "old.sqlite3"
     con = sqlite3.connect(old)

@@ -15,8 +15,9 @@ from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.repeats import RunPattern
 from adsdesk.errors import DeskError
-from adsdesk.store.actor import CLERK
+from adsdesk.store.actor import CLERK, current_actor
 from adsdesk.store.audit import diff, record
+from adsdesk.store.database import StoreError
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -27,7 +28,7 @@ from adsdesk.store.models import (
     db,
 )
 from adsdesk.store.runs import load_pattern, save_pattern
-from adsdesk.store.search_upkeep import sync_index
+from adsdesk.store.search_backend import sync as sync_index
 from adsdesk.store.settings import category_id
 from adsdesk.store.users import Credentials, approve, require
 
@@ -52,6 +53,10 @@ class AdDraft:
     dates: list[dt.date] = field(default_factory=list)
     override_reason: str = ""
     repeat: RunPattern | None = None  # 每周二、四 / 长期; its dates are in ``dates``
+    # The row version this copy was loaded at; None saves over whatever is stored (imports).
+    version: int | None = None
+    updated_by: str = ""  # who saved the stored copy last, and when (shown on a conflict)
+    updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,22 @@ class AdvertiserRow:
 
 class AdNotFound(DeskError):
     """The ad was deleted meanwhile (or never existed)."""
+
+
+class StaleAd(StoreError):
+    """The ad was saved by someone else since this copy was loaded: nothing was written.
+
+    ``stored`` is the ad as it is now, so the clerk can compare and choose."""
+
+    def __init__(self, mine: AdDraft, stored: AdDraft) -> None:
+        when = f"{stored.updated_at:%Y-%m-%d %H:%M:%S}" if stored.updated_at else "刚才"
+        who = stored.updated_by or "另一台电脑"
+        super().__init__(
+            f"广告 #{stored.id} 已由 {who} 于 {when} 修改过，您的保存没有写入，以免覆盖对方的修改。"
+            "请对照两份内容后选择保留哪一份。"
+        )
+        self.mine = mine
+        self.stored = stored
 
 
 def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
@@ -190,6 +211,9 @@ def save_ad(
     recorded in the audit with each field's old and new value and the approving supervisor.
     ``imported``: a row of an import file, checked by the import, which brings its own
     approval reason (recorded as "ad.import").
+
+    A draft loaded at ``version`` is refused with :class:`StaleAd` when the stored ad has
+    moved on since; on success ``draft.version`` becomes the saved row's version.
     """
     require(CLERK, "受理或修改广告")
     needs = Approvals([], []) if imported else approvals_needed(draft, now)
@@ -223,13 +247,24 @@ def save_ad(
             Ad.body: draft.body,
             Ad.override_reason: draft.override_reason,
             Ad.updated_at: dt.datetime.now().replace(microsecond=0),
+            Ad.updated_by: current_actor().label,
         }
         if draft.id is None:
             ad_id = int(Ad.insert(values).execute())
+            version = 1
         else:
-            if Ad.update(values).where(Ad.id == draft.id).execute() == 0:
+            # The row version makes the check and the write one statement: of two clerks
+            # saving the same copy, the second finds the version moved on (and waits for the
+            # first's commit to see it on PostgreSQL), so nothing is silently overwritten.
+            where = Ad.id == draft.id
+            if draft.version is not None:
+                where &= Ad.version == draft.version
+            if Ad.update({**values, Ad.version: Ad.version + 1}).where(where).execute() == 0:
+                if draft.version is not None and Ad.get_or_none(Ad.id == draft.id) is not None:
+                    raise StaleAd(draft, load_ad(draft.id))
                 raise AdNotFound(f"广告 #{draft.id} 已被删除")
             ad_id = draft.id
+            version = Ad.select(Ad.version).where(Ad.id == ad_id).scalar()
             AdPhone.delete().where(AdPhone.ad == ad_id).execute()
         if draft.phones:
             AdPhone.insert_many(
@@ -273,6 +308,7 @@ def save_ad(
                 reason=draft.override_reason if "override_reason" in changes else "",
                 approver=approver,
             )
+    draft.version = int(version)  # the editor goes on from the saved row's version
     return ad_id
 
 
@@ -335,6 +371,9 @@ def load_ad(ad_id: int) -> AdDraft:
         dates=dates,
         override_reason=ad.override_reason,
         repeat=load_pattern(ad_id),
+        version=ad.version,
+        updated_by=ad.updated_by,
+        updated_at=ad.updated_at,
     )
 
 

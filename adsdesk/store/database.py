@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import peewee
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import (
+    Database,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 
 from adsdesk.errors import DeskError
+from adsdesk.store.backend import is_postgres
 from adsdesk.store.migrations import FOREIGN_KEYS_OFF, MIGRATIONS
 from adsdesk.store.models import MetaInfo, db
 from adsdesk.store.sqlite_health import busy_timeout_ms, connect_ro, explain
@@ -127,6 +136,15 @@ def _backup_before_migration(path: Path, version: int) -> Path:
     return dest
 
 
+MIGRATION_LOCK = 0x61647364  # "adsd": one desk at a time upgrades a server database
+
+
+def _set_meta(key: str, value: str) -> None:
+    MetaInfo.insert(key=key, value=value).on_conflict(
+        conflict_target=[MetaInfo.key], preserve=[MetaInfo.value]
+    ).execute()
+
+
 def _migrate(database: Database, current: int) -> None:
     for version in range(current, SCHEMA_VERSION):
         step = MIGRATIONS[version]
@@ -135,13 +153,16 @@ def _migrate(database: Database, current: int) -> None:
             database.execute_sql("PRAGMA foreign_keys=OFF")
         try:
             with database.atomic():
+                if is_postgres(database):
+                    # Two desks starting together: the second waits here, then finds it done.
+                    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                    if _schema_version(database) > version:
+                        continue
                 step(database)
                 if fk_off and database.execute_sql("PRAGMA foreign_key_check").fetchone():
                     raise StoreError(f"升级第 {version + 1} 步后外键不一致，已撤销，数据库未改动。")
-                MetaInfo.insert(key="app", value=APP_MARKER).on_conflict_replace().execute()
-                MetaInfo.insert(
-                    key="schema_version", value=str(version + 1)
-                ).on_conflict_replace().execute()
+                _set_meta("app", APP_MARKER)
+                _set_meta("schema_version", str(version + 1))
         finally:
             if fk_off:
                 database.execute_sql("PRAGMA foreign_keys=ON")
@@ -182,7 +203,7 @@ def open_sqlite(path: Path) -> SqliteDatabase:
 def needs_migration(target: str | Path) -> bool:
     """True when opening ``target`` will upgrade an existing file (which can take a while)."""
     text = str(target)
-    if "://" in text and not text.startswith("sqlite"):
+    if is_server_url(text):
         return False
     path = Path(text.removeprefix("sqlite:///")).expanduser()
     if not path.is_file():
@@ -200,7 +221,7 @@ def init_db(target: str | Path) -> Database:
     Raises StoreError with a clerk-readable sentence when the target cannot be used.
     """
     text = str(target)
-    if "://" in text and not text.startswith("sqlite"):
+    if is_server_url(text):
         database = _open_url(text)
     else:
         if text.startswith("sqlite:///"):
@@ -211,13 +232,15 @@ def init_db(target: str | Path) -> Database:
     try:
         database.connect(reuse_if_open=True)
         current = _schema_version(database)
+        if is_postgres(database):
+            _check_server(database, target, current)
         if current < SCHEMA_VERSION:
             _migrate(database, current)
-    except (OperationalError, DatabaseError) as exc:
+    except (OperationalError, DatabaseError, InterfaceError) as exc:
         path = database_path()
         if path is not None:
             raise StoreError(explain(exc, path)) from exc
-        raise StoreError(f"无法打开数据库 {target}：{exc}。") from exc
+        raise _connect_error(target, exc) from exc
     return database
 
 
@@ -228,13 +251,63 @@ def _schema_version(database: Database) -> int:
     return int(row.value) if row else 0
 
 
-def _open_url(url: str) -> Database:
-    from playhouse.db_url import connect
+def _check_server(database: Database, target: str | Path, version: int) -> None:
+    """Refuse a server database that is not the desk's, or is newer than this program."""
+    tables = database.get_tables()
+    if tables and MetaInfo._meta.table_name not in tables:
+        raise StoreError(
+            f"{redact(target)} 里已有别的程序的表，不是 adsdesk 数据库，未做任何改动。"
+            "请为受理台单独建一个库（adsdesk db init）。"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{redact(target)} 由更新版本的 adsdesk 升级过（结构版本 {version}），"
+            "请升级本机的 adsdesk 后再连接。"
+        )
 
+
+def is_server_url(target: str | Path) -> bool:
+    """True for a database server URL (postgresql://…), False for an SQLite file."""
+    text = str(target)
+    return "://" in text and not text.startswith("sqlite")
+
+
+def redact(target: str | Path) -> str:
+    """``target`` fit to show or log: a password in a URL is replaced by ***."""
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", str(target))
+
+
+def _open_url(url: str) -> Database:
+    from playhouse.db_url import parse
+
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in ("postgres", "postgresql", "postgresext"):
+        raise StoreError(
+            f"不支持的数据库地址 {redact(url)}：请用 SQLite 文件路径或 postgresql://服务器/库名。"
+        )
     try:
-        return connect(url)
-    except Exception as exc:  # driver missing, bad URL: one sentence, not a traceback
-        raise StoreError(f"无法连接数据库 {url}：{exc}。") from exc
+        import psycopg2  # noqa: F401
+    except ImportError as exc:
+        raise StoreError(
+            "连接 PostgreSQL 需要 psycopg2 模块，请先安装（pip install psycopg2-binary）。"
+        ) from exc
+    params = parse(url)
+    name = params.pop("database", None) or "adsdesk"
+    # Passwords come from ~/.pgpass, a service file (?service=…) or the keyring, never the URL
+    # stored in the desk's settings; libpq reads the first two itself.
+    params.setdefault("connect_timeout", 5)
+    params.setdefault("application_name", "adsdesk")
+    return PostgresqlDatabase(name, **params)
+
+
+def _connect_error(target: str | Path, exc: Exception) -> StoreError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    if is_server_url(target):
+        return StoreError(
+            f"无法连接数据库服务器 {redact(target)}（{text}）。请确认服务器已开启、网络畅通、"
+            "用户名和库名正确。"
+        )
+    return StoreError(f"无法打开数据库 {target}：{text}。")
 
 
 def close_db() -> None:

@@ -15,9 +15,10 @@ from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK
-from adsdesk.store.ads import AdDraft, save_ad
+from adsdesk.store.ads import AdDraft
 from adsdesk.store.advertisers import AdvertiserNotFound
 from adsdesk.store.audit import Change, diff, record_many
+from adsdesk.store.backend import is_postgres
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -27,8 +28,8 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
+from adsdesk.store.search_backend import sync as sync_index
 from adsdesk.store.search_bulk import NewRowsIndexer, triggers_suspended
-from adsdesk.store.search_upkeep import sync_index
 from adsdesk.store.settings import category_id
 from adsdesk.store.users import require
 
@@ -68,21 +69,25 @@ def create_advertisers(names: Sequence[str]) -> dict[str, int]:
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
     rows = [{"name": n, "address": "", "note": "", "created_at": stamp} for n in wanted]
-    if isinstance(db.obj, SqliteDatabase):
-        ids = _insert_with_ids(Advertiser, rows)
-    else:
-        ids = [int(Advertiser.insert(row).execute()) for row in rows]
+    ids = _insert_with_ids(Advertiser, rows)
     return dict(zip(wanted, ids, strict=True))
 
 
 def _insert_with_ids(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their ids, in order (SQLite, inside a transaction).
+    """Insert rows and return their ids, in order (inside a transaction).
 
-    The first row goes in through peewee, which takes SQLite's write lock and gives the next
-    free id; the others follow on with the ids after it in one ``executemany``.
+    SQLite: the first row goes in through peewee, which takes SQLite's write lock and gives
+    the next free id; the others follow on with the ids after it in one ``executemany``.
+    PostgreSQL (other desks insert meanwhile): one multi-row INSERT … RETURNING id.
     """
     if not rows:
         return []
+    if is_postgres():
+        ids: list[int] = []
+        for start in range(0, len(rows), CHUNK):
+            returned = model.insert_many(rows[start : start + CHUNK]).returning(model.id)
+            ids += [int(r.id) for r in returned.execute()]
+        return ids
     first = int(model.insert(rows[0]).execute())
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:
@@ -106,6 +111,12 @@ def _execute_many(model: type[Model], names: list[str], rows: list[tuple[Any, ..
     if not rows:
         return
     columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s'
+        execute_values(db.cursor(), sql, rows, page_size=CHUNK)
+        return
     marks = ", ".join("?" for _ in names)
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     db.cursor().executemany(sql, rows)
@@ -118,9 +129,10 @@ def save_many(
 
     ``index_workers`` > 0 builds the search-index documents in that many helper processes.
 
-    On SQLite the rows go in with multi-row INSERTs (ads, phones, advertiser phones,
-    insertions); elsewhere each draft goes through ``save_ad``. Raises BulkCancelled when
-    ``progress`` returns False; the whole batch is then rolled back.
+    The rows go in with multi-row INSERTs (ads, phones, advertiser phones, insertions).
+    SQLite suspends the index triggers and indexes the new rows in one pass; PostgreSQL
+    keeps its triggers (other desks are writing) and builds the documents at the end.
+    Raises BulkCancelled when ``progress`` returns False; the whole batch is then rolled back.
     """
     if any(d.id is not None for d in drafts):
         raise ValueError("save_many only adds new ads")
@@ -133,14 +145,10 @@ def save_many(
             with _big_cache(), NewRowsIndexer(workers=index_workers) as indexer:
                 indexer.pending_advertisers()  # created just before, e.g. by import_rows
                 with triggers_suspended():
-                    ids = _insert_sqlite(drafts, progress, indexer)
+                    ids = _insert_rows(drafts, progress, indexer)
                 indexer.finish()
         else:
-            ids = []
-            for done, draft in enumerate(drafts, start=1):
-                ids.append(save_ad(draft, imported=True))
-                if progress is not None and done % CHUNK == 0 and progress(done) is False:
-                    raise BulkCancelled()
+            ids = _insert_rows(drafts, progress, _TriggersIndex())
         sync_index()  # the search index takes the new ads in the same transaction
     return ids
 
@@ -156,10 +164,24 @@ def _big_cache(kib: int = 65536) -> Iterator[None]:
         db.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def _insert_sqlite(
-    drafts: Sequence[AdDraft], progress: Progress | None, indexer: NewRowsIndexer
+class _TriggersIndex:
+    """PostgreSQL keeps its index triggers on during a bulk load: nothing to hand over."""
+
+    def by_id(self, table: str, ids: Sequence[int]) -> None:
+        pass
+
+    def ads(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        pass
+
+    def search_ad(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        pass
+
+
+def _insert_rows(
+    drafts: Sequence[AdDraft], progress: Progress | None, indexer: NewRowsIndexer | _TriggersIndex
 ) -> list[int]:
-    """Insert the drafts (triggers suspended); ``indexer`` takes the new ads and advertisers."""
+    """Insert the drafts; ``indexer`` takes the new ads and advertisers (SQLite, triggers
+    suspended) or nothing (PostgreSQL, triggers on)."""
     categories: dict[str, int | None] = {}
     known_adv = sorted({a for d in drafts if (a := d.advertiser_id) is not None})
     present: set[int] = set()

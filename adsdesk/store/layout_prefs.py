@@ -154,4 +154,4 @@ def save_column_settings(values: dict[str, object]) -> None:
             record("settings.column", "settings", None, changes)
         Setting.insert(
             key=COLUMN_SETTINGS_KEY, value=json.dumps(values, ensure_ascii=False)
-        ).on_conflict_replace().execute()
+        ).on_conflict(conflict_target=[Setting.key], preserve=[Setting.value]).execute()

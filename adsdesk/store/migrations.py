@@ -72,6 +72,33 @@ def v9_keep_ids(database: Database) -> None:
     install(database)
 
 
+def v10_search_server(database: Database) -> None:
+    """The search index on a PostgreSQL server (gram arrays, GIN); nothing on SQLite, whose
+    FTS5 index v3 made."""
+    from adsdesk.store.backend import is_postgres
+
+    if is_postgres(database):
+        from adsdesk.store.search_pg import install
+
+        install(database)
+
+
+def v11_many_clerks(database: Database) -> None:
+    """Several desks on one database: row versions on ads (a save from a stale copy is
+    refused, never lost) and who saved last; on PostgreSQL, change notices to other desks.
+    Plain ``ALTER TABLE … ADD COLUMN`` (both backends; no table rebuild on SQLite)."""
+    from adsdesk.store.changes import install_notify
+
+    have = {c.name for c in database.get_columns("ad")}
+    if "version" not in have:
+        database.execute_sql("ALTER TABLE ad ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    if "updated_by" not in have:
+        database.execute_sql(
+            "ALTER TABLE ad ADD COLUMN updated_by VARCHAR(255) NOT NULL DEFAULT ''"
+        )
+    install_notify(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -86,4 +113,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v7_people,
     v8_repeat_runs,
     v9_keep_ids,
+    v10_search_server,
+    v11_many_clerks,
 ]

@@ -77,6 +77,9 @@ class Ad(BaseModel):
     cancelled_at = DateTimeField(null=True)
     cancel_reason = TextField(default="")
     cancelled_by = CharField(default="")
+    # Row version: every save adds one; a save from an older copy is refused (no lost update).
+    version = IntegerField(default=1)
+    updated_by = CharField(default="")  # who saved last (user, else computer)
 
 
 class AdPhone(BaseModel):

@@ -31,13 +31,14 @@ from adsdesk.store.search_plan import (
     ParsedQuery,
     ensure_synced,
     find,
-    fts,
+    iso,
     last_dates,
     parse_query,
     phone_owners,
     placeholders,
     query_rows,
     text_in,
+    text_match,
 )
 from adsdesk.store.search_text import normalise
 
@@ -324,12 +325,12 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
     if pq.impossible or not pq.text or limit <= 0:
         return []
     ensure_synced()
-    table, match = fts(pq.text, "adv")
+    tm = text_match(pq.text, "adv")
     ids = {
         r[0]
         for r in query_rows(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (match, ADVERTISER_CANDIDATES),
+            f"SELECT {tm.id_col} FROM {tm.source} WHERE {tm.where} ORDER BY {tm.id_col} DESC LIMIT ?",
+            (*tm.params, ADVERTISER_CANDIDATES),
         )
     }
     by_phone = phone_owners(pq, "advertiser_phone", "advertiser_id")
@@ -347,7 +348,7 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
             f"WHERE advertiser_id IN ({marks}) GROUP BY advertiser_id",
             chunk,
         ):
-            stats[i] = (count, last)
+            stats[i] = (count, iso(last))
 
     def rank(i: int) -> tuple[int, str, int, int]:
         name = normalise(names[i][0])
@@ -401,10 +402,14 @@ def _advertiser_stats(
     )[0][0]
     last = query_rows(
         "SELECT ad_id, last_date FROM search_ad WHERE advertiser_id = ? AND ad_id != ? "
-        "ORDER BY last_date DESC, ad_id DESC LIMIT 1",
+        "AND last_date IS NOT NULL ORDER BY last_date DESC, ad_id DESC LIMIT 1",
+        (adv_id, skip),
+    ) or query_rows(
+        "SELECT ad_id, last_date FROM search_ad WHERE advertiser_id = ? AND ad_id != ? "
+        "ORDER BY ad_id DESC LIMIT 1",
         (adv_id, skip),
     )
-    return int(count), (last[0][1] if last else None), (last[0][0] if last else None)
+    return int(count), (iso(last[0][1]) if last else None), (last[0][0] if last else None)
 
 
 def advertiser_history(e164: str, exclude_ad_id: int | None = None) -> list[AdvertiserHistory]:
@@ -417,8 +422,8 @@ def advertiser_history(e164: str, exclude_ad_id: int | None = None) -> list[Adve
     skip = -1 if exclude_ad_id is None else exclude_ad_id
     with_number: dict[int | None, list[int]] = defaultdict(list)
     for ad_id, adv in query_rows(
-        "SELECT p.ad_id, s.advertiser_id FROM ad_phone AS p JOIN search_ad AS s ON s.ad_id = p.ad_id "
-        "WHERE p.e164 = ? AND p.ad_id != ? GROUP BY p.ad_id",
+        "SELECT DISTINCT p.ad_id, s.advertiser_id FROM ad_phone AS p "
+        "JOIN search_ad AS s ON s.ad_id = p.ad_id WHERE p.e164 = ? AND p.ad_id != ?",
         (e164, skip),
     ):
         with_number[adv].append(ad_id)

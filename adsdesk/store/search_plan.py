@@ -1,7 +1,8 @@
 """How a search runs: query parsing, filters, and the plan that turns them into ad ids.
 
-No Qt; everything reads through the bound database's SQLite connection. See ``search`` for the
-public functions and ``search_schema`` for the tables.
+No Qt; plain SQL through ``backend`` (SQLite or PostgreSQL), the text condition from
+``search_backend``. See ``search`` for the
+public functions and ``search_schema`` / ``search_pg`` for the tables.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any, Literal
 from adsdesk.chunks import chunks
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.textnorm import digits_only, to_halfwidth
-from adsdesk.store.models import db
-from adsdesk.store.search_text import category_marker, category_token, gram_token, normalise
-from adsdesk.store.search_upkeep import sync_index
+from adsdesk.store import backend
+from adsdesk.store.search_backend import TextMatch, ensure_synced, text_match
+from adsdesk.store.search_text import normalise
 
 Order = Literal["id_desc", "id_asc", "date_desc", "date_asc"]
 ORDERS: tuple[str, ...] = ("id_desc", "id_asc", "date_desc", "date_asc")
@@ -85,36 +86,14 @@ def _area_code() -> str:
 
 
 def query_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-    return list(db.connection().execute(sql, params).fetchall())
+    return backend.rows(sql, params)
 
 
-def ensure_synced() -> None:
-    """Apply edits made since the last sync (by any code path) before reading the index."""
-    con = db.connection()
-    if con.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None:
-        with db.atomic():
-            sync_index(con)
+__all__ = ["TextMatch", "ensure_synced", "text_match"]
 
 
 def placeholders(n: int) -> str:
     return ",".join("?" * n)
-
-
-def fts(text: str, kind: str, category_id: int | None = None) -> tuple[str, str]:
-    """(FTS table, MATCH expression) for a normalised, non-empty query: all of the query is
-    one quoted token or phrase, never syntax; an ad category adds an AND on its token."""
-    if len(text) <= 2:
-        match = f'"{gram_token(text)}"'
-        if category_id is not None:
-            match += f' AND "{category_token(category_id)}"'
-        return f"search_{kind}_gram", match
-    phrase = '"' + text.replace('"', '""') + '"'
-    if kind != "ad":
-        return f"search_{kind}_text", phrase
-    match = "{title body} : " + phrase
-    if category_id is not None:
-        match += f' AND cat : "{category_marker(category_id)}"'
-    return "search_ad_text", match
 
 
 def text_in(pq: ParsedQuery, *fields: str) -> bool:
@@ -127,15 +106,21 @@ def _sort_key(order: str, dates: dict[int, str | None]) -> Callable[[int], Any]:
     return lambda i: (dates.get(i) or "", i)
 
 
+def iso(value: object) -> str | None:
+    """A stored date as ISO text (SQLite keeps text, PostgreSQL gives a date)."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def last_dates(ids: Sequence[int]) -> dict[int, str | None]:
     out: dict[int, str | None] = {}
     for chunk in chunks(ids):
-        out.update(
-            query_rows(
-                f"SELECT ad_id, last_date FROM search_ad WHERE ad_id IN ({placeholders(len(chunk))})",
-                chunk,
-            )
-        )
+        for ad_id, last in query_rows(
+            f"SELECT ad_id, last_date FROM search_ad WHERE ad_id IN ({placeholders(len(chunk))})",
+            chunk,
+        ):
+            out[ad_id] = iso(last)
     return out
 
 
@@ -152,7 +137,7 @@ class _Conds:
     category_id: int | None = None  # when set, ``where[0]`` / ``params[0]`` test it
 
     def sql(self) -> str:
-        return " AND ".join(self.where) or "1"
+        return " AND ".join(self.where) or "1 = 1"
 
     def without_category(self) -> _Conds:
         """The date conditions only (the full-text query carries the category)."""
@@ -218,7 +203,7 @@ def _few_filtered(filters: Filters, conds: _Conds, cap: int) -> bool:
         sql, params = "SELECT 1 FROM insertion WHERE date BETWEEN ? AND ?", list(_range(filters))
     else:
         sql, params = f"SELECT 1 FROM search_ad AS s WHERE {conds.sql()}", list(conds.params)
-    n, _ = _count(f"({sql})", params, cap)
+    n, _ = _count(f"({sql}) AS f", params, cap)
     return n < cap
 
 
@@ -243,7 +228,10 @@ def _order_by(order: str, id_col: str) -> str:
     direction = "DESC" if order.endswith("desc") else "ASC"
     if order.startswith("id"):
         return f"{id_col} {direction}"
-    return f"s.last_date {direction}, {id_col} {direction}"
+    nulls = ""
+    if backend.is_postgres():  # SQLite's order: an ad never booked sorts as the earliest date
+        nulls = " NULLS LAST" if direction == "DESC" else " NULLS FIRST"
+    return f"s.last_date {direction}{nulls}, {id_col} {direction}"
 
 
 # --------------------------------------------------------------------------- ad ids
@@ -261,7 +249,7 @@ def _count(from_where: str, params: Sequence[object], cap: int | None) -> tuple[
         return int(query_rows(f"SELECT count(*) FROM {from_where}", params)[0][0]), True
     n = int(
         query_rows(
-            f"SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT ?)", (*params, cap + 1)
+            f"SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT ?) AS c", (*params, cap + 1)
         )[0][0]
     )
     return min(n, cap), n <= cap
@@ -298,18 +286,18 @@ def find(
             return _verify(
                 pq, [r[0] for r in query_rows(source, params)], phone_ids, order, limit, offset
             )
-    table, match = fts(pq.text, "ad", conds.category_id)
-    id_col = f"{table}.rowid"
+    tm = text_match(pq.text, "ad", conds.category_id)
+    id_col = tm.id_col
     rest = conds.without_category()
     if not rest.where and order.startswith("id"):
-        from_where, params = f"{table} WHERE {table} MATCH ?", [match]  # straight off the postings
+        from_where, params = f"{tm.source} WHERE {tm.where}", list(tm.params)  # the postings
     else:
         from_where = (
-            f"{table} JOIN search_ad AS s ON s.ad_id = {id_col} "
-            f"WHERE {table} MATCH ? AND {rest.sql()}"
+            f"{tm.source} JOIN search_ad AS s ON s.ad_id = {id_col} "
+            f"WHERE {tm.where} AND {rest.sql()}"
         )
-        params = [match, *rest.params]
-        _, few = _count(f"{table} WHERE {table} MATCH ?", [match], PRUNE_FROM)
+        params = [*tm.params, *rest.params]
+        _, few = _count(f"{tm.source} WHERE {tm.where}", tm.params, PRUNE_FROM)
         bounds = None if few else _id_bounds(filters)
         if bounds is not None:  # ads are entered about when they run: prune the postings
             from_where += f" AND {id_col} BETWEEN ? AND ?"
@@ -330,7 +318,10 @@ def find(
         extras.sort(key=key, reverse=desc)
         ids = list(heapq.merge(ids, extras, key=key, reverse=desc))[offset:window]
     elif limit is None:
-        ids = [r[0] for r in query_rows(select + " LIMIT -1 OFFSET ?", (*params, offset))]
+        ids = [
+            r[0]
+            for r in query_rows(select + " LIMIT ? OFFSET ?", (*params, backend.no_limit(), offset))
+        ]
     else:
         ids = [r[0] for r in query_rows(select + " LIMIT ? OFFSET ?", (*params, limit, offset))]
     if limit is None and offset == 0:
@@ -359,7 +350,8 @@ def _find_no_text(
     ids = [
         r[0]
         for r in query_rows(
-            sql + " LIMIT ? OFFSET ?", (*params, -1 if limit is None else limit, offset)
+            sql + " LIMIT ? OFFSET ?",
+            (*params, backend.no_limit() if limit is None else limit, offset),
         )
     ]
     if limit is None and offset == 0:
@@ -381,7 +373,8 @@ def phone_owners(pq: ParsedQuery, table: str, owner: str) -> set[int]:
         found.update(
             r[0]
             for r in query_rows(
-                f"SELECT {owner} FROM {table} WHERE substr(e164, -4) = ? AND substr(e164, -?) = ?",
+                f"SELECT {owner} FROM {table} WHERE {backend.phone_tail('e164')} = ? "
+                f"AND {backend.ends_with('e164')}",
                 (pq.tail[-4:], len(pq.tail), pq.tail),
             )
         )
@@ -410,7 +403,7 @@ def _phone_extras(
         ]
     exact = False
     if len(kept) > FEW_EXTRAS:  # reading that many ads costs more than counting the text hits
-        _, exact = _count(f"({text_sql})", text_params, PHONE_TEXT_SET)
+        _, exact = _count(f"({text_sql}) AS t", text_params, PHONE_TEXT_SET)
     if exact:  # few text hits: take them all and subtract
         in_text = {r[0] for r in query_rows(text_sql, text_params)}
         return [i for i in kept if i not in in_text]

@@ -61,9 +61,9 @@ def save_settings(settings: DeskSettings) -> None:
         if changes:
             record("settings.update", "settings", None, changes)
         for key, value in asdict(settings).items():
-            Setting.insert(
-                key=key, value=json.dumps(value, ensure_ascii=False)
-            ).on_conflict_replace().execute()
+            Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict(
+                conflict_target=[Setting.key], preserve=[Setting.value]
+            ).execute()
 
 
 def list_categories() -> list[str]:

@@ -66,6 +66,7 @@ class AdEditor(QWidget):
         self.setObjectName("adEditor")
         self._ctx = EditorContext()
         self._ad_id: int | None = None
+        self._version: int | None = None  # the row version the open ad was loaded at
         self._advertiser_id: int | None = None
         self._advertiser_rows: dict[str, AdvertiserRow] = {}
         self._booked: list[BookedAd] = []
@@ -265,6 +266,7 @@ class AdEditor(QWidget):
         self._loading = True
         self._editing = None
         self._ad_id = draft.id
+        self._version = draft.version
         self._advertiser_id = draft.advertiser_id
         self._select_category(draft.category)  # a new ad has none until the clerk picks one
         self.advertiser.setText(draft.advertiser_name)
@@ -295,9 +297,11 @@ class AdEditor(QWidget):
         ad_id: int,
         advertiser_id: int | None = None,
         advertiser: AdvertiserRow | None = None,
+        version: int | None = None,
     ) -> None:
         """The ad was saved as ``ad_id``; a new advertiser made by the save is now on file."""
         self._ad_id = ad_id
+        self._version = version  # the saved row's version: the next save goes on from it
         if advertiser_id is not None:
             self._advertiser_id = advertiser_id
         self._update_advertiser_note(advertiser)
@@ -326,6 +330,10 @@ class AdEditor(QWidget):
     def ad_id(self) -> int | None:
         return self._ad_id
 
+    def mark_version(self, version: int | None) -> None:
+        """Go on from this stored version (the clerk chose to save over it)."""
+        self._version = version
+
     # --- state --------------------------------------------------------------------------
     def _state(self) -> tuple[object, ...]:
         return (
@@ -350,6 +358,7 @@ class AdEditor(QWidget):
                 phones.append(PhoneEntry(m.check.e164, m.check.display))
         return AdDraft(
             id=self._ad_id,
+            version=self._version,
             category=self.category.currentText(),
             title=self.title.text().strip(),
             body=self.body.toPlainText().strip(),

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
 
 from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
+from adsdesk.store import changes, search_text
 from adsdesk.store import search as search_store
-from adsdesk.store import search_text
 from adsdesk.store import settings as settings_store
 from adsdesk.store.actor import ROLE_NAMES, SUPERVISOR, current_actor
-from adsdesk.store.ads import AdDraft, AdvertiserRow, Approvals
+from adsdesk.store.ads import AdDraft, AdvertiserRow, Approvals, StaleAd
+from adsdesk.store.changes import ChangeFeed
 from adsdesk.store.runs import extend_open_runs
 from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.import_dialog import ImportDialog
@@ -72,6 +74,9 @@ def _save_context(values: SettingsValues) -> SettingsValues:
     return _load_context()
 
 
+WATCH_MS = 400  # how often the desk asks whether another desk changed something
+
+
 class MainWindow(QMainWindow):
     saved_ad = Signal(int)  # an ad was written (the draft keeper forgets its draft)
 
@@ -82,12 +87,25 @@ class MainWindow(QMainWindow):
         self._values: SettingsValues | None = None
         self._db_target = db_label
         self._close_after_save = False
+        self._offline = False  # a save failed for a lost connection and is being retried
+        self.conflict_dialog: ConflictDialog | None = None
+        self._save_retry = QTimer(self)
+        self._save_retry.setSingleShot(True)
+        self._save_retry.setInterval(3000)
+        self._save_retry.timeout.connect(self._retry_save)
+        # Other desks' changes: asked on the database thread a few times a second.
+        self._feed: list[ChangeFeed] = []
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._poll_changes)
         self.setWindowTitle(self.tr("便民信息广告受理台 — {0}").format(db_label))
         self._build(db_label)
         self._restore_geometry()
+        self._open_feed()  # before the first reads: any later change by another desk is news
         self.reload_context()
         self.reload_list()
         self.layout_view.refresh()
+        self._watch.start()
         # Load the pinyin tables once the first screen is up, not on the first search.
         self.executor.submit(search_text.warm_up)
         self._restore_state: dict[str, str] = {}
@@ -413,14 +431,22 @@ class MainWindow(QMainWindow):
             return
         self.editor.save_button.setEnabled(False)
 
-        def done(saved: tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals) -> None:
+        def done(
+            saved: tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals | StaleAd,
+        ) -> None:
             self.editor.save_button.setEnabled(True)
+            self._offline = False
             if isinstance(saved, Approvals):
                 self._ask_approval(draft, saved)
                 return
+            if isinstance(saved, StaleAd):
+                self._show_conflict(saved)
+                return
             outcome, advertiser_id, advertiser = saved
             ad_id = outcome.ad_id
-            self.editor.mark_saved(ad_id, advertiser_id, advertiser[0] if advertiser else None)
+            self.editor.mark_saved(
+                ad_id, advertiser_id, advertiser[0] if advertiser else None, draft.version
+            )
             self.till.saved(outcome)
             self.saved_ad.emit(ad_id)
             self.statusBar().showMessage(self.tr("已保存广告 #{0}").format(ad_id), 5000)
@@ -437,15 +463,29 @@ class MainWindow(QMainWindow):
                 self._ask_approval(draft, needs, message)
                 return
             self._close_after_save = False
+            if getattr(message, "kind", None) == "lost":
+                # The ad stays in the editor, unsaved; try again until the server answers.
+                self._offline = True
+                self.statusBar().showMessage(
+                    self.tr(
+                        "与数据库服务器的连接中断：广告仍在编辑器里，没有丢失。"
+                        "正在重试，连上后自动保存……"
+                    )
+                )
+                self._save_retry.start()
+                return
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
-        def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals:
+        def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals | StaleAd:
             actor = current_actor()
             if approval is None and not (actor.user and actor.has(SUPERVISOR)):
                 wanted = ads_store.approvals_needed(draft)
                 if wanted.needed:
                     return wanted  # the supervisor types their password first
-            outcome = save_with_order()
+            try:
+                outcome = save_with_order()
+            except StaleAd as exc:  # someone saved this ad since it was opened: let them choose
+                return exc
             advertiser_id = ads_store.load_ad(outcome.ad_id).advertiser_id  # made by the save
             rows = ads_store.advertiser_rows([advertiser_id]) if advertiser_id else []
             return outcome, advertiser_id, rows
@@ -474,6 +514,63 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
         dialog.finished.connect(finished)
+        dialog.open()
+
+    def _open_feed(self) -> None:
+        feed = self._feed
+
+        def job() -> bool:
+            if not feed:
+                feed.append(changes.open_feed())
+            return False
+
+        self.executor.submit(job, None, self._feed_failed)
+
+    def _poll_changes(self) -> None:
+        if self.executor.pending():
+            return  # busy: ask again on the next tick
+        if not self._feed:
+            self._open_feed()
+            return
+        feed = self._feed[0]
+        self.executor.submit(feed.changed, self._changed_elsewhere, self._feed_failed)
+
+    def _feed_failed(self, _message: str) -> None:
+        self._feed.clear()  # e.g. the server went away: open a new feed next time
+
+    def _changed_elsewhere(self, changed: bool) -> None:
+        """Another desk saved something: show it here (an open ad too, unless being edited)."""
+        if not changed:
+            return
+        self.reload_list()
+        self.layout_view.refresh()
+        ad_id = self.editor.ad_id()
+        if ad_id is not None and not self.editor.is_dirty():
+            self.executor.submit(lambda: ads_store.load_ad(ad_id), self._reload_open_ad)
+
+    def _reload_open_ad(self, draft: AdDraft) -> None:
+        if draft.id == self.editor.ad_id() and not self.editor.is_dirty():
+            self.editor.load(draft)
+
+    def _retry_save(self) -> None:
+        if self._offline and self.editor.is_dirty():
+            self.editor.request_save()
+
+    def _show_conflict(self, stale: StaleAd) -> None:
+        self.statusBar().showMessage(str(stale), 15000)
+        dialog = ConflictDialog(str(stale), stale.mine, stale.stored, self)
+        self.conflict_dialog = dialog
+
+        def chosen(choice: str) -> None:
+            if choice == KEEP_MINE:  # save the clerk's copy over the one now stored
+                self.editor.mark_version(stale.stored.version)
+                self.editor.request_save()
+            elif choice == TAKE_STORED:
+                self.editor.load(stale.stored)
+                self.reload_list(select=stale.stored.id)
+                self.layout_view.refresh()
+
+        dialog.chosen.connect(chosen)
         dialog.open()
 
     def delete_current(self) -> None:
@@ -598,6 +695,12 @@ class MainWindow(QMainWindow):
         self._restore_watch.stop()  # nothing polls or checks a closed desk's file
         if self.upkeep is not None:
             self.upkeep.stop()
+        self._watch.stop()
+        self._save_retry.stop()
+        feed = list(self._feed)
+        self._feed.clear()
+        if feed:
+            self.executor.submit(lambda: feed[0].close())
         event.accept()
 
     def _ask_save_on_close(self) -> str:

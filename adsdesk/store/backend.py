@@ -1,0 +1,57 @@
+"""What differs between SQLite and PostgreSQL in plain SQL, answered for the bound database.
+
+Everything peewee can express runs one code path on both; the few hand-written queries use
+``?`` placeholders and go through :func:`rows` / :func:`execute`, which adapt them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from peewee import Database, PostgresqlDatabase
+
+from adsdesk.store.models import db
+
+_QMARK = re.compile(r"\?")
+
+
+def is_postgres(database: Database | None = None) -> bool:
+    """True when ``database`` (default: the bound one) is a PostgreSQL server."""
+    target = database if database is not None else db.obj
+    return isinstance(target, PostgresqlDatabase)
+
+
+def adapt(sql: str, database: Database | None = None) -> str:
+    """``sql`` written with ``?`` placeholders, in the bound database's parameter style."""
+    if not is_postgres(database):
+        return sql
+    return _QMARK.sub("%s", sql.replace("%", "%%"))
+
+
+def execute(sql: str, params: Sequence[object] = ()) -> Any:
+    """Run one ``?``-style statement on the bound database; returns the cursor."""
+    return db.execute_sql(adapt(sql), tuple(params))
+
+
+def rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """All rows of one ``?``-style query on the bound database."""
+    return list(execute(sql, params).fetchall())
+
+
+def no_limit() -> int | None:
+    """The LIMIT value meaning "all rows" (SQLite: -1; PostgreSQL: NULL)."""
+    return None if is_postgres() else -1
+
+
+def phone_tail(column: str) -> str:
+    """SQL for the last four characters of ``column`` (an indexed expression on both)."""
+    return f"right({column}, 4)" if is_postgres() else f"substr({column}, -4)"
+
+
+def ends_with(column: str) -> str:
+    """SQL testing that ``column`` ends with the next two parameters: (length, text)."""
+    if is_postgres():
+        return f"right({column}, ?) = ?"
+    return f"substr({column}, -?) = ?"

@@ -1,0 +1,104 @@
+"""The search index behind one small interface, whichever database is bound.
+
+SQLite keeps FTS5 tables (``search_schema``); PostgreSQL keeps gram arrays under a GIN index
+(``search_pg``). Both find exactly the ads a substring scan finds; the query planner in
+``search_plan`` asks this module for the text condition and never names a backend.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from peewee import Database
+
+from adsdesk.store.backend import is_postgres
+
+
+class TextMatch(NamedTuple):
+    """SQL finding the rows that hold a text: ``SELECT {id_col} FROM {source} WHERE {where}``."""
+
+    source: str
+    where: str
+    params: list[object]
+    id_col: str
+
+
+def text_match(text: str, kind: str, category_id: int | None = None) -> TextMatch:
+    """Ads (``kind`` "ad") or advertisers ("adv") holding the normalised, non-empty ``text``;
+    ads optionally only in one category (part of the same index lookup)."""
+    if is_postgres():
+        from adsdesk.store import search_pg
+
+        return TextMatch(*search_pg.text_match(text, kind, category_id))
+    from adsdesk.store.search_text import category_marker, category_token, gram_token
+
+    if len(text) <= 2:
+        match = f'"{gram_token(text)}"'
+        if category_id is not None and kind == "ad":
+            match += f' AND "{category_token(category_id)}"'
+        table = f"search_{kind}_gram"
+    else:
+        table = f"search_{kind}_text"
+        match = '"' + text.replace('"', '""') + '"'
+        if kind == "ad":
+            match = "{title body} : " + match
+            if category_id is not None:
+                match += f' AND cat : "{category_marker(category_id)}"'
+    return TextMatch(table, f"{table} MATCH ?", [match], f"{table}.rowid")
+
+
+def sync() -> int:
+    """Bring the index up to date with every change recorded by the triggers (call inside the
+    writing transaction); returns how many rows were applied."""
+    if is_postgres():
+        from adsdesk.store import search_pg
+
+        return search_pg.sync()
+    from adsdesk.store.search_upkeep import sync_index
+
+    return sync_index()
+
+
+def pending() -> int:
+    """Changes recorded but not yet in the index."""
+    if is_postgres():
+        from adsdesk.store import search_pg
+
+        return search_pg.pending_count()
+    from adsdesk.store.search_upkeep import pending_count
+
+    return pending_count()
+
+
+def ensure_synced() -> None:
+    """Apply edits made since the last sync (by any code path) before reading the index."""
+    from adsdesk.store.backend import rows
+    from adsdesk.store.models import db
+
+    if rows("SELECT 1 FROM search_pending LIMIT 1"):
+        with db.atomic():
+            sync()
+
+
+def rebuild(workers: int = 0) -> None:
+    """Throw the index away and build it again from every ad and advertiser."""
+    if is_postgres():
+        from adsdesk.store import search_pg
+
+        search_pg.rebuild(workers)
+        return
+    from adsdesk.store.search_bulk import rebuild_index
+
+    rebuild_index(workers=workers)
+
+
+def install(database: Database) -> None:
+    """Create the index for the database being migrated (each backend its own tables)."""
+    if is_postgres(database):
+        from adsdesk.store import search_pg
+
+        search_pg.install(database)
+        return
+    from adsdesk.store.search_schema import install as install_sqlite
+
+    install_sqlite(database)

@@ -1,0 +1,175 @@
+"""Several clerks on one database: no lost update, other desks' changes shown, retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+
+import pytest
+from conftest import type_text
+from PySide6.QtCore import Qt
+
+from adsdesk.store import ads, retry
+from adsdesk.store.actor import Actor, acting_as
+from adsdesk.store.ads import AdDraft, StaleAd
+from adsdesk.store.database import close_db, init_db
+from adsdesk.store.models import Ad
+from adsdesk.ui.app import application
+from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.main_window import MainWindow
+
+DAY = dt.date(2023, 2, 24)
+
+
+def _ad(title: str = "出售旧家具", body: str = "八成新 电话 13903528491") -> int:
+    return ads.save_ad(AdDraft(category="家居服务", title=title, body=body, dates=[DAY]))
+
+
+# --------------------------------------------------------------------------- store
+
+
+def test_a_stale_save_is_refused_naming_who_and_when(desk_db: str) -> None:
+    ad_id = _ad()
+    mine, theirs = ads.load_ad(ad_id), ads.load_ad(ad_id)
+    assert mine.version == theirs.version == 1
+    theirs.title = "出售旧家具（已降价）"
+    with acting_as(Actor(computer="前台二号机")):
+        ads.save_ad(theirs)
+    assert theirs.version == 2
+    mine.body = "九成新，电话 13903528491"
+    with pytest.raises(StaleAd) as caught:
+        ads.save_ad(mine)
+    message = str(caught.value)
+    stored = caught.value.stored
+    assert "前台二号机" in message and f"{stored.updated_at:%Y-%m-%d %H:%M}" in message
+    assert f"广告 #{ad_id}" in message
+    # nothing of mine was written; the stored copy is theirs, whole
+    assert stored.title == "出售旧家具（已降价）" and stored.body == "八成新 电话 13903528491"
+    assert ads.load_ad(ad_id).body == "八成新 电话 13903528491"
+    # the clerk chooses theirs over the stored one: saved on top of the version now stored
+    mine.version = stored.version
+    ads.save_ad(mine)
+    final = ads.load_ad(ad_id)
+    assert (final.title, final.body, final.version) == ("出售旧家具", "九成新，电话 13903528491", 3)
+
+
+def test_two_clerks_saving_at_once_one_wins_the_other_is_told(desk_db: str) -> None:
+    ad_id = _ad()
+    close_db()
+    results: dict[str, object] = {}
+    start = threading.Barrier(2)
+
+    def clerk(name: str) -> None:
+        init_db(desk_db)
+        draft = ads.load_ad(ad_id)
+        draft.body = f"{name} 的修改"
+        start.wait()
+        try:
+            results[name] = retry.run(lambda: ads.save_ad(draft))
+        except StaleAd as exc:
+            results[name] = exc
+        finally:
+            close_db()
+
+    threads = [threading.Thread(target=clerk, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    init_db(desk_db)
+    refused = [n for n, r in results.items() if isinstance(r, StaleAd)]
+    saved = [n for n, r in results.items() if r == ad_id]
+    assert len(refused) == 1 and len(saved) == 1
+    stored = ads.load_ad(ad_id)
+    assert stored.body == f"{saved[0]} 的修改" and stored.version == 2
+
+
+def test_a_deleted_ad_is_not_brought_back_by_a_stale_save(desk_db: str) -> None:
+    ad_id = _ad()
+    mine = ads.load_ad(ad_id)
+    ads.delete_ad(ad_id)
+    with pytest.raises(ads.AdNotFound):
+        ads.save_ad(mine)
+    assert Ad.select().count() == 0
+
+
+# --------------------------------------------------------------------------- two desks
+
+
+@pytest.fixture
+def two_desks(qtbot, demo_db: str) -> Iterator[tuple[MainWindow, MainWindow]]:
+    """Two desks on one database, each with its own database thread and connection."""
+    application()
+    opened = []
+    for _ in range(2):
+        executor = DbExecutor()
+        window = MainWindow(executor, str(demo_db))
+        window.show()
+        qtbot.waitUntil(lambda w=window: w.editor.category.count() > 0)
+        opened.append((window, executor))
+    qtbot.waitUntil(lambda: all(w.model.rowCount() > 0 for w, _ in opened))
+    yield opened[0][0], opened[1][0]
+    for window, executor in opened:
+        window.editor.clear_for_new()
+        window.close()
+        executor.shutdown()
+
+
+def _titles(window: MainWindow) -> list[str]:
+    from adsdesk.ui.ad_table import COL_TITLE
+
+    model = window.model
+    return [
+        model.index(r, COL_TITLE).data(Qt.ItemDataRole.DisplayRole) or ""
+        for r in range(model.rowCount())
+    ]
+
+
+def test_an_ad_saved_at_one_desk_shows_at_the_other(qtbot, two_desks) -> None:
+    a, b = two_desks
+    a.show_issue(DAY)
+    b.show_issue(DAY)
+    qtbot.waitUntil(lambda: b.layout_view._layout is not None)
+    placed_before = len(b.layout_view._layout.placed)
+    a.editor.category.setCurrentText("家居服务")
+    type_text(qtbot, a.editor.title, "纱窗上门安装")
+    type_text(qtbot, a.editor.body, "各种纱窗 电话 13903528491")
+    qtbot.mouseClick(a.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "纱窗上门安装" in _titles(b), timeout=3000)
+    # the other desk's 版面 tab lays the issue out again with the new ad in it
+    qtbot.waitUntil(
+        lambda: (
+            b.layout_view._layout is not None
+            and len(b.layout_view._layout.placed) + len(b.layout_view._layout.left_over)
+            > placed_before
+        ),
+        timeout=3000,
+    )
+
+
+def test_the_second_clerk_sees_both_copies_and_chooses(qtbot, two_desks) -> None:
+    a, b = two_desks
+    first = a.model.row_at(0)
+    assert first is not None
+    ad_id = first.id
+    for w in (a, b):
+        w.open_ad(ad_id)
+    qtbot.waitUntil(lambda: a.editor.ad_id() == ad_id and b.editor.ad_id() == ad_id)
+    type_text(qtbot, b.editor.title, "乙改")  # b is editing: not reloaded under its hands
+    a.editor.title.setText("")
+    type_text(qtbot, a.editor.title, "甲改的标题")
+    qtbot.mouseClick(a.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not a.editor.is_dirty())
+    b_title = b.editor.title.text()
+    qtbot.mouseClick(b.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: b.conflict_dialog is not None and b.conflict_dialog.isVisible())
+    dialog = b.conflict_dialog
+    assert "已由" in dialog.message.text() and "没有写入" in dialog.message.text()
+    assert b_title in dialog.mine_text.toPlainText()
+    assert "甲改的标题" in dialog.stored_text.toPlainText()
+    assert b.editor.title.text() == b_title  # the clerk's copy is still on screen
+    qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not b.editor.is_dirty())
+    stored = ads.load_ad(ad_id)
+    assert stored.title == b_title and stored.version == 3
