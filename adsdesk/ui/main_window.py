@@ -32,6 +32,7 @@ from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.editor import AdEditor, EditorContext
+from adsdesk.ui.export_range_dialog import ExportRangeDialog
 from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
@@ -623,16 +624,21 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def export_table(self) -> None:
+        """Export ads as a table: the list's issue by default, or a chosen range, or all."""
+        chooser = ExportRangeDialog(self.list_pane.issue_date(), self)
+        if chooser.exec() != ExportRangeDialog.DialogCode.Accepted:
+            return
+        start, end = chooser.date_range()
         name = ask_save_path(
             self,
             self.tr("导出广告表格"),
-            self.tr("便民信息广告.xlsx"),
+            chooser.file_stem() + ".xlsx",
             self.tr("Excel 工作簿 (*.xlsx);;CSV (*.csv)"),
         )
         if name is None:
             return
         self.executor.submit(
-            lambda: export_tables(name),
+            lambda: export_tables(name, start, end),
             lambda r: self.statusBar().showMessage(
                 self.tr("已导出 {0} 则广告").format(r.ads), 8000
             ),
