@@ -122,6 +122,10 @@ def test_advertised_before_count_follows_a_rebook(qtbot, demo_desk: MainWindow) 
 
 def test_save_stays_in_view_at_small_window_sizes(qtbot, demo_desk: MainWindow) -> None:
     desk = demo_desk
+    desk.show_issue(dt.date(2023, 2, 24))
+    # an ad with a price, a warning and a wrong number fills every panel of the editor
+    type_text(qtbot, desk.editor.body, "城区两室一厅出租，家具齐全，拎包入住。电话 139 3521 66")
+    qtbot.keyClick(desk.editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     for w, h in ((1366, 768), (1024, 700), (900, 560)):
         desk.resize(w, h)
         qtbot.waitUntil(lambda w=w: desk.width() <= w + 1)
