@@ -18,9 +18,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.backup import backup_to
+    from adsdesk.store.database import is_server_url
     from adsdesk.store.upkeep import configured_backup_dir
 
-    db_file = Path(db_target(args))
+    target = db_target(args)
+    if is_server_url(target):  # a desk on a server: PostgreSQL's own pg_dump
+        from adsdesk import paths
+        from adsdesk.store.backup_pg import dump_server
+
+        dest = dump_server(
+            target, Path(args.dest) if args.dest else None, paths.data_dir() / "backups"
+        )
+        print(f"已备份到 {dest}（pg_dump 格式，用 pg_restore 恢复）")
+        return EXIT_OK
+    db_file = Path(target)
     dest = backup_to(
         db_file, Path(args.dest) if args.dest else None, configured_backup_dir(db_file)
     )

@@ -6,7 +6,7 @@ import argparse
 import time
 
 from adsdesk.commands.common import open_db
-from adsdesk.errors import EXIT_OK, UserError
+from adsdesk.errors import EXIT_OK
 
 NAME = "reindex"
 HELP = "重建搜索索引（索引与数据不一致时使用）"
@@ -18,15 +18,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from adsdesk.store.database import database_path
     from adsdesk.store.models import Ad, Advertiser
-    from adsdesk.store.search_bulk import rebuild_index
+    from adsdesk.store.search_backend import rebuild
 
-    target = open_db(args)
-    if database_path() is None:
-        raise UserError(f"{target} 不是 SQLite 数据库；搜索索引只建在 SQLite 文件里。")
+    open_db(args)
     started = time.perf_counter()
-    rebuild_index(workers=1 if Ad.select().count() > PARALLEL_FROM else 0)
+    rebuild(workers=1 if Ad.select().count() > PARALLEL_FROM else 0)
     seconds = time.perf_counter() - started
     print(
         f"搜索索引已重建：{Ad.select().count()} 则广告、{Advertiser.select().count()} 个客户，"

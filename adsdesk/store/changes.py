@@ -76,7 +76,9 @@ class PostgresFeed:
 
         database = db.obj
         self._own_pid = db.connection().get_backend_pid()
-        self._conn: Any = psycopg2.connect(dbname=database.database, **database.connect_params)
+        name = str(database.database)
+        where = {"dsn": name} if name.startswith("postgresql://") else {"dbname": name}
+        self._conn: Any = psycopg2.connect(**where, **database.connect_params)
         self._conn.autocommit = True
         self._conn.cursor().execute(f"LISTEN {CHANNEL}")
 

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import peewee
 from peewee import (
@@ -293,6 +294,11 @@ def _open_url(url: str) -> Database:
         ) from exc
     params = parse(url)
     name = params.pop("database", None) or "adsdesk"
+    if "service" in params and not urlsplit(url).path.strip("/"):
+        # ?service=adsdesk: the service file names server, database and user; the whole URL
+        # goes to libpq as it is (peewee passes a postgresql:// "database" on as the DSN).
+        params.pop("service")
+        name = "postgresql://" + url.split("://", 1)[1]
     # Passwords come from ~/.pgpass, a service file (?service=…) or the keyring, never the URL
     # stored in the desk's settings; libpq reads the first two itself.
     params.setdefault("connect_timeout", 5)

@@ -1,0 +1,287 @@
+"""Moving a desk between databases (an SQLite file and a server, either way) and checking one.
+
+``copy_database`` copies every table of the desk, in foreign-key order and in one transaction
+on the target, then rebuilds the target's search index and verifies the copy: the same number
+of rows in every table and the same checksum over every ad (text, category, advertiser,
+phones, dates). ``check_database`` reports schema version, counts and whether the search
+index agrees with the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import Database
+
+from adsdesk.store.backend import is_postgres
+from adsdesk.store.database import StoreError, redact
+
+Progress = Callable[[str, int, int], None]  # table, rows copied, rows in it
+_BATCH = 2000
+# Derived tables the target builds itself (search index), and the schema's own record.
+_SKIP_PREFIXES = ("search_", "sqlite_")
+_SKIP = {"meta_info"}
+
+
+@dataclass
+class CopyReport:
+    source: str
+    target: str
+    tables: dict[str, int] = field(default_factory=dict)  # rows copied per table
+    ads_checksum: str = ""
+    seconds: float = 0.0
+
+
+def _tables(database: Database) -> list[str]:
+    """The desk's tables in an order where every referenced table comes first."""
+    names = [
+        t
+        for t in database.get_tables()
+        if t not in _SKIP and not t.startswith(_SKIP_PREFIXES) and not t.endswith("_fts")
+    ]
+    deps = {t: {fk.dest_table for fk in database.get_foreign_keys(t)} for t in names}
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(t: str) -> None:
+        if t in seen:
+            return
+        seen.add(t)
+        for d in sorted(deps.get(t, ())):
+            if d in deps and d != t:
+                visit(d)
+        ordered.append(t)
+
+    for t in sorted(names):
+        visit(t)
+    return ordered
+
+
+def _columns(database: Database, table: str) -> list[tuple[str, str]]:
+    return [(c.name, c.data_type.lower()) for c in database.get_columns(table)]
+
+
+def _adapt(value: Any, to_postgres: bool, kind: str) -> Any:
+    if value is None:
+        return None
+    if to_postgres:
+        if kind.startswith("bool"):
+            return bool(value)
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _rows(database: Database, table: str, cols: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    cursor = database.execute_sql(f'SELECT {quoted} FROM "{table}"')
+    while batch := cursor.fetchmany(_BATCH):
+        yield batch
+
+
+def _insert(database: Database, table: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    if is_postgres(database):
+        from psycopg2.extras import execute_values
+
+        execute_values(
+            database.cursor(), f'INSERT INTO "{table}" ({quoted}) VALUES %s', rows, page_size=500
+        )
+    else:
+        marks = ", ".join("?" for _ in cols)
+        database.cursor().executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
+
+
+def _count(database: Database, table: str) -> int:
+    return int(database.execute_sql(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+
+def ads_checksum(database: Database) -> str:
+    """One SHA-256 over every ad in id order: text, category, advertiser, phones, dates."""
+    digest = hashlib.sha256()
+    phones: dict[int, list[str]] = {}
+    for ad_id, e164 in database.execute_sql(
+        "SELECT ad_id, e164 FROM ad_phone ORDER BY ad_id, position, e164"
+    ):
+        phones.setdefault(ad_id, []).append(e164)
+    dates: dict[int, list[str]] = {}
+    for ad_id, day in database.execute_sql(
+        "SELECT ad_id, date FROM insertion ORDER BY ad_id, date"
+    ):
+        dates.setdefault(ad_id, []).append(str(day)[:10])
+    cursor = database.execute_sql(
+        "SELECT id, title, body, category_id, advertiser_id FROM ad ORDER BY id"
+    )
+    while batch := cursor.fetchmany(_BATCH):
+        for ad_id, title, body, cat, adv in batch:
+            line = "\x1f".join(
+                [
+                    str(ad_id),
+                    title or "",
+                    body or "",
+                    str(cat),
+                    str(adv),
+                    ",".join(phones.get(ad_id, [])),
+                    ",".join(dates.get(ad_id, [])),
+                ]
+            )
+            digest.update(line.encode() + b"\x1e")
+    return digest.hexdigest()
+
+
+def _open(target: str) -> Database:
+    from adsdesk.store.database import init_db
+
+    return init_db(target)
+
+
+def copy_database(source: str, target: str, progress: Progress | None = None) -> CopyReport:
+    """Copy the desk at ``source`` into the new, empty desk database ``target``.
+
+    Raises StoreError (nothing is kept on the target) when the target already holds ads or
+    the verification finds a difference.
+    """
+    import time
+
+    from adsdesk.store.database import close_db
+
+    started = time.perf_counter()
+    report = CopyReport(redact(source), redact(target))
+    src = _open(source)
+    tables = _tables(src)
+    plan = {t: (_columns(src, t), _count(src, t)) for t in tables}
+    close_db()
+    dst = _open(target)
+    if _count(dst, "ad"):
+        raise StoreError(
+            f"{redact(target)} 里已经有广告；db copy 只复制到新建的空库，未做任何改动。"
+        )
+    to_postgres = is_postgres(dst)
+    with dst.atomic():
+        for t in reversed(_tables(dst)):  # rows the schema steps made (defaults) give way
+            if t in plan and _count(dst, t):
+                dst.execute_sql(f'DELETE FROM "{t}"')
+        for t in tables:
+            if t not in {n for n in dst.get_tables()}:
+                raise StoreError(f"目标库缺少表 {t}（版本不一致？），未做任何改动。")
+            cols, total = plan[t]
+            target_kinds = dict(_columns(dst, t))
+            names = [c for c, _k in cols if c in target_kinds]
+            done = 0
+            for batch in _rows(src, t, names):  # the source is read through its own object
+                rows = [
+                    tuple(
+                        _adapt(v, to_postgres, target_kinds[c])
+                        for v, c in zip(r, names, strict=True)
+                    )
+                    for r in batch
+                ]
+                _insert(dst, t, names, rows)
+                done += len(rows)
+                if progress is not None:
+                    progress(t, done, total)
+            report.tables[t] = done
+        if to_postgres:
+            _reset_sequences(dst, tables)
+        from adsdesk.store.search_backend import rebuild
+
+        rebuild(workers=0)
+        for t in tables:
+            if _count(dst, t) != plan[t][1]:
+                raise StoreError(f"核对失败：表 {t} 的行数不一致，已撤销复制。")
+        report.ads_checksum = ads_checksum(dst)
+        if report.ads_checksum != ads_checksum(src):
+            raise StoreError("核对失败：广告内容的校验和不一致，已撤销复制。")
+    report.seconds = round(time.perf_counter() - started, 1)
+    src.close()
+    return report
+
+
+def _reset_sequences(database: Database, tables: list[str]) -> None:
+    """After rows came in with their ids, new rows must go on from the highest one."""
+    for t in tables:
+        cols = {c for c, _k in _columns(database, t)}
+        if "id" not in cols:
+            continue
+        seq = database.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (t,)).fetchone()[0]
+        if seq:
+            database.execute_sql(
+                f'SELECT setval(%s, COALESCE((SELECT max(id) FROM "{t}"), 0) + 1, false)', (seq,)
+            )
+
+
+def check_database(database: Database) -> dict[str, Any]:
+    """Schema version, counts, and whether the search index agrees with the data."""
+    from adsdesk.store.database import SCHEMA_VERSION
+    from adsdesk.store.search_backend import pending
+
+    version = int(
+        database.execute_sql("SELECT value FROM meta_info WHERE key = 'schema_version'").fetchone()[
+            0
+        ]
+    )
+    counts = {
+        t: _count(database, t) for t in ("ad", "advertiser", "insertion", "ad_phone", "category")
+    }
+    problems: list[str] = []
+    if version != SCHEMA_VERSION:
+        problems.append(
+            f"结构版本 {version}，本程序为 {SCHEMA_VERSION}：请运行 adsdesk db upgrade。"
+        )
+    indexed = _count(database, "search_ad")
+    if indexed != counts["ad"]:
+        problems.append(
+            f"搜索索引有 {indexed} 则广告，数据里有 {counts['ad']} 则：请运行 adsdesk reindex。"
+        )
+    if is_postgres(database):
+        docs = _count(database, "search_ad_doc")
+        waiting = pending()
+        if docs + waiting < counts["ad"]:
+            problems.append(
+                f"搜索索引缺 {counts['ad'] - docs - waiting} 则广告的文字：请运行 adsdesk reindex。"
+            )
+    missing = _unfound_sample(database)
+    if missing:
+        problems.append(
+            f"抽查的广告中有 {len(missing)} 则按其文字搜不到（#{missing[0]} 等）：请运行 adsdesk reindex。"
+        )
+    return {
+        "backend": "postgresql" if is_postgres(database) else "sqlite",
+        "schema_version": version,
+        "expected_version": SCHEMA_VERSION,
+        "counts": counts,
+        "index_ads": indexed,
+        "ok": not problems,
+        "problems": problems,
+    }
+
+
+def _unfound_sample(database: Database, n: int = 30) -> list[int]:
+    """Ads (a spread sample) that a search for a piece of their own text does not find."""
+    from adsdesk.store.search import search_ad_ids
+
+    total = _count(database, "ad")
+    if not total:
+        return []
+    step = max(1, total // n)
+    rows = database.execute_sql(
+        f"SELECT id, title, body FROM ad WHERE mod(id, {step}) = 0 ORDER BY id LIMIT {n}"
+    ).fetchall()
+    missing = []
+    for ad_id, title, body in rows:
+        text = (body or title or "").strip()
+        piece = next(
+            (text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]), ""
+        )
+        if piece and ad_id not in search_ad_ids(piece):
+            missing.append(ad_id)
+    return missing

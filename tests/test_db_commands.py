@@ -1,0 +1,98 @@
+"""``adsdesk db init|upgrade|check|copy`` and backups of a server desk, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adsdesk.cli import main
+from adsdesk.store.database import close_db, init_db
+
+
+def _json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def sample_file(tmp_path: Path) -> Path:
+    """The sample column in an SQLite file of its own (the desk being moved)."""
+    from adsdesk.demo import fill_demo
+    from adsdesk.store.settings import ensure_default_categories
+
+    path = tmp_path / "one-pc-desk.sqlite3"
+    init_db(path)
+    ensure_default_categories()
+    fill_demo()
+    close_db()
+    return path
+
+
+def test_init_then_check_finds_the_index_in_step_and_then_not(db_target, capsys) -> None:
+    from adsdesk.store.ads import AdDraft, save_ad
+    from adsdesk.store.models import db
+
+    target = str(db_target)
+    assert main(["db", "init", target]) == 0
+    assert "结构版本" in capsys.readouterr().out
+    save_ad(AdDraft(category="家居服务", title="疏通下水道", body="电话 13903528491"))
+    assert main(["db", "check", target, "--json"]) == 0
+    result = _json(capsys)
+    assert result["ok"] and result["counts"]["ad"] == 1 and result["problems"] == []
+    db.execute_sql("DELETE FROM search_ad")  # the index loses its rows behind the desk's back
+    assert main(["db", "check", target]) == 1
+    assert "reindex" in capsys.readouterr().out
+    assert main(["reindex", "--db", target]) == 0
+    assert main(["db", "check", target]) == 0
+
+
+def test_upgrade_says_what_it_did_or_that_nothing_was_needed(db_target, capsys) -> None:
+    target = str(db_target)
+    if "://" not in target:  # (each server test database starts initialised)
+        assert main(["db", "upgrade", target]) == 2  # nothing there yet
+        assert "db init" in capsys.readouterr().err
+    assert main(["db", "init", target]) == 0
+    capsys.readouterr()
+    assert main(["db", "upgrade", target]) == 0
+    assert "无需升级" in capsys.readouterr().out
+
+
+def test_copy_moves_the_whole_desk_verified(sample_file: Path, db_target, capsys) -> None:
+    from adsdesk.store import search
+    from adsdesk.store.dbcopy import ads_checksum
+    from adsdesk.store.models import Ad, Insertion, db
+
+    target = str(db_target)
+    assert main(["db", "copy", str(sample_file), target, "--json"]) == 0
+    report = _json(capsys)
+    assert report["ads"] == 13 and report["tables"]["insertion"] == 13
+    init_db(target)
+    assert Ad.select().count() == 13 and Insertion.select().count() == 13
+    assert [h.id for h in search.search("和平").ads] == [5, 2]  # searchable at once
+    assert [a.name for a in search.search_advertisers("dthp")][:1] == ["大同和平医院"]
+    assert ads_checksum(db.obj) == report["ads_checksum"]
+    # new rows go on after the copied ids
+    from adsdesk.store.ads import AdDraft, save_ad
+
+    assert save_ad(AdDraft(category="家居服务", title="新", body="电话 13903528491")) > 13
+    close_db()
+    # a target that already holds ads is refused, untouched
+    assert main(["db", "copy", str(sample_file), target]) == 2
+    assert "已经有广告" in capsys.readouterr().err
+    init_db(target)
+    assert Ad.select().count() == 14
+
+
+def test_a_server_desk_is_backed_up_with_pg_dump(db_target, tmp_path: Path, capsys, monkeypatch):
+    target = str(db_target)
+    if "://" not in target:
+        pytest.skip("pg_dump backs up a server desk; SQLite files have their own backup test")
+    assert main(["db", "init", target]) == 0
+    assert main(["backup", "--db", target, str(tmp_path)]) == 0
+    dumps = list(tmp_path.glob("*.dump"))
+    assert len(dumps) == 1 and dumps[0].read_bytes().startswith(b"PGDMP")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    capsys.readouterr()
+    assert main(["backup", "--db", target, str(tmp_path / "again")]) == 2
+    assert "找不到 pg_dump" in capsys.readouterr().err
