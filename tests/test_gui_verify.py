@@ -79,6 +79,20 @@ def test_verify_tab_marks_each_booking_and_books_a_make_good(qtbot, demo_desk, t
 
     click_row(qtbot, view, "#1 敬告")
     assert not view.make_good.isEnabled()  # printed fine: nothing to make good
+    qtbot.waitUntil(lambda: view.crop.image() is not None, timeout=15000)
+
+    # the advertiser's file says so
+    from adsdesk.store.ads import load_ad
+    from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+
+    dialog = AdvertiserDialog(window.executor, load_ad(10).advertiser_id, window)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.note.isVisible(), timeout=15000)
+    assert (
+        "广告 #10 电话印错" in dialog.note.text()
+        and "已免费补登于 2023-02-25" in dialog.note.text()
+    )
+    dialog.close()
 
 
 def test_verify_tab_says_why_a_pdf_cannot_be_checked(qtbot, demo_desk, tmp_path) -> None:

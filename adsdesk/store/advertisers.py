@@ -23,6 +23,7 @@ class AdvertiserFile:
     insertions: int
     first_date: dt.date | None
     last_date: dt.date | None
+    note: str = ""  # the file's notes, e.g. a free make-good run (补登) and why
 
 
 class AdvertiserNotFound(DeskError):
@@ -60,4 +61,5 @@ def advertiser_file(advertiser_id: int) -> AdvertiserFile:
         insertions=int(count or 0),
         first_date=optional_date(first),
         last_date=optional_date(last),
+        note=adv.note or "",
     )

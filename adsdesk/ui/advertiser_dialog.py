@@ -40,6 +40,10 @@ class AdvertiserDialog(QDialog):
         self.heading.setWordWrap(True)
         self.totals = QLabel()
         self.totals.setObjectName("advertiserTotals")
+        self.note = QLabel()
+        self.note.setObjectName("advertiserNote")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.model = AdTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -67,6 +71,7 @@ class AdvertiserDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.totals)
+        layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         executor.submit(lambda: advertiser_file(advertiser_id), self._loaded, self._failed)
@@ -99,6 +104,9 @@ class AdvertiserDialog(QDialog):
         self.totals.setText(
             self.tr("共 {0} 则广告，刊登 {1} 期{2}").format(len(file.ads), file.insertions, span)
         )
+        if file.note:
+            self.note.setText(self.tr("档案备注：") + file.note.replace("\n", "；"))
+            self.note.show()
         self.model.set_rows(file.ads)
         if file.ads:
             self.table.selectRow(0)
