@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -298,6 +298,23 @@ def _plain_lines(
     return out
 
 
+def _proof_facts_lines(
+    ad_id: int, date: dt.date | None, customer: str, run_dates: Sequence[dt.date], price: str
+) -> list[str]:
+    days = sorted(set(run_dates)) or ([date] if date else [])
+    if not days:
+        when = "未定"
+    elif len(days) == 1:
+        when = days[0].isoformat()
+    else:
+        when = "、".join(d.isoformat() for d in days[:12])
+        when += ("…" if len(days) > 12 else "") + f"（共 {len(days)} 期）"
+    out = [f"广告编号：{ad_id}　客户：{customer or '（未指定）'}", f"刊登日期：{when}"]
+    if price:
+        out.append(f"价格：{price}")
+    return out
+
+
 def write_proof_pdf(
     ad: PlacedAd,
     settings: ColumnSettings,
@@ -305,8 +322,14 @@ def write_proof_pdf(
     *,
     date: dt.date | None,
     paper_name: str = "大同日报",
+    customer: str = "",
+    run_dates: Sequence[dt.date] = (),
+    price: str = "",
 ) -> None:
-    """A small PDF of one ad exactly as it will print, for the customer to check and sign."""
+    """A small PDF of one ad exactly as it will print, for the customer to check and sign.
+
+    Above the ad: the customer, every run date and, once the ad has an order, its price.
+    """
     margin = mm_to_pt(PROOF_MARGIN_MM)
     inner = max(settings.column_width_pt, mm_to_pt(60))
     width = inner + 2 * margin
@@ -321,11 +344,12 @@ def write_proof_pdf(
         14,
     )
     y += 14 * len(head)
-    when = date.isoformat() if date else "未定"
-    info = _plain_lines(
-        f"刊登日期：{when}　广告编号：{ad.ad_id}", BODY_FACE, 8, margin, y, inner, 11
-    )
-    y += 11 * len(info) + mm_to_pt(3)
+    info = []
+    for text in _proof_facts_lines(ad.ad_id, date, customer, run_dates, price):
+        lines = _plain_lines(text, BODY_FACE, 8, margin, y, inner, 11)
+        info += lines
+        y += 11 * len(lines)
+    y += mm_to_pt(3)
     box_x = margin + (inner - ad.box.w) / 2
     placed = PlacedAd(
         ad_id=ad.ad_id,

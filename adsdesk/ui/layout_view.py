@@ -38,6 +38,7 @@ from adsdesk.layout.render import (
 )
 from adsdesk.layout.result import Layout
 from adsdesk.store import layout_prefs
+from adsdesk.store.proof_facts import ProofFacts, proof_facts
 from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.fill_panel import FillPanel
@@ -48,12 +49,13 @@ FIT_WIDTH = -1.0
 ZOOMS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
-def _compute(date: dt.date) -> tuple[IssueInput, Layout | None, float]:
+def _compute(date: dt.date) -> tuple[IssueInput, Layout | None, float, dict[int, ProofFacts]]:
     """Runs on the database thread: read the issue and lay it out (QtGui only, no widgets)."""
     issue = load_issue(date)
     start = time.perf_counter()
     layout = lay_out(issue) if issue.ads else None
-    return issue, layout, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return issue, layout, seconds, proof_facts([a.id for a in issue.ads])
 
 
 class LayoutView(QWidget):
@@ -75,6 +77,7 @@ class LayoutView(QWidget):
         self._issue: IssueInput | None = None
         self._layout: Layout | None = None
         self._selected: int | None = None
+        self._facts: dict[int, ProofFacts] = {}
         self._generation = 0
         self.last_layout_seconds = 0.0
         self._build()
@@ -228,10 +231,14 @@ class LayoutView(QWidget):
         self._update_actions()
 
     # --- results ------------------------------------------------------------------------
-    def _laid_out(self, generation: int, result: tuple[IssueInput, Layout | None, float]) -> None:
+    def _laid_out(
+        self,
+        generation: int,
+        result: tuple[IssueInput, Layout | None, float, dict[int, ProofFacts]],
+    ) -> None:
         if generation != self._generation:
             return  # a newer layout is on its way
-        issue, layout, seconds = result
+        issue, layout, seconds, self._facts = result
         self._issue, self._layout = issue, layout
         self.last_layout_seconds = seconds
         known = {a.id for a in issue.ads}
@@ -487,6 +494,7 @@ class LayoutView(QWidget):
         )
         if path is None:
             return False
+        facts = self._facts.get(ad_id)
         placed = self._layout.find(ad_id) if self._layout else None
         if placed is None:  # left over: set it alone at the column width all the same
             ad = next(a for a in self._issue.ads if a.id == ad_id)
@@ -498,6 +506,9 @@ class LayoutView(QWidget):
                 path,
                 date=self._date,
                 paper_name=self._issue.paper_name or "大同日报",
+                customer=facts.customer if facts else "",
+                run_dates=facts.run_dates if facts else (),
+                price=facts.price if facts else "",
             )
         except RenderError as exc:
             self._report(self.tr("广告清样"), path, exc)
