@@ -19,11 +19,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--only", default=",".join(PARTS), help="只测其中几项，逗号分隔：" + "、".join(PARTS)
     )
     parser.add_argument("--json", action="store_true", help="（总是输出 JSON）")
+    parser.add_argument(
+        "--clerks", type=int, help="N 个进程同时作为受理员（订新广告、改同一批广告、搜索、排版）"
+    )
+    parser.add_argument("--seconds", type=float, default=60.0, help="--clerks 的时长（秒）")
 
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.errors import UserError
 
+    if args.clerks is not None:
+        if not 1 <= args.clerks <= 64 or args.seconds <= 0:
+            raise UserError("--clerks 应为 1 到 64，--seconds 应大于 0。")
+        from adsdesk.bench.clerks import bench_clerks
+
+        print_json(bench_clerks(args.clerks, args.seconds, getattr(args, "db", None)))
+        return 0
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
