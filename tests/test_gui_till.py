@@ -138,3 +138,35 @@ def test_receipt_goes_to_the_printer_as_on_paper(qtbot, demo_desk, tmp_path: Pat
     print_receipt(got[0], printer)
     text = PdfReader(out).pages[0].extract_text()
     assert "20230224-002" in text and "叁佰伍拾元整" in text and "大同和平医院" in text
+
+
+def test_a_new_desk_opens_cash_up_and_report_on_the_sample_day(qtbot, demo_desk) -> None:
+    """The demo's orders are dated 2023-02-24: the dialogs open there, not on an empty today."""
+    from adsdesk.ui.cashup_dialog import CashUpDialog
+    from adsdesk.ui.report_dialog import ReportDialog
+
+    cash = CashUpDialog(demo_desk.executor, demo_desk)
+    qtbot.addWidget(cash)
+    qtbot.waitUntil(lambda: cash.summary is not None and cash.summary.orders == 13, timeout=5000)
+    assert cash.day.date() == QDate(2023, 2, 24)
+    report = ReportDialog(demo_desk.executor, demo_desk)
+    qtbot.addWidget(report)
+    qtbot.waitUntil(lambda: report.report is not None and report.report.orders == 13, timeout=5000)
+    assert report.start.date() == QDate(2023, 2, 1) and report.end.date() == QDate(2023, 2, 28)
+
+
+def test_advertiser_file_shows_money_totals(qtbot, demo_desk) -> None:
+    from adsdesk.store.models import Advertiser
+    from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+
+    got: list = []
+    demo_desk.executor.submit(
+        lambda: Advertiser.get(Advertiser.name == "大同和平医院").id, got.append
+    )
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    dialog = AdvertiserDialog(demo_desk.executor, got[0], demo_desk)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "订单" in dialog.money.text(), timeout=5000)
+    # two ads under the default card, both paid on the day
+    assert "订单 2 笔" in dialog.money.text() and "未结" not in dialog.money.text()
+    assert "应收 750.00 元，已收 750.00 元" in dialog.money.text()

@@ -119,3 +119,15 @@ def report(start: dt.date, end: dt.date, by: str = "day", top: int = TOP_ADVERTI
             ),
         ]
     return Report(start, end, by, tuple(rows))
+
+
+def latest_order_day(clerk: str | None = None) -> dt.date | None:
+    """The last day an order was taken (by ``clerk``, if given): where a report or a cash-up
+    opens when today has nothing yet (a new desk on the sample data, a Monday morning)."""
+    query = Order.select(fn.MAX(Order.day))
+    if clerk:
+        query = query.where(Order.clerk == clerk)
+    value = query.scalar()
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -78,7 +78,28 @@ class CashUpDialog(QDialog):
         self.summary: Any = None
         self.day.dateChanged.connect(lambda _d: self._load_clerks())
         self.clerk.currentTextChanged.connect(lambda _t: self.refresh())
-        self._load_clerks()
+        self._start_day()
+
+    def _start_day(self) -> None:
+        """Today, or the clerk's last day with orders when today has none yet."""
+        from adsdesk.store.cashup import clerks_of_day
+        from adsdesk.store.clerk import current_clerk
+        from adsdesk.store.reports import latest_order_day
+
+        today = dt.date.today()
+
+        def job() -> dt.date:
+            if clerks_of_day(today):
+                return today
+            return latest_order_day(current_clerk()) or today
+
+        def chosen(day: dt.date) -> None:
+            if self._day() == day:
+                self._load_clerks()
+            else:
+                self.day.setDate(QDate(day.year, day.month, day.day))  # loads the clerks
+
+        self.executor.submit(job, chosen, self._failed)
 
     def _day(self) -> dt.date:
         d = self.day.date()

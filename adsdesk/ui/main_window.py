@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.till = TillController(self)
         self.menus = build_menus(self)
+        self.menus["收银"] = self.till.add_menu(self.menuBar(), before=self.menus.get("帮助"))
         self.who = QLabel()
         self.who.setObjectName("whoLabel")
         self.statusBar().addPermanentWidget(self.who)

@@ -55,18 +55,19 @@ class ReportDialog(QDialog):
         self.resize(900, 640)
         self.executor = executor
         self.report: Any = None
+        self._chosen = False
         today = QDate.currentDate()
         self.start = QDateEdit(QDate(today.year(), today.month(), 1))
         self.end = QDateEdit(today)
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(lambda _d: self.refresh())
+            edit.dateChanged.connect(lambda _d: self._picked())
         self.by = QComboBox()
         self.by.setObjectName("reportBy")
         for key in GROUPS:
             self.by.addItem(self.tr(GROUP_NAMES[key]), key)
-        self.by.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.by.currentIndexChanged.connect(lambda _i: self._picked())
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
@@ -99,14 +100,36 @@ class ReportDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self.refresh()
+        self._start_range()
+
+    def _start_range(self) -> None:
+        """This month, or the month of the last order when this month has none yet."""
+        from adsdesk.store.reports import latest_order_day
+
+        first = self._date(self.start)
+
+        def chosen(last: dt.date | None) -> None:
+            if self._chosen:  # the clerk (or a caller) picked a range meanwhile
+                return
+            if last is not None and last < first:
+                end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                self.set_range(last.replace(day=1), end - dt.timedelta(days=1), "day")
+            else:
+                self.refresh()
+
+        self.executor.submit(latest_order_day, chosen, self._failed)
 
     @staticmethod
     def _date(edit: QDateEdit) -> dt.date:
         d = edit.date()
         return dt.date(d.year(), d.month(), d.day())
 
+    def _picked(self) -> None:
+        self._chosen = True
+        self.refresh()
+
     def set_range(self, start: dt.date, end: dt.date, by: str = "day") -> None:
+        self._chosen = True
         for edit in (self.start, self.end, self.by):
             edit.blockSignals(True)
         self.start.setDate(QDate(start.year, start.month, start.day))

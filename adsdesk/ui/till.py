@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMenuBar,
     QMessageBox,
     QToolBar,
     QWidget,
@@ -94,6 +96,17 @@ class TillController(QObject):
             bar.addAction(act)
         window.addToolBar(bar)
         self.reload_cards()
+
+    def add_menu(self, bar: QMenuBar, before: QMenu | None = None) -> QMenu:
+        """收银 in the menu bar (before 帮助): rate cards, cash-up, reports."""
+        menu = QMenu(self.tr("收银(&M)"), bar)
+        for act in (self.act_cards, self.act_cashup, self.act_reports):
+            menu.addAction(act)
+        if before is not None:
+            bar.insertMenu(before.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+        return menu
 
     # --- cards --------------------------------------------------------------------------
     def reload_cards(self) -> None:
