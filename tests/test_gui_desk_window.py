@@ -42,7 +42,15 @@ def _click(text: str) -> Callable[[QWidget], None]:
 def test_menus_hold_every_action_with_its_shortcut(demo_desk) -> None:
     window = demo_desk
     titles = [a.text() for a in window.menuBar().actions()]
-    assert [t.split("(")[0] for t in titles] == ["文件", "编辑", "广告", "版面", "工具", "收银", "帮助"]
+    assert [t.split("(")[0] for t in titles] == [
+        "文件",
+        "编辑",
+        "广告",
+        "版面",
+        "工具",
+        "收银",
+        "帮助",
+    ]
     lines = shortcut_lines(window)
     for expected in (
         "广告 › 新建广告\tCtrl+N",
