@@ -92,9 +92,9 @@ def test_bad_card_is_one_sentence_exit_2(capsys, monkeypatch, tmp_path: Path) ->
 
 
 def test_ratecard_import_export_and_price_from_the_database(
-    capsys, monkeypatch, tmp_path: Path
+    capsys, monkeypatch, tmp_path: Path, db_target
 ) -> None:
-    db = str(tmp_path / "desk.sqlite3")
+    db = str(db_target)
     code, _, err = run(capsys, "price", "--db", db, stdin="修纱窗", monkeypatch=monkeypatch)
     assert code == 2 and "ratecard import" in err
     default = resource_path("ratecards", "default.toml")

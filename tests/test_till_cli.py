@@ -14,8 +14,8 @@ from adsdesk.domain.money import capitals
 
 
 @pytest.fixture
-def demo_file(capsys, tmp_path: Path) -> str:
-    db = str(tmp_path / "demo.sqlite3")
+def demo_file(capsys, db_target) -> str:
+    db = str(db_target)  # an SQLite file, and a PostgreSQL database when ADSDESK_TEST_PG is set
     assert run(capsys, "demo", "--no-gui", "--db", db)[0] == 0
     return db
 
