@@ -38,6 +38,8 @@ def test_fit_width_on_first_show_and_after_resizing(qtbot, demo_desk) -> None:
     window.resize(1366, 768)
     view = _layout_tab(qtbot, window)
     assert view.zoom_box.currentText() == "适合宽度"
+    preview, side = view.splitter.sizes()
+    assert preview > 2 * side and 200 <= side <= 320  # the column gets the room
     qtbot.waitUntil(lambda: _fits(view))
     before = view.canvas.width()
     total = sum(view.splitter.sizes())

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, QPoint, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QAction, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QAction, QPageLayout, QPageSize, QPainter, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,6 +78,8 @@ class LayoutView(QWidget):
         self._layout: Layout | None = None
         self._selected: int | None = None
         self._facts: dict[int, ProofFacts] = {}
+        self.splitter_restored = False  # the main window restored the clerk's own split
+        self._split_done = False
         self._generation = 0
         self.last_layout_seconds = 0.0
         self._build()
@@ -375,6 +377,15 @@ class LayoutView(QWidget):
     def _zoom_step(self, step: int) -> None:
         index = min(max(self.zoom_box.currentIndex() + step, 1), self.zoom_box.count() - 1)
         self.zoom_box.setCurrentIndex(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._split_done and not self.splitter_restored:
+            # First show: the preview gets the room, the side panel a readable quarter.
+            self._split_done = True
+            total = sum(self.splitter.sizes()) or self.width()
+            side = min(max(220, total // 4), 320)
+            self.splitter.setSizes([max(total - side, 100), side])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The scroll area resizes with the window, the tab and the splitter handle alike.

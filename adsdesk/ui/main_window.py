@@ -732,8 +732,9 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
             for key, splitter in self._splitters().items():
                 state = settings.value(f"window/{key}")
-                if isinstance(state, QByteArray):
-                    splitter.restoreState(state)
+                if isinstance(state, QByteArray) and splitter.restoreState(state):
+                    if splitter is self.layout_view.splitter:
+                        self.layout_view.splitter_restored = True
             return
         screen = QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen else None
