@@ -82,7 +82,7 @@ def rebuild_index(con: sqlite3.Connection | None = None, workers: int = 0) -> No
     line and the benchmark; the desk itself rebuilds in its database thread with 0).
     """
     if con is not None:
-        con.execute("BEGIN")
+        con.execute("BEGIN IMMEDIATE")  # a write: take the lock before the first read
         try:
             rebuild_in(con, workers)
         except BaseException:
