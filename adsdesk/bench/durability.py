@@ -27,7 +27,7 @@ def _draft(tag: str, i: int) -> Any:
     return AdDraft(
         category="其他",
         title=f"{tag} {i}",
-        body=f"{tag} 第 {i} 则：出售旧家具，价格面议。联系电话 {phone}",
+        body=f"{tag} 第 {i} 则：出售旧家具，价格面议，电话见下。",
         phones=[PhoneEntry(f"+86{phone}", phone)],
         dates=[dt.date(2024, 3, 1) + dt.timedelta(days=i % 30)],
     )
@@ -56,6 +56,40 @@ def save_loop(db: str, count: int, tag: str, seconds: float = 0.0) -> int:
             print(ad_id, flush=True)
         i += 1
     return errors
+
+
+def save_to_pipe(db: str, tag: str, send: Any) -> None:
+    """:func:`save_loop` for a child process: each committed id goes down ``send`` (a
+    multiprocessing connection) the moment its transaction has committed."""
+    from adsdesk.store.ads import save_ad
+    from adsdesk.store.database import init_db
+
+    init_db(db)
+    i = 0
+    while True:
+        send.send(save_ad(_draft(tag, i)))
+        i += 1
+
+
+def import_file(db: str, table: str) -> None:
+    """``adsdesk import TABLE --db DB`` in a child process (for the kill tests)."""
+    from adsdesk.cli import main as cli_main
+
+    cli_main(["import", table, "--db", db])
+
+
+# Modules a fork server loads once, so that killed-and-restarted writers start in milliseconds.
+PRELOAD = [
+    "adsdesk.bench.durability",
+    "adsdesk.store.ads",
+    "adsdesk.store.database",
+    "adsdesk.cli",
+    "adsdesk.commands.importer",
+    "adsdesk.io.import_tables",
+    "adsdesk.io.tables",
+    "phonenumbers.geocoder",
+    "phonenumbers.carrier",
+]
 
 
 def _save_seconds(db: str, n: int, synchronous: str) -> list[float]:
