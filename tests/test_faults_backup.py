@@ -24,6 +24,8 @@ from adsdesk.store.database import StoreError, close_db, init_db
 from adsdesk.store.models import Ad
 from adsdesk.store.sqlite_health import check_file
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself: damage, locks, copies
+
 
 def _new_ad(title: str) -> int:
     return save_ad(AdDraft(title=title, body="电话 13835212345", category="其他"))

@@ -12,6 +12,8 @@ from faults import damage, read_only_folder
 
 from adsdesk.cli import main
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself: damage, locks, copies
+
 
 def _checkpointed(path: Path) -> Path:
     con = sqlite3.connect(path)

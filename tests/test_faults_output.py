@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from adsdesk.cli import main
 
+pytestmark = pytest.mark.sqlite_only  # about output files: run once, on the SQLite file
+
 DATE = "2023-02-24"
 
 
