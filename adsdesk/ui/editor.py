@@ -60,6 +60,7 @@ class AdEditor(QWidget):
     phone_completed = Signal(str)  # a newly complete, valid number (E.164): look up its history
     repeat_requested = Signal(int)  # ad id to book again as a new ad
     save_refused = Signal(str)  # why a save was refused, for the window's status bar
+    loaded = Signal()  # another ad (or a new one) is in the fields: undo starts afresh
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +292,46 @@ class AdEditor(QWidget):
         self._set_status("")
         self.dirty_changed.emit(False)
         self.dates_changed.emit(self.run_dates.dates())
+        self.loaded.emit()
+
+    # --- every field at once: kept drafts and undo/redo (issue 12) ----------------------
+    def field_state(self) -> dict[str, object]:
+        """What the clerk has typed and picked, as plain JSON-ready values."""
+        return {
+            "ad_id": self._ad_id,
+            "category": self.category.currentText(),
+            "advertiser": self.advertiser.text(),
+            "advertiser_id": self._advertiser_id,
+            "title": self.title.text(),
+            "body": self.body.toPlainText(),
+            "dates": [d.isoformat() for d in self.run_dates.dates()],
+            "override_reason": self.override_reason.text(),
+        }
+
+    def apply_field_state(self, state: dict[str, object]) -> None:
+        """Put ``state`` (from ``field_state``) back in the fields, leaving the saved
+        baseline alone: the ad is dirty if it differs from what was saved."""
+        body = str(state.get("body", ""))
+        if self.category.currentText() != state.get("category", ""):
+            self._select_category(str(state.get("category", "")))
+        if self.advertiser.text() != state.get("advertiser", ""):
+            self.advertiser.setText(str(state.get("advertiser", "")))
+        adv = state.get("advertiser_id")
+        self._advertiser_id = int(adv) if isinstance(adv, int) else None
+        self._update_advertiser_note()
+        if self.title.text() != state.get("title", ""):
+            self.title.setText(str(state.get("title", "")))
+        if self.body.toPlainText() != body:
+            cursor = self.body.textCursor()
+            self.body.setPlainText(body)
+            cursor.setPosition(min(cursor.position(), len(body)))
+            self.body.setTextCursor(cursor)
+        dates = [dt.date.fromisoformat(str(d)) for d in state.get("dates", []) or []]  # type: ignore[union-attr]
+        if self.run_dates.dates() != dates:
+            self.run_dates.set_dates(dates)
+        if self.override_reason.text() != state.get("override_reason", ""):
+            self.override_reason.setText(str(state.get("override_reason", "")))
+        self._text_changed()
 
     def mark_saved(
         self,

@@ -31,7 +31,9 @@ from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
+from adsdesk.ui.draft_keeper import DraftKeeper
 from adsdesk.ui.editor import AdEditor, EditorContext
+from adsdesk.ui.editor_undo import EditorUndo
 from adsdesk.ui.export_range_dialog import ExportRangeDialog
 from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.layout_view import LayoutView
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         self._build(db_label)
         self._restore_geometry()
         self._open_feed()  # before the first reads: any later change by another desk is news
+        self.drafts = DraftKeeper(self, db_label)  # before anything clears the editor
+        self.undo = EditorUndo(self.editor)
         self.reload_context()
         self.reload_list()
         self.layout_view.refresh()
