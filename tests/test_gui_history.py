@@ -1,58 +1,62 @@
-"""Has this number advertised before? The editor says so, links the advertiser, repeats an ad."""
+"""The 历史 tab shows who changed the open ad, when, from which computer, and each old → new value."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt
 
-from adsdesk.store import ads as ads_store
-from adsdesk.ui.main_window import MainWindow
+from adsdesk.store.actor import CLERK, Actor, set_actor
 
 
-@pytest.fixture
-def desk(demo_desk: MainWindow) -> MainWindow:
-    return demo_desk
+def test_history_tab_lists_each_change_with_who_and_what(qtbot, demo_desk) -> None:
+    window = demo_desk
+    set_actor(Actor(user="lihua", computer="desk-3", roles=frozenset({CLERK})))
+    try:
+        window.table.selectRow(0)
+        editor = window.editor
+        qtbot.waitUntil(lambda: editor.ad_id() is not None)
+        ad_id = editor.ad_id()
+        history = window.history
+        qtbot.waitUntil(lambda: history.ad_id == ad_id and history.table.rowCount() >= 1)
+        assert history.texts()[0][3] == "新建"
+        old_title = editor.title.text()
+        editor.title.setFocus()
+        editor.title.end(False)
+        type_text(qtbot, editor.title, "（新）")
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: history.table.rowCount() >= 2 and history.texts()[-1][1] == "lihua")
+        last = history.texts()[-1]
+        assert last[2] == "desk-3" and last[3] == "修改"
+        assert f"标题：{old_title} → {old_title}（新）" in last[4]
+        window.ad_tabs.setCurrentWidget(history)
+        assert history.isVisible()
+    finally:
+        set_actor(Actor())
 
 
-def test_known_number_names_its_advertiser_and_links(qtbot, desk: MainWindow) -> None:
-    editor = desk.editor
-    type_text(qtbot, editor.body, "新开养老床位 1390352849")
-    assert not editor.history.isVisible()  # incomplete: nothing to look up yet
-    type_text(qtbot, editor.body, "5")
-    qtbot.waitUntil(editor.history.isVisible)
-    text = editor.history.text()
-    assert "大同馨万家养老中心" in text and "2023-02-24" in text and "1 则" in text
-    qtbot.mouseClick(editor.link_button, Qt.MouseButton.LeftButton)
-    assert editor.advertiser.text() == "大同馨万家养老中心"
-    assert "已有客户" in editor.advertiser_note.text()
+def test_cancel_asks_a_reason_keeps_the_ad_and_strikes_it_through(qtbot, demo_desk) -> None:
+    from adsdesk.ui.cancel_dialog import CancelAdDialog
 
-
-def test_repeat_last_ad_from_the_banner(qtbot, desk: MainWindow) -> None:
-    editor = desk.editor
-    type_text(qtbot, editor.body, "电话 17635217373")
-    qtbot.waitUntil(editor.repeat_button.isVisible)
-    qtbot.mouseClick(editor.repeat_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.title.text() == "石磨浆水豆腐")
-    assert editor.ad_id() is None and editor.run_dates.dates() == []
-    assert editor.category.currentText() == "食品"
-
-
-def test_ctrl_r_books_the_open_ad_again(qtbot, desk: MainWindow) -> None:
-    qtbot.waitUntil(lambda: desk.model.rowCount() == 13)
-    desk.table.selectRow(0)
-    qtbot.waitUntil(lambda: desk.editor.ad_id() is not None)
-    old = desk.editor.ad_id()
-    title = desk.editor.title.text()
-    desk.activateWindow()
-    qtbot.waitUntil(desk.isActiveWindow)
-    desk.table.setFocus()
-    qtbot.keyClick(desk.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.editor.ad_id() is None and desk.editor.title.text() == title)
-    desk.editor.run_dates.set_run(dt.date(2023, 3, 1), 2)
-    qtbot.keyClick(desk.editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.editor.ad_id() not in (None, old))
-    copy = ads_store.load_ad(desk.editor.ad_id())
-    assert copy.title == title and len(copy.dates) == 2
+    window = demo_desk
+    window.table.selectRow(0)
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.ad_id() is not None)
+    ad_id = editor.ad_id()
+    window.act_cancel_ad.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(CancelAdDialog)))
+    dialog = next(d for d in window.findChildren(CancelAdDialog) if d.isVisible())
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "理由" in dialog.error.text() and dialog.isVisible()
+    type_text(qtbot, dialog.reason, "客户来电取消")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    history = window.history
+    qtbot.waitUntil(lambda: bool(history.texts()) and history.texts()[-1][3] == "撤销")
+    assert history.texts()[-1][5] == "客户来电取消"
+    row = window.model._ids.index(ad_id)
+        r
+        for r in range(window.model.rowCount())
+        if window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == ad_id
+        or window.model._ids[r] == ad_id
+    )
+    qtbot.waitUntil(lambda: window.model.index(row, 0).data(Qt.ItemDataRole.FontRole) is not None)
+    assert window.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()

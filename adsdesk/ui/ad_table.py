@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from adsdesk.domain.wording import Finding
 from adsdesk.store.ads import AdRow
@@ -174,6 +174,12 @@ class AdTableModel(QAbstractTableModel):
             if found:
                 blocked = any(f.level == "block" for f in found)
                 return QBrush(QColor("#c0262d" if blocked else "#a15c00"))
+        if row.cancelled and role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setStrikeOut(True)  # a cancelled ad is kept, struck through
+            return font
+        if row.cancelled and role == Qt.ItemDataRole.ForegroundRole and col != COL_FLAGS:
+            return QBrush(QColor("#8a8a8a"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

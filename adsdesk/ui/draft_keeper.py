@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -15,7 +14,7 @@ from adsdesk.store.actor import current_actor
 if TYPE_CHECKING:
     from adsdesk.ui.main_window import MainWindow
 
-KEEP_MS = 400  # after the last keystroke; well inside the promised 2 s
+KEEP_MS = 250  # after the last keystroke; well inside the promised 2 s
 
 
 class DraftKeeper(QObject):
@@ -28,7 +27,6 @@ class DraftKeeper(QObject):
         self.window = window
         self.editor = window.editor
         self.folder = drafts_folder(db_target)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adsdesk-draft")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(KEEP_MS)
@@ -41,7 +39,6 @@ class DraftKeeper(QObject):
             lambda _t: self._changed(self.editor.is_dirty())
         )
         window.saved_ad.connect(lambda _ad: self.forget())
-        window.destroyed.connect(lambda: self._writer.shutdown(wait=True))
         if self.pending is not None:
             self._offer(self.pending)
 
@@ -60,19 +57,24 @@ class DraftKeeper(QObject):
             self.forget()
 
     def keep_now(self) -> None:
+        """Write the draft now. On this thread: a few kB, and a busy machine must not
+        delay it behind a worker (the promise is 2 s after the last keystroke)."""
         if self.pending is not None or not self.editor.is_dirty():
             return
-        state, owner, folder = self.editor.field_state(), self._owner(), self.folder
-        self._writer.submit(keep_draft, folder, owner, state)
+        try:
+            keep_draft(self.folder, self._owner(), self.editor.field_state())
+        except OSError as exc:
+            self.window.statusBar().showMessage(
+                self.tr("草稿未能存盘：{0}").format(exc.strerror or exc), 8000
+            )
 
     def forget(self) -> None:
         if self.pending is None:
             self._timer.stop()
-            self._writer.submit(forget_draft, self.folder, self._owner())
-
-    def flush(self) -> None:
-        """Wait for the writes submitted so far (tests, closing)."""
-        self._writer.submit(lambda: None).result()
+            try:
+                forget_draft(self.folder, self._owner())
+            except OSError:
+                pass  # a draft that cannot be removed is offered once more, no harm
 
     # --- offering a draft back ----------------------------------------------------------
     def _build_banner(self) -> QFrame:

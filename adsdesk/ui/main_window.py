@@ -29,12 +29,14 @@ from adsdesk.store.runs import extend_open_runs
 from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
 from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+from adsdesk.ui.cancel_dialog import CancelAdDialog
 from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.draft_keeper import DraftKeeper
 from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.editor_undo import EditorUndo
 from adsdesk.ui.export_range_dialog import ExportRangeDialog
+from adsdesk.ui.history_view import HistoryView
 from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
@@ -168,7 +170,15 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("mainSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
-        splitter.addWidget(self.editor)  # the editor scrolls its fields; 保存 stays in view
+        # The ad and its 历史 (every recorded change, who and when) side by side as tabs.
+        self.history = HistoryView(self.executor)
+        self.ad_tabs = QTabWidget()
+        self.ad_tabs.setObjectName("adTabs")
+        self.ad_tabs.addTab(self.editor, self.tr("广告"))
+        self.ad_tabs.addTab(self.history, self.tr("历史"))
+        self.editor.loaded.connect(lambda: self.history.show_ad(self.editor.ad_id()))
+        self.saved_ad.connect(self.history.show_ad)
+        splitter.addWidget(self.ad_tabs)  # the editor scrolls its fields; 保存 stays in view
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([700, 560])
@@ -237,6 +247,15 @@ class MainWindow(QMainWindow):
         self.till = TillController(self)
         self.menus = build_menus(self)
         self.menus["收银"] = self.till.add_menu(self.menuBar(), before=self.menus.get("帮助"))
+        self.act_cancel_ad = QAction(self.tr("撤销广告…"), self)
+        self.act_cancel_ad.setObjectName("actCancelAd")
+        self.act_cancel_ad.setToolTip(
+            self.tr("已收款或已上版的广告撤销（写明理由，保留记录），不删除")
+        )
+        self.act_cancel_ad.triggered.connect(self.cancel_current)
+        if "广告" in self.menus:
+            self.menus["广告"].addAction(self.act_cancel_ad)
+        self.addAction(self.act_cancel_ad)
         self.who = QLabel()
         self.who.setObjectName("whoLabel")
         self.statusBar().addPermanentWidget(self.who)
@@ -577,6 +596,32 @@ class MainWindow(QMainWindow):
                 self.layout_view.refresh()
 
         dialog.chosen.connect(chosen)
+
+    def cancel_current(self) -> None:
+        """Cancel the open ad with a reason (kept, struck through); not a delete."""
+        ad_id = self.editor.ad_id()
+        if ad_id is None:
+            return
+        dialog = CancelAdDialog(ad_id, self)
+
+        def finished(result: int) -> None:
+            if result != CancelAdDialog.DialogCode.Accepted:
+                return
+            reason = dialog.reason.text().strip()
+
+            def done(withdrawn: list[dt.date]) -> None:
+                days = "、".join(d.isoformat() for d in withdrawn) or self.tr("无")
+                self.statusBar().showMessage(
+                    self.tr("已撤销广告 #{0}；撤下的刊登日期：{1}").format(ad_id, days), 8000
+                )
+                self.open_ad(ad_id)
+                self.reload_list(select=ad_id)
+                self.layout_view.refresh()
+                self.history.show_ad(ad_id)
+
+            self.executor.submit(lambda: ads_store.cancel_ad(ad_id, reason), done, self._db_error)
+
+        dialog.finished.connect(finished)
         dialog.open()
 
     def delete_current(self) -> None:
