@@ -53,10 +53,5 @@ def test_cancel_asks_a_reason_keeps_the_ad_and_strikes_it_through(qtbot, demo_de
     qtbot.waitUntil(lambda: bool(history.texts()) and history.texts()[-1][3] == "撤销")
     assert history.texts()[-1][5] == "客户来电取消"
     row = window.model._ids.index(ad_id)
-        r
-        for r in range(window.model.rowCount())
-        if window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == ad_id
-        or window.model._ids[r] == ad_id
-    )
     qtbot.waitUntil(lambda: window.model.index(row, 0).data(Qt.ItemDataRole.FontRole) is not None)
     assert window.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()
