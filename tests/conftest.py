@@ -22,6 +22,16 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADSDESK_CACHE_DIR", str(tmp_path / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _nobody_signed_in() -> Iterator[None]:
+    """Each test starts (and leaves) with nobody signed in: the actor is the computer."""
+    from adsdesk.store.actor import Actor, set_actor
+
+    set_actor(Actor())
+    yield
+    set_actor(Actor())
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite3"
