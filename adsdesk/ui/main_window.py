@@ -38,6 +38,7 @@ from adsdesk.ui.editor_undo import EditorUndo
 from adsdesk.ui.export_range_dialog import ExportRangeDialog
 from adsdesk.ui.history_view import HistoryView
 from adsdesk.ui.import_dialog import ImportDialog
+from adsdesk.ui.issue_send import IssueSendControl
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
 from adsdesk.ui.paste_dialog import PasteDialog
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("leftTabs")
         self.tabs.addTab(self.list_pane, self.tr("广告列表"))
         self.tabs.addTab(self.layout_view, self.tr("版面"))
+        self.issue_send = IssueSendControl(self.layout_view)  # 签发付印 / 重开
         self.verify_view = VerifyView(self.executor)
         self.verify_view.ad_activated.connect(self._open_from_layout)
         self.verify_view.failed.connect(lambda why: self.statusBar().showMessage(why, 15000))
