@@ -12,6 +12,7 @@ def test_history_tab_lists_each_change_with_who_and_what(qtbot, demo_desk) -> No
     window = demo_desk
     set_actor(Actor(user="lihua", computer="desk-3", roles=frozenset({CLERK})))
     try:
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0)
         window.table.selectRow(0)
         editor = window.editor
         qtbot.waitUntil(lambda: editor.ad_id() is not None)
@@ -38,6 +39,7 @@ def test_cancel_asks_a_reason_keeps_the_ad_and_strikes_it_through(qtbot, demo_de
     from adsdesk.ui.cancel_dialog import CancelAdDialog
 
     window = demo_desk
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
     window.table.selectRow(0)
     editor = window.editor
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
