@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
                 self.layout_view.refresh()
 
         dialog.chosen.connect(chosen)
+        dialog.open()
 
     def cancel_current(self) -> None:
         """Cancel the open ad with a reason (kept, struck through); not a delete."""
