@@ -69,3 +69,43 @@ def test_a_hit_in_the_body_shows_the_matching_snippet_marked(qtbot, demo_desk) -
     marks = window.model.index(row, COL_TITLE).data(MARKS_ROLE)
     assert [text[a:b] for a, b in marks] == ["幸福家园"]
     assert "…" in text and len(text) < 60
+
+
+def _arrow_rows(header, section: int) -> list[int]:
+    """Row widths of the sort arrow: the rightmost ink in the section, apart from its label."""
+    from PySide6.QtCore import QRect
+
+    x0 = header.sectionViewportPosition(section)
+    image = header.grab(QRect(x0, 0, header.sectionSize(section) - 2, header.height() - 3))
+    image = image.toImage()
+
+    def ink(x: int, y: int) -> bool:
+        return image.pixelColor(x, y).lightness() < 200
+
+    inked = [x for x in range(image.width()) if any(ink(x, y) for y in range(image.height()))]
+    blob = [inked[-1]]
+    for x in reversed(inked[:-1]):
+        if x != blob[-1] - 1:
+            break
+        blob.append(x)
+    rows = [sum(ink(x, y) for x in blob) for y in range(image.height())]
+    return [n for n in rows if n]
+
+
+def test_newest_first_shows_a_down_arrow(qtbot, demo_desk) -> None:
+    """▼ on 编号 while the newest (highest number) is on top, ▲ once turned around."""
+    from adsdesk.ui.ad_table import COL_ID
+
+    window = demo_desk
+    _search(qtbot, window, "大同")
+    header = window.table.horizontalHeader()
+    assert header.sortIndicatorSection() == COL_ID
+    ids = [int(i) for i in _column(window, 0)]
+    assert ids == sorted(ids, reverse=True)
+    down = _arrow_rows(header, COL_ID)
+    assert down and down[0] > down[-1]  # wide at the top: ▼
+    x = header.sectionViewportPosition(COL_ID) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.waitUntil(lambda: [int(i) for i in _column(window, 0)] == sorted(ids))
+    up = _arrow_rows(header, COL_ID)
+    assert up and up[0] < up[-1]  # wide at the bottom: ▲

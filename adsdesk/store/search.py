@@ -66,6 +66,7 @@ __all__ = [
 DEFAULT_COUNT_LIMIT = 10_000
 ADVERTISER_CANDIDATES = 300
 _SNIPPET_BEFORE, _SNIPPET_LEN = 12, 60
+_LIST_LEAD = 4  # characters kept before a hit in the list's title cell
 
 # --------------------------------------------------------------------------- results
 
@@ -230,6 +231,10 @@ def body_snippets(rows: Sequence[AdRow], query: str) -> dict[int, tuple[str, Spa
         if pq.text and row.title and highlight_spans(row.title, pq.text):
             continue
         snippet, marks = _snippet(pq, row.body)
+        if marks and marks[0][0] > _LIST_LEAD + 1:  # a list cell is narrow: the hit up front
+            cut = marks[0][0] - _LIST_LEAD
+            snippet = "…" + snippet[cut:]
+            marks = tuple((a - cut + 1, b - cut + 1) for a, b in marks)
         if marks:
             out[row.id] = (snippet, marks)
     return out

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QProxyStyle,
+    QStyle,
+    QStyleOptionHeader,
+)
 
 from adsdesk.assets import resource_path
 from adsdesk.errors import DeskError
@@ -36,6 +43,7 @@ def application() -> QApplication:
         app.setApplicationDisplayName(app.translate("app", "便民信息广告受理台"))
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         install_qt_translations(app)
+        app.setStyle(SortArrowStyle(app.style().name()))
         register_fonts()
         app.setFont(ui_font(10))
         style = resource_path("style.qss")
@@ -43,6 +51,27 @@ def application() -> QApplication:
             app.setStyleSheet(style.read_text(encoding="utf-8"))
         app.setProperty("adsdesk_ready", True)
     return app
+
+
+class SortArrowStyle(QProxyStyle):
+    """Sort arrows as clerks read them (Excel, Explorer): ▲ ascending, ▼ descending.
+
+    Qt draws an ascending column with a down arrow, so "newest first" showed ▲.
+    """
+
+    def drawPrimitive(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QStyleOptionHeader
+        ):
+            flipped = QStyleOptionHeader(option)
+            up, down = (
+                QStyleOptionHeader.SortIndicator.SortUp,
+                QStyleOptionHeader.SortIndicator.SortDown,
+            )
+            flipped.sortIndicator = down if option.sortIndicator == up else up
+            super().drawPrimitive(element, flipped, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
 
 
 def install_qt_translations(app: QApplication) -> bool:
