@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -32,6 +33,7 @@ def _break_ad_inserts(db: Path) -> None:
     con.close()
 
 
+@pytest.mark.sqlite_only  # breaks the SQLite file's ad table behind the desk's back
 def test_bug_in_a_saving_job_is_logged_and_the_ad_on_screen_is_kept(qtbot, demo_desk) -> None:
     window = demo_desk
     from adsdesk.store.database import database_path
