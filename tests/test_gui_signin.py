@@ -99,3 +99,21 @@ def test_demo_creates_the_accounts_the_readme_names(tmp_path: Path) -> None:
             assert users.sign_in(name, password).roles == frozenset(roles)
     finally:
         close_db()
+
+
+def test_switch_user_signs_another_clerk_in_on_this_desk(qtbot, demo_desk) -> None:
+    window = demo_desk
+    users.add_user("admin", "admin-pass", ["admin"])
+    set_actor(users.sign_in("admin", "admin-pass"))
+    users.add_user("lihua", "clerk-pass", ["clerk"])
+    window.show_actor()
+    assert window.who.text().startswith("admin")
+    window.act_switch_user.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignInDialog)))
+    dialog = next(d for d in window.findChildren(SignInDialog) if d.isVisible())
+    dialog.name.clear()
+    type_text(qtbot, dialog.name, "lihua")
+    type_text(qtbot, dialog.password, "clerk-pass")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: window.who.text().startswith("lihua"))
+    assert current_actor().user == "lihua" and "受理员" in window.who.text()

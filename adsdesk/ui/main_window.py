@@ -45,7 +45,7 @@ from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.renewals_dialog import RenewalsDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
-from adsdesk.ui.signin_dialog import ApprovalDialog
+from adsdesk.ui.signin_dialog import ApprovalDialog, SignInDialog
 from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
 from adsdesk.ui.upkeep_runner import UpkeepRunner
@@ -258,6 +258,11 @@ class MainWindow(QMainWindow):
         if "广告" in self.menus:
             self.menus["广告"].addAction(self.act_cancel_ad)
         self.addAction(self.act_cancel_ad)
+        self.act_switch_user = QAction(self.tr("切换用户…"), self)
+        self.act_switch_user.setObjectName("actSwitchUser")
+        self.act_switch_user.triggered.connect(self.switch_user)
+        if "文件" in self.menus:
+            self.menus["文件"].insertAction(self.act_quit, self.act_switch_user)
         self.who = QLabel()
         self.who.setObjectName("whoLabel")
         self.statusBar().addPermanentWidget(self.who)
@@ -300,6 +305,12 @@ class MainWindow(QMainWindow):
             return
         self.upkeep = UpkeepRunner(path, self.health, self)
         self.upkeep.start(FIRST_RUN_MS if delay_ms is None else delay_ms)
+
+    def switch_user(self) -> None:
+        """Another clerk takes over this desk: their sign-in, then the record names them."""
+        dialog = SignInDialog(self.executor, self)
+        dialog.finished.connect(lambda _r: self.show_actor())
+        dialog.open()
 
     def show_actor(self) -> None:
         """Who the record names for this desk's changes, in the status bar."""
