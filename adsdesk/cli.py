@@ -85,3 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"adsdesk: {report_bug(exc, 'adsdesk ' + ' '.join(args_list))}", file=sys.stderr)
         return EXIT_BUG
+
+
+def desk() -> int:
+    """The ``adsdesk-desk`` launcher: open the desk (options as for ``adsdesk gui``).
+
+    Installed as a GUI script: on Windows it has no console, so there is no stderr to print to;
+    errors then reach the log file and the desk's own message boxes only.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))
+    return main([DEFAULT_COMMAND, *sys.argv[1:]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from adsdesk.assets import resource_path
 from adsdesk.domain.phone_check import check_phone
@@ -46,20 +46,19 @@ def fill_demo() -> int:
         return 0
     masthead, ads = load_sample()
     with db.atomic():
-        save_settings(
-            DeskSettings(
-                paper_name="大同日报",
-                area_code="0352",
-                hotlines=[str(h) for h in masthead["hotlines"]],  # type: ignore[attr-defined]
-                section_name=str(masthead["title"]),
-            )
+        # The sample is the default paper's own column, with the hotlines it prints.
+        settings = replace(
+            DeskSettings(),
+            hotlines=[str(h) for h in masthead["hotlines"]],  # type: ignore[attr-defined]
+            section_name=str(masthead["title"]),
         )
+        save_settings(settings)
         ensure_default_categories()
         set_categories(_merge_categories([a.category for a in ads]))
         ids = []
         for ad in ads:
             name = _advertiser_name(ad, ads)
-            checks = [check_phone(p, "0352") for p in ad.phones]
+            checks = [check_phone(p, settings.area_code) for p in ad.phones]
             entries = [PhoneEntry(c.e164, c.display) for c in checks if c.e164]
             ad_id = save_ad(
                 AdDraft(

@@ -9,7 +9,7 @@ from adsdesk.layout.geometry import ColumnSettings
 from adsdesk.layout.issue_ads import AdChoice, IssueAd, moved_order
 from adsdesk.store import layout_prefs
 from adsdesk.store.models import db
-from adsdesk.store.settings import load_settings
+from adsdesk.store.settings import load_profile
 
 
 def load_column_settings() -> ColumnSettings:
@@ -42,15 +42,12 @@ def book_open_runs_through(date: dt.date) -> int:
 def load_issue(date: dt.date, settings: ColumnSettings | None = None) -> IssueInput:
     """Everything the engine needs for ``date`` (runs where the database is: a worker thread)."""
     book_open_runs_through(date)
-    desk = load_settings()
     return IssueInput(
         date=date,
         settings=settings or load_column_settings(),
         ads=issue_ads(date),
+        profile=load_profile(),
         choices=load_choices(date),
-        hotlines=tuple(desk.hotlines),
-        area_code=desk.area_code,
-        paper_name=desk.paper_name,
     )
 
 

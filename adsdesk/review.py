@@ -14,7 +14,7 @@ from adsdesk.store.ads import AdRow
 
 
 def review_rows(
-    rows: Sequence[AdRow], area_code: str = "0352", refused: Mapping[str, str] | None = None
+    rows: Sequence[AdRow], area_code: str, refused: Mapping[str, str] | None = None
 ) -> dict[int, list[Finding]]:
     """Ad id -> check findings (wording, phones, refuse list) for rows outside one issue."""
     out: dict[int, list[Finding]] = {}
@@ -26,7 +26,7 @@ def review_rows(
 
 
 def review_issue(
-    day: dt.date, area_code: str = "0352", refused: Mapping[str, str] | None = None
+    day: dt.date, area_code: str, refused: Mapping[str, str] | None = None
 ) -> dict[int, list[Finding]]:
     """Ad id -> findings (wording, phones, refuse list, same-day duplicates) for that issue."""
     rows = {r.id: r for r in ads_store.list_ads(date=day)}

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,9 +90,7 @@ def test_without_sign_in_the_record_names_the_computer(desk_db: Path) -> None:
 
 
 def test_settings_changes_are_recorded(desk_db: Path) -> None:
-    settings = load_settings()
-    settings.area_code = "0351"
-    save_settings(settings)
+    save_settings(replace(load_settings(), area_code="0351"))
     (e,) = entries(entity="settings")
     assert e.changes == {"area_code": ["0352", "0351"]}
 

@@ -125,3 +125,26 @@ def test_demo_backup_restore(capsys, tmp_path: Path) -> None:
     code, out, err = run(capsys, "restore", str(copy), "--db", str(db))
     assert code == 0, err
     assert sqlite3.connect(db).execute("select count(*) from ad").fetchone()[0] == 13
+
+
+def test_installed_programs_console_and_desk_launcher() -> None:
+    """`adsdesk` is a console program (output visible on Windows); `adsdesk-desk` the window."""
+    import importlib
+    import subprocess
+    import sys
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    scripts = project["project"]["scripts"]
+    gui_scripts = project["project"]["gui-scripts"]
+    assert scripts["adsdesk"] == "adsdesk.cli:main"
+    assert "adsdesk" not in gui_scripts
+    module, _, func = gui_scripts["adsdesk-desk"].partition(":")
+    assert callable(getattr(importlib.import_module(module), func))
+    # the console program prints; the launcher survives a missing console (no stderr)
+    code = (
+        "import sys; sys.stderr = None; sys.argv = ['adsdesk-desk', '--no-such-option'];"
+        "from adsdesk.cli import desk; raise SystemExit(desk())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -35,7 +35,7 @@ def test_refuse_list_and_area_code_from_settings(qtbot, desk: MainWindow, demo_d
 
     QTimer.singleShot(100, fill_dialog)
     desk.open_settings()
-    qtbot.waitUntil(lambda: desk.editor._ctx.area_code == "0351")
+    qtbot.waitUntil(lambda: desk.editor._ctx.profile.area_code == "0351")
     editor = desk.editor
     type_text(qtbot, editor.body, "咨询热线 400-880-1234")
     assert any("拒登" in t for t in editor.findings.texts())

@@ -49,7 +49,9 @@ def test_ten_thousand_row_xlsx_imports_with_checks(desk_db: Path, tmp_path: Path
     book.save(path)
 
     seen: list[tuple[int, int]] = []
-    plan = check_table(read_table(path), progress=lambda d, t: seen.append((d, t)) is None)
+    plan = check_table(
+        read_table(path), progress=lambda d, t: seen.append((d, t)) is None, area_code="0352"
+    )
     assert len(plan.rows) == 10_000 and plan.rejected == []
     assert seen[-1] == (10_000, 10_000)
     ids = import_rows(plan.good, progress=lambda d, t: seen.append((d, t)) is None)
@@ -72,7 +74,7 @@ def test_gb18030_csv_imports(desk_db: Path, tmp_path: Path) -> None:
         ["", "魏都新城、云锦里养老 15535203935", "", "", "", "2023-02-24 2023-02-25"],
     ]  # fmt: skip
     path = write_csv(tmp_path / "excel.csv", rows, "gb18030")
-    plan = check_table(read_table(path))
+    plan = check_table(read_table(path), area_code="0352")
     assert [r.reason for r in plan.rows] == ["", ""]
     import_rows(plan.good)
     ads = sorted(list_ads(), key=lambda a: a.id)
@@ -91,7 +93,7 @@ def test_bad_rows_are_reported_with_row_number_and_reason(desk_db: Path, tmp_pat
         ["和平医院", "体检 0352-5393120", "", "医疗体检", "", ""],  # warning only
         ["招聘", "招聘司机 15835201234", "158352", "招聘", "", "2023-13-01"],
     ]
-    plan = check_table(read_table(write_csv(tmp_path / "bad.csv", rows, "utf-8")))
+    plan = check_table(read_table(write_csv(tmp_path / "bad.csv", rows, "utf-8")), area_code="0352")
     rejected = {r.row: r.reason for r in plan.rejected}
     assert sorted(rejected) == [3, 4, 6]
     assert "1390352849" in rejected[3] and "11位" in rejected[3]
@@ -113,7 +115,7 @@ def test_a_supervisor_override_lets_a_blocked_row_in(desk_db: Path, tmp_path: Pa
         ["标题", "正文", "特批理由"],
         ["养老", "全市最佳养老院 13903528495", "主管王某批准"],
     ]
-    plan = check_table(read_table(write_csv(tmp_path / "o.csv", rows, "utf-8")))
+    plan = check_table(read_table(write_csv(tmp_path / "o.csv", rows, "utf-8")), area_code="0352")
     (row,) = plan.rows
     assert row.ok and any(f.level == "block" for f in row.findings)
     (ad_id,) = import_rows(plan.good)
@@ -125,7 +127,9 @@ def _plan(tmp_path: Path, n: int):
         [f"出售{i}", f"楼房一套。电话139{i:08d}", "", "房屋出售", f"客户{i}", "2023-02-24"]
         for i in range(n)
     ]
-    return check_table(read_table(write_csv(tmp_path / "many.csv", rows, "utf-8")))
+    return check_table(
+        read_table(write_csv(tmp_path / "many.csv", rows, "utf-8")), area_code="0352"
+    )
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(demo_db: Path, tmp_path: Path) -> None:
@@ -161,15 +165,15 @@ def test_cancelling_leaves_nothing(desk_db: Path, tmp_path: Path) -> None:
     with pytest.raises(ImportCancelled):
         import_rows(plan.good, cancel=cancel)
     with pytest.raises(ImportCancelled):
-        check_table(read_table(tmp_path / "many.csv"), cancel=cancel)
+        check_table(read_table(tmp_path / "many.csv"), cancel=cancel, area_code="0352")
     assert _counts() == (0, 0, 0, 0, 0)
 
 
 def test_checks_in_worker_processes_match_checks_here(tmp_path: Path) -> None:
     _plan(tmp_path, 4_100)  # writes many.csv: three chunks of rows
     table = read_table(tmp_path / "many.csv")
-    here = check_table(table, workers=1)
-    there = check_table(table, workers=2)
+    here = check_table(table, workers=1, area_code="0352")
+    there = check_table(table, workers=2, area_code="0352")
     assert there.rows == here.rows
     assert [r.row for r in there.rows] == list(range(2, 4_102))
 
@@ -189,7 +193,9 @@ def _search_plan(tmp_path: Path, n: int):
             "2023-03-01, 2023-03-05",
         ]
     )
-    return check_table(read_table(write_csv(tmp_path / "search.csv", rows, "utf-8")))
+    return check_table(
+        read_table(write_csv(tmp_path / "search.csv", rows, "utf-8")), area_code="0352"
+    )
 
 
 @pytest.mark.parametrize("index_workers", [0, 1])

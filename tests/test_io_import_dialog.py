@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from test_io_tables import write_csv, write_xlsx
 
 from adsdesk.store.ads import count_ads
+from adsdesk.store.settings import DEFAULT_PROFILE
 from adsdesk.ui.app import application
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.import_dialog import PAGE_DONE, PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, ImportDialog
@@ -21,7 +22,7 @@ from adsdesk.ui.import_dialog import PAGE_DONE, PAGE_FILE, PAGE_MAPPING, PAGE_PR
 def dialog(qtbot, desk_db: Path) -> Iterator[ImportDialog]:
     application()
     executor = DbExecutor()
-    dlg = ImportDialog(executor, "0352")
+    dlg = ImportDialog(executor, DEFAULT_PROFILE)
     qtbot.addWidget(dlg)
     dlg.show()
     yield dlg

@@ -83,21 +83,21 @@ def test_a_mapping_names_other_headers(tmp_path: Path) -> None:
     assert table.unknown_headers() == ["文案", "联系方式", "备注"]
     table = read_table(path, {"文案": "body", "联系方式": "phones", "备注": ""})
     assert not table.missing_text()
-    plan = check_table(table)
+    plan = check_table(table, area_code="0352")
     (row,) = plan.rows
     assert row.ok and row.body.startswith("开锁") and row.printed == ("0352-5021234",)
     assert row.category == "家居服务"  # guessed from the words when no category is given
 
 
 def test_phone_and_date_cells() -> None:
-    assert split_phone_cell("13903528495, 15934215918；0352-5393120、5105678") == [
+    assert split_phone_cell("13903528495, 15934215918；0352-5393120、5105678", "0352") == [
         "13903528495",
         "15934215918",
         "0352-5393120",
         "5105678",
     ]
-    assert split_phone_cell("139 0352 8495") == ["139 0352 8495"]  # spaced-out, one number
-    assert split_phone_cell("13903528495 15934215918") == ["13903528495", "15934215918"]
+    assert split_phone_cell("139 0352 8495", "0352") == ["139 0352 8495"]  # spaced-out, one number
+    assert split_phone_cell("13903528495 15934215918", "0352") == ["13903528495", "15934215918"]
     days, bad = parse_dates("2023-02-24, 2023/2/25；2023年2月26日 20230227 2023-02-30")
     assert days == [dt.date(2023, 2, d) for d in (24, 25, 26, 27)]
     assert bad == ["2023-02-30"]

@@ -212,7 +212,7 @@ def test_proof_pdf_shows_the_ad_alone_with_date_and_signature(
 
     ads = sample_ads(sample_db)
     settings = ColumnSettings()
-    placed = lay_out_ad(ads[3], settings)
+    placed = lay_out_ad(ads[3], settings, "0352")
     path = tmp_path / "proof.pdf"
     write_proof_pdf(placed, settings, path, date=dt.date(2023, 2, 24), paper_name="大同日报")
     page = PdfReader(path).pages[0]

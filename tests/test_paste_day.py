@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from adsdesk.domain.splitter import split_text
 from adsdesk.store.ads import list_ads
-from adsdesk.store.settings import DEFAULT_CATEGORIES
+from adsdesk.store.settings import DEFAULT_CATEGORIES, DEFAULT_PROFILE
 from adsdesk.ui.app import application
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.main_window import MainWindow
@@ -29,7 +29,9 @@ TWO_LINES = (
 def dialog(qtbot, desk_db: Path) -> Iterator[PasteDialog]:
     application()
     executor = DbExecutor()
-    dlg = PasteDialog(executor, list(DEFAULT_CATEGORIES), "0352", issue=dt.date(2023, 2, 24))
+    dlg = PasteDialog(
+        executor, list(DEFAULT_CATEGORIES), DEFAULT_PROFILE, issue=dt.date(2023, 2, 24)
+    )
     qtbot.addWidget(dlg)
     dlg.show()
     yield dlg
@@ -71,7 +73,7 @@ def test_a_one_line_notice_is_not_merged_with_the_next_line(qtbot, dialog: Paste
 def test_a_lead_word_becomes_the_title(
     text: str, title: str, body_start: str, category: str
 ) -> None:
-    first = split_text(text, "0352", list(DEFAULT_CATEGORIES)).drafts[0]
+    first = split_text(text, DEFAULT_PROFILE, list(DEFAULT_CATEGORIES)).drafts[0]
     assert first.title == title
     assert first.body.startswith(body_start) and title not in first.body
     assert first.category == category

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from adsdesk.assets import resource_path
 from adsdesk.store.ads import list_ads
-from adsdesk.store.settings import DEFAULT_CATEGORIES
+from adsdesk.store.settings import DEFAULT_CATEGORIES, DEFAULT_PROFILE
 from adsdesk.ui.app import application
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.paste_dialog import PasteDialog
@@ -26,7 +26,7 @@ DAY = dt.date(2023, 2, 24)
 def dialog(qtbot, desk_db: Path) -> Iterator[PasteDialog]:
     application()
     executor = DbExecutor()
-    dlg = PasteDialog(executor, list(DEFAULT_CATEGORIES), "0352")
+    dlg = PasteDialog(executor, list(DEFAULT_CATEGORIES), DEFAULT_PROFILE)
     qtbot.addWidget(dlg)
     dlg.show()
     yield dlg

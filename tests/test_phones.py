@@ -44,7 +44,7 @@ def _sample_ads() -> list[dict[str, object]]:
 
 
 def _texts(text: str) -> list[str]:
-    return [m.text for m in find_phones(text)]
+    return [m.text for m in find_phones(text, "0352")]
 
 
 # --------------------------------------------------------------------------- textnorm
@@ -97,7 +97,7 @@ def test_scan_form_folds_dashes_and_spaces() -> None:
     ],
 )
 def test_same_mobile_however_typed(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid, c.reason
     assert c.input == typed
     assert c.reason == ""
@@ -125,7 +125,7 @@ def test_same_mobile_however_typed(typed: str) -> None:
     ],
 )
 def test_datong_landline_with_area_code(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid, c.reason
     assert c.kind == "landline"
     assert c.display == "0352-5393120"
@@ -138,7 +138,7 @@ def test_datong_landline_with_area_code(typed: str) -> None:
 
 @pytest.mark.parametrize("number", ["5105678", "2023122", "5393120", "2299999"])
 def test_local_number_without_area_code(number: str) -> None:
-    c = check_phone(number)
+    c = check_phone(number, "0352")
     assert c.valid, c.reason
     assert c.kind == "landline"
     assert c.local is True
@@ -168,7 +168,7 @@ def test_local_number_uses_the_papers_area_code() -> None:
     ],
 )
 def test_out_of_town_mobile_is_valid_with_a_note(number: str, region: str, carrier: str) -> None:
-    c = check_phone(number)
+    c = check_phone(number, "0352")
     assert c.valid
     assert c.kind == "mobile"
     assert c.region == region
@@ -194,11 +194,11 @@ def test_mobile_local_depends_on_the_papers_area() -> None:
     ],
 )
 def test_carrier_in_chinese(number: str, carrier: str) -> None:
-    assert check_phone(number).carrier == carrier
+    assert check_phone(number, "0352").carrier == carrier
 
 
 def test_out_of_town_landline() -> None:
-    c = check_phone("010-12345678")
+    c = check_phone("010-12345678", "0352")
     assert c.valid
     assert c.kind == "landline"
     assert c.display == "010-12345678"
@@ -211,7 +211,7 @@ def test_out_of_town_landline() -> None:
     "typed", ["400-880-1234", "4008801234", "400 880 1234", "+86 400 880 1234"]
 )
 def test_400_number(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid
     assert c.kind == "shared_cost"
     assert c.display == "400-880-1234"
@@ -220,7 +220,7 @@ def test_400_number(typed: str) -> None:
 
 
 def test_800_number_is_nationwide_other() -> None:
-    c = check_phone("800-810-1234")
+    c = check_phone("800-810-1234", "0352")
     assert c.valid
     assert c.kind == "other"
     assert c.region == "全国"
@@ -229,14 +229,14 @@ def test_800_number_is_nationwide_other() -> None:
 
 @pytest.mark.parametrize("typed", ["110", "12345", "95588", "10086"])
 def test_service_short_numbers(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid
     assert c.kind == "other"
     assert c.display == typed
 
 
 def test_foreign_number() -> None:
-    c = check_phone("+1 202 555 0123")
+    c = check_phone("+1 202 555 0123", "0352")
     assert c.valid
     assert c.kind == "other"
     assert c.e164 == "+12025550123"
@@ -259,7 +259,7 @@ def test_foreign_number() -> None:
     ],
 )
 def test_wechat_annotation_is_kept_as_note(typed: str, note: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid, c.reason
     assert c.display == "15135222972"
     assert c.e164 == "+8615135222972"
@@ -278,7 +278,7 @@ def test_wechat_annotation_is_kept_as_note(typed: str, note: str) -> None:
     ],
 )
 def test_extension(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert c.valid, c.reason
     assert c.extension == "8001"
     assert c.e164 == "+863525393120"
@@ -287,7 +287,7 @@ def test_extension(typed: str) -> None:
 
 
 def test_out_of_town_mobile_with_wechat_note_keeps_both() -> None:
-    c = check_phone("18911267373 微信同号")
+    c = check_phone("18911267373 微信同号", "0352")
     assert c.valid
     assert "微信同号" in c.note and "外地号码：北京市" in c.note
 
@@ -296,7 +296,7 @@ def test_out_of_town_mobile_with_wechat_note_keeps_both() -> None:
 
 
 def test_mobile_one_digit_short() -> None:
-    c = check_phone("1390352849")
+    c = check_phone("1390352849", "0352")
     assert not c.valid
     assert c.incomplete
     assert "手机号码应为11位，这里是10位" in c.reason
@@ -309,7 +309,7 @@ def test_mobile_one_digit_short() -> None:
     [("139035284951", "多了1位"), ("1390352849512", "多了2位")],
 )
 def test_mobile_too_long(typed: str, extra: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert not c.incomplete
     assert extra in c.reason
@@ -321,7 +321,7 @@ def test_mobile_too_long(typed: str, extra: str) -> None:
     [("12345678901", "123"), ("11012345678", "110"), ("17412345678", "1741")],
 )
 def test_unknown_mobile_prefix(typed: str, segment: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert not c.incomplete
     assert "号段" in c.reason and segment in c.reason
@@ -329,7 +329,7 @@ def test_unknown_mobile_prefix(typed: str, segment: str) -> None:
 
 @pytest.mark.parametrize("typed", ["0123-4567890", "0300-5393120", "026-12345678"])
 def test_unknown_area_code(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert "区号" in c.reason and "不存在" in c.reason
     assert c.kind == "landline"
@@ -346,7 +346,7 @@ def test_unknown_area_code(typed: str) -> None:
     ],
 )
 def test_landline_length(typed: str, incomplete: bool, words: list[str]) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert c.incomplete is incomplete
     assert "固定电话号码应为" in c.reason and "不含区号" in c.reason
@@ -356,27 +356,27 @@ def test_landline_length(typed: str, incomplete: bool, words: list[str]) -> None
 
 
 def test_missing_trunk_zero_is_explained() -> None:
-    c = check_phone("3525393120")
+    c = check_phone("3525393120", "0352")
     assert not c.valid
     assert "0352-5393120" in c.reason
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "电话：", "微信同号", "abc"])
 def test_no_digits(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert c.reason == "没有数字"
     assert c.e164 is None
 
 
 def test_letter_o_for_zero_is_pointed_out() -> None:
-    c = check_phone("139O3528495")
+    c = check_phone("139O3528495", "0352")
     assert not c.valid
     assert "「O」" in c.reason
 
 
 def test_two_numbers_in_one_field() -> None:
-    c = check_phone("0352-2299999,18835255555")
+    c = check_phone("0352-2299999,18835255555", "0352")
     assert not c.valid
     assert "不止一个" in c.reason
 
@@ -385,7 +385,7 @@ def test_two_numbers_in_one_field() -> None:
     "typed", ["1", "13", "139", "1390352", "139035284", "0", "03", "035", "0352"]
 )
 def test_while_typing_prefixes_are_incomplete_not_wrong(typed: str) -> None:
-    c = check_phone(typed)
+    c = check_phone(typed, "0352")
     assert not c.valid
     assert c.incomplete, c.reason
     assert c.reason  # still says what is missing
@@ -394,33 +394,33 @@ def test_while_typing_prefixes_are_incomplete_not_wrong(typed: str) -> None:
 def test_typing_a_mobile_keystroke_by_keystroke() -> None:
     number = "13903528495"
     for k in range(1, len(number)):
-        c = check_phone(number[:k])
+        c = check_phone(number[:k], "0352")
         assert not c.valid and c.incomplete
         assert f"这里是{k}位" in c.reason
-    assert check_phone(number).valid
+    assert check_phone(number, "0352").valid
 
 
 def test_typing_a_landline_keystroke_by_keystroke() -> None:
     number = "03525393120"
     for k in range(1, len(number)):
-        c = check_phone(number[:k])
+        c = check_phone(number[:k], "0352")
         assert not c.valid and c.incomplete, number[:k]
-    assert check_phone(number).valid
+    assert check_phone(number, "0352").valid
 
 
 def test_wrong_prefix_is_not_incomplete() -> None:
-    assert check_phone("1234").incomplete is False
+    assert check_phone("1234", "0352").incomplete is False
 
 
 def test_reasons_are_chinese() -> None:
     for typed in ["1390352849", "139035284951", "12345678901", "0123-4567890", "", "51056789"]:
-        reason = check_phone(typed).reason
+        reason = check_phone(typed, "0352").reason
         assert reason
         assert any("\u4e00" <= ch <= "\u9fff" for ch in reason), reason
 
 
 def test_as_dict_is_json_ready_with_exact_keys() -> None:
-    c = check_phone("15135222972 微信同号")
+    c = check_phone("15135222972 微信同号", "0352")
     d = c.as_dict()
     assert set(d) == CHECK_FIELDS == {f.name for f in fields(PhoneCheck)}
     assert json.loads(json.dumps(d, ensure_ascii=False)) == d
@@ -429,7 +429,7 @@ def test_as_dict_is_json_ready_with_exact_keys() -> None:
 
 
 def test_invalid_as_dict_has_null_e164() -> None:
-    d = check_phone("1390352849").as_dict()
+    d = check_phone("1390352849", "0352").as_dict()
     assert d["e164"] is None
     assert json.loads(json.dumps(d)) == d
 
@@ -442,7 +442,7 @@ def test_invalid_as_dict_has_null_e164() -> None:
 )
 def test_sample_column_phones(ad: dict[str, str]) -> None:
     text = ad["title"] + "\n" + ad["body"]
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [to_halfwidth(m.text) for m in found] == ad["phones"]
     for m in found:
         assert m.check.valid, (m.text, m.check.reason)
@@ -451,7 +451,7 @@ def test_sample_column_phones(ad: dict[str, str]) -> None:
 
 def test_sample_tofu_licence_number_is_not_a_phone() -> None:
     tofu = next(ad for ad in _sample_ads() if ad["title"] == "石磨浆水豆腐")
-    found = find_phones(str(tofu["body"]))
+    found = find_phones(str(tofu["body"]), "0352")
     assert [m.text for m in found] == ["17635217373"]
     assert all("1251402130017" not in m.text for m in found)
 
@@ -461,7 +461,7 @@ def test_sample_masthead_hotlines_are_local_datong_landlines() -> None:
     masthead = sample["masthead"]
     assert isinstance(masthead, dict)
     line = "**便民信息** " + " ".join(masthead["hotlines"])
-    found = find_phones(line)
+    found = find_phones(line, "0352")
     assert [m.text for m in found] == ["5105678", "2023122"]
     for m in found:
         assert m.check.valid
@@ -474,7 +474,7 @@ def test_sample_masthead_hotlines_are_local_datong_landlines() -> None:
 def test_sample_out_of_town_mobiles_flagged() -> None:
     notes = {}
     for ad in _sample_ads():
-        for m in find_phones(str(ad["title"]) + "\n" + str(ad["body"])):
+        for m in find_phones(str(ad["title"]) + "\n" + str(ad["body"]), "0352"):
             notes[m.text] = m.check
     assert notes["18911267373"].region == "北京市"
     assert notes["18635299628"].region == "山西省晋中市"
@@ -490,7 +490,7 @@ def test_whole_column_text_in_reading_order() -> None:
         if ad["title"] == "敬告":
             continue
         expected.extend(ad["phones"])  # type: ignore[arg-type]
-    found = find_phones(md)
+    found = find_phones(md, "0352")
     assert [m.text for m in found] == expected
     assert all(m.check.valid for m in found)
 
@@ -519,7 +519,7 @@ def test_whole_column_text_in_reading_order() -> None:
     ],
 )
 def test_find_phones_spans(text: str, expected: list[str]) -> None:
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [m.text for m in found] == expected
     for m in found:
         assert text[m.start : m.end] == m.text
@@ -529,7 +529,7 @@ def test_find_phones_spans(text: str, expected: list[str]) -> None:
 
 def test_find_phones_in_full_width_text_keeps_offsets() -> None:
     text = "联系电话：１３９０３５２８４９５，座机（０３５２）５３９３１２０　５１０５６７８"
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [m.text for m in found] == [
         "１３９０３５２８４９５",
         "（０３５２）５３９３１２０",
@@ -544,14 +544,14 @@ def test_find_phones_in_full_width_text_keeps_offsets() -> None:
 
 def test_offsets_after_mixed_width_text() -> None:
     text = "ＡＢＣ公司　成立于２０２３年，面积９１．６０平米，电话：５１０５６７８。"
-    (m,) = find_phones(text)
+    (m,) = find_phones(text, "0352")
     assert (m.start, m.end) == (text.index("５１０５６７８"), text.index("５１０５６７８") + 7)
     assert m.text == "５１０５６７８"
 
 
 def test_match_as_dict() -> None:
     text = "电话：15135222972 微信同号"
-    (m,) = find_phones(text)
+    (m,) = find_phones(text, "0352")
     d = m.as_dict()
     assert set(d) == CHECK_FIELDS | {"start", "end"}
     assert (d["start"], d["end"]) == (3, 14)
@@ -564,10 +564,10 @@ def test_match_as_dict() -> None:
 
 
 def test_found_wechat_note() -> None:
-    (m,) = find_phones("联系电话:15135222972 微信同号")
+    (m,) = find_phones("联系电话:15135222972 微信同号", "0352")
     assert m.text == "15135222972"
     assert m.check.note == "微信同号"
-    (m,) = find_phones("电话13903528495（微信）")
+    (m,) = find_phones("电话13903528495（微信）", "0352")
     assert m.text == "13903528495"
     assert m.check.note == "微信"
 
@@ -582,7 +582,7 @@ def test_found_wechat_note() -> None:
     ],
 )
 def test_found_extension_stays_with_its_number(text: str, span: str) -> None:
-    (m,) = find_phones(text)
+    (m,) = find_phones(text, "0352")
     assert m.text == span
     assert m.check.valid
     assert m.check.extension == "8001"
@@ -683,7 +683,7 @@ def test_id_number_next_to_a_phone() -> None:
     ],
 )
 def test_wrong_phones_are_found_and_explained(text: str, number: str, words: list[str]) -> None:
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [m.text for m in found] == [number]
     (m,) = found
     assert not m.check.valid
@@ -694,7 +694,7 @@ def test_wrong_phones_are_found_and_explained(text: str, number: str, words: lis
 
 def test_a_wrong_phone_among_good_ones() -> None:
     text = "电话:1390352849,18835255555,5105678"
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [(m.text, m.check.valid) for m in found] == [
         ("1390352849", False),
         ("18835255555", True),
@@ -732,7 +732,7 @@ def test_any_mobile_in_chinese_filler_is_found_alone(
         number.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"}) if full_width else number
     )
     text = before + shown + after
-    found = find_phones(text)
+    found = find_phones(text, "0352")
     assert [m.text for m in found] == [shown]
     (m,) = found
     assert (m.start, m.end) == (len(before), len(before) + 11)
@@ -745,7 +745,7 @@ def test_any_mobile_in_chinese_filler_is_found_alone(
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
 def test_find_phones_never_crashes_and_spans_are_exact(text: str) -> None:
-    for m in find_phones(text):
+    for m in find_phones(text, "0352"):
         assert text[m.start : m.end] == m.text
         assert m.check.input == m.text
         assert 0 <= m.start < m.end <= len(text)
@@ -754,7 +754,7 @@ def test_find_phones_never_crashes_and_spans_are_exact(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30))
 def test_check_phone_never_crashes(text: str) -> None:
-    c = check_phone(text)
+    c = check_phone(text, "0352")
     assert c.input == text
     assert c.valid == (c.reason == "")
     assert (c.e164 is not None) == c.valid or c.kind == "other"
@@ -762,4 +762,4 @@ def test_check_phone_never_crashes(text: str) -> None:
 
 def test_a_unit_on_the_next_line_does_not_hide_a_local_number() -> None:
     text = "总店 5123456\n人民路分店 5234567"
-    assert [m.text for m in find_phones(text)] == ["5123456", "5234567"]
+    assert [m.text for m in find_phones(text, "0352")] == ["5123456", "5234567"]

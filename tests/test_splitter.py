@@ -16,6 +16,7 @@ from adsdesk.domain.splitter import (
     split_draft,
     split_text,
 )
+from adsdesk.store.settings import DEFAULT_PROFILE as PROFILE
 
 CATEGORIES = [
     "公告", "房屋出售", "房屋出租", "招聘", "养老服务", "医疗体检", "教育培训", "家居服务",
@@ -33,7 +34,7 @@ def _sample() -> tuple[str, dict]:
 
 def test_sample_column_splits_into_the_sample_ads() -> None:
     text, data = _sample()
-    result = split_text(text, "0352", CATEGORIES)
+    result = split_text(text, PROFILE, CATEGORIES)
     expected = data["ads"]
     assert len(result.drafts) == len(expected) == 13
     for got, want in zip(result.drafts, expected, strict=True):
@@ -57,7 +58,7 @@ def test_sample_column_splits_into_the_sample_ads() -> None:
 
 def test_sample_drafts_carry_their_check_findings() -> None:
     text, _ = _sample()
-    drafts = split_text(text, "0352", CATEGORIES).drafts
+    drafts = split_text(text, PROFILE, CATEGORIES).drafts
     hospital = drafts[4]
     assert hospital.title == "大同和平医院"
     assert [f.rule for f in hospital.findings] == ["medical.approval_missing"]
@@ -88,7 +89,7 @@ UNSEEN = """**分类广告** 热线：６６２１２３４
 
 
 def test_unseen_column_without_blank_lines_and_full_width_digits() -> None:
-    result = split_text(UNSEEN, "0352", CATEGORIES)
+    result = split_text(UNSEEN, PROFILE, CATEGORIES)
     assert result.masthead is not None
     assert (result.masthead.title, result.masthead.hotlines) == ("分类广告", ("6621234",))
     got = [(d.title, d.category, d.printed_phones()) for d in result.drafts]
@@ -112,7 +113,7 @@ def test_plain_titles_blank_lines_and_an_untitled_notice() -> None:
         "张三遗失身份证，号码140202199001011234，声明作废。\n\n"
         "出租\n\n门面房一间，位于魏都大道，面积40平米。\n联系电话：18635201234（微信同号）\n"
     )
-    drafts = split_text(text, "0352", CATEGORIES).drafts
+    drafts = split_text(text, PROFILE, CATEGORIES).drafts
     assert [(d.title, d.category, d.printed_phones()) for d in drafts] == [
         ("出售", "房屋出售", ["13903528495"]),
         ("家政服务", "家居服务", ["15034211234"]),
@@ -129,7 +130,7 @@ def test_one_line_ads_a_slogan_and_a_late_notice_heading() -> None:
         "纱窗安装\n厂家直供，上门安装。\n终身维护\n电话15135222972\n欢迎惠顾\n"
         "敬告\n本报从未委托任何个人收取广告费。\n"
     )
-    drafts = split_text(text, "0352", CATEGORIES).drafts
+    drafts = split_text(text, PROFILE, CATEGORIES).drafts
     assert [(d.title, d.printed_phones()) for d in drafts] == [
         ("", ["13903528495"]),
         ("", ["15034211234"]),
@@ -146,7 +147,7 @@ def test_category_headings_over_ads_set_their_category() -> None:
         "**急转**\n平房一处，带院。电话15034211234\n\n招聘\n\n"
         "**诚聘**\n招聘厨师一名。联系电话：18635201234\n"
     )
-    result = split_text(text, "0352", CATEGORIES)
+    result = split_text(text, PROFILE, CATEGORIES)
     assert result.section_headings == ["房屋出售", "招聘"]
     assert [(d.title, d.category) for d in result.drafts] == [
         ("特价售房", "房屋出售"),
@@ -159,13 +160,13 @@ def test_a_customer_message_is_one_draft_with_a_spaced_full_width_number() -> No
     text = (
         "你好，帮我登一下：出售九成新冰箱一台，价格面议，联系电话１３９ ０３５２ ８４９５，张先生"
     )
-    (draft,) = split_text(text).drafts
+    (draft,) = split_text(text, PROFILE).drafts
     assert draft.printed_phones() == ["13903528495"]
     assert draft.category == ""  # a fridge is not a flat
 
 
 def test_invalid_phones_and_blocked_wording_are_findings_of_the_draft() -> None:
-    (draft,) = split_text("**诚聘**\n国家级酒店招聘服务员，限女性。电话1390352849").drafts
+    (draft,) = split_text("**诚聘**\n国家级酒店招聘服务员，限女性。电话1390352849", PROFILE).drafts
     rules = {f.rule for f in draft.findings}
     assert {"phone.invalid", "adlaw.superlative.banned", "recruit.discrimination"} <= rules
     assert draft.blocked
@@ -182,13 +183,13 @@ def test_guess_category_from_the_desks_vocabulary() -> None:
 
 def test_merge_and_split_drafts() -> None:
     text, _ = _sample()
-    drafts = split_text(text, "0352", CATEGORIES).drafts
-    merged = merge_drafts(drafts[2], drafts[3])
+    drafts = split_text(text, PROFILE, CATEGORIES).drafts
+    merged = merge_drafts(drafts[2], drafts[3], area_code="0352")
     assert merged.title == "纱窗加工安装"
     assert "大同馨万家养老中心" in merged.body  # the second title is kept as text
     assert len(merged.printed_phones()) == 6
     cut = merged.body.index("大同馨万家养老中心")
-    first, second = split_draft(merged, cut, categories=CATEGORIES)
+    first, second = split_draft(merged, cut, categories=CATEGORIES, area_code="0352")
     assert (first.title, first.printed_phones()) == ("纱窗加工安装", ["18911267373"])
     assert second.title == "大同馨万家养老中心"
     assert second.category == "养老服务"
@@ -221,17 +222,17 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=14))
 def test_any_text_splits_without_losing_a_phone(lines: list[str]) -> None:
     text = "\n".join(lines)
-    result = split_text(text)
+    result = split_text(text, PROFILE)
     in_drafts = sum(len(d.phones) for d in result.drafts)
     in_masthead = len(result.masthead.hotlines) if result.masthead else 0
     masthead_lines = sum(1 for line in lines if line == "便民信息 5105678")
     # only the first masthead counts as the masthead; others are dropped as repeats
-    found = sum(len(find_phones(line)) for line in lines)
+    found = sum(len(find_phones(line, "0352")) for line in lines)
     assert in_drafts + in_masthead + 1 * max(masthead_lines - 1, 0) == found
     for d in result.drafts:
         assert d.title or d.body
 
 
 def test_a_local_number_at_a_line_end_stays_a_phone_whatever_the_next_line_starts_with() -> None:
-    (draft,) = split_text("**老李家常菜**\n总店 5123456\n人民路分店 5234567").drafts
+    (draft,) = split_text("**老李家常菜**\n总店 5123456\n人民路分店 5234567", PROFILE).drafts
     assert draft.printed_phones() == ["5123456", "5234567"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,9 @@ def test_edit_replaces_phones_and_dates(desk_db: Path) -> None:
 
 
 def test_settings_categories_refused_roundtrip(desk_db: Path) -> None:
-    save_settings(DeskSettings(paper_name="晋北晚报", area_code="0351", hotlines=["5105678"]))
+    save_settings(
+        replace(DeskSettings(), paper_name="晋北晚报", area_code="0351", hotlines=["5105678"])
+    )
     set_categories(["招聘", "房屋出售", "公告"])
     set_refused([RefusedEntry("+864008801234", "400-880-1234", "冒充本报广告代理")])
     close_db()

@@ -15,10 +15,10 @@ _MOBILE_PREFIXES = ("139", "138", "135", "150", "152", "158", "186", "188", "189
 
 
 def _new_phone(rng: random.Random, old: str) -> str:
-    """A fresh number of the same kind as ``old`` (mobile, 0352 landline or local)."""
+    """A fresh number of the same kind as ``old`` (mobile, landline or local)."""
     digits = "".join(ch for ch in old if ch.isdigit())
     if digits.startswith("0"):
-        return f"0352-{rng.randint(2, 8)}{rng.randint(0, 999_999):06d}"
+        return f"{digits[:4]}-{rng.randint(2, 8)}{rng.randint(0, 999_999):06d}"
     if len(digits) == 7:
         return f"{rng.randint(2, 8)}{rng.randint(0, 999_999):06d}"
     return f"{rng.choice(_MOBILE_PREFIXES)}{rng.randint(0, 99_999_999):08d}"
@@ -35,9 +35,10 @@ def fill_bench_issue(n_ads: int, date: dt.date = BENCH_DATE, seed: int = 2023022
     from adsdesk.domain.phone_find import find_phones
     from adsdesk.store.ads import AdDraft, PhoneEntry, save_ad
     from adsdesk.store.models import db
-    from adsdesk.store.settings import ensure_default_categories
+    from adsdesk.store.settings import DEFAULT_PROFILE, ensure_default_categories
 
     rng = random.Random(seed)
+    area = DEFAULT_PROFILE.area_code  # the sample paper's ads
     ensure_default_categories()
     _masthead, samples = load_sample()
     sentences = [s for ad in samples for s in ad.body.replace("\n", "。").split("。") if len(s) > 6]
@@ -48,11 +49,11 @@ def fill_bench_issue(n_ads: int, date: dt.date = BENCH_DATE, seed: int = 2023022
             if i % 3 == 2:
                 body = f"{body}\n{rng.choice(sentences)}。"
             pieces, last, phones = [], 0, []
-            for m in find_phones(body, "0352"):
+            for m in find_phones(body, area):
                 number = _new_phone(rng, m.text)
                 pieces += [body[last : m.start], number]
                 last = m.end
-                check = check_phone(number, "0352")
+                check = check_phone(number, area)
                 if check.e164:
                     phones.append(PhoneEntry(check.e164, check.display))
             pieces.append(body[last:])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adsdesk import paths
+from adsdesk.store.settings import DEFAULT_PROFILE
 
 GENERATOR_VERSION = 1
 SEED = 20230224
@@ -164,8 +165,9 @@ class _Words:
 
     def landline(self) -> tuple[str, str]:
         sub = f"{self.num(2, 8)}{self.num(0, 999_999):06d}"
-        shown = f"0352-{sub}" if self.rand() < 0.6 else sub
-        return "+86352" + sub, shown
+        area = DEFAULT_PROFILE.area_code
+        shown = f"{area}-{sub}" if self.rand() < 0.6 else sub
+        return f"+86{area[1:]}{sub}", shown
 
     def phone(self, landline_share: float) -> tuple[str, str]:
         return self.landline() if self.rand() < landline_share else self.mobile()

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         DEFAULT_CATEGORIES,
         DeskSettings,
         list_categories,
-        load_settings,
+        load_profile,
         refused_numbers,
     )
 
@@ -88,21 +88,15 @@ def run(args: argparse.Namespace) -> int:
     has_db = not (args.dry_run and "://" not in target and not Path(target).exists())
     if has_db:
         open_db(args)
-        settings = load_settings()
+        profile = load_profile()
         categories = list_categories() or None
         refused = refused_numbers()
     else:
-        settings, categories, refused = DeskSettings(), list(DEFAULT_CATEGORIES), {}
+        profile, categories, refused = DeskSettings().profile(), list(DEFAULT_CATEGORIES), {}
     payload: dict[str, object] = {}
     unit = "行"
     if suffix in TEXT_SUFFIXES:
-        result = split_text(
-            read_text_file(path),
-            settings.area_code,
-            categories,
-            refused,
-            section_names=(settings.section_name,),
-        )
+        result = split_text(read_text_file(path), profile, categories, refused)
         plan = plan_from_drafts(result.drafts, dates, str(path))
         payload["masthead"] = result.masthead.as_dict() if result.masthead else None
         unit = "则"
@@ -116,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             )
         plan = check_table(
             table,
-            area_code=settings.area_code,
+            area_code=profile.area_code,
             refused=refused,
             categories=categories,
             default_dates=dates,

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from adsdesk.commands.common import print_json
+from adsdesk.domain.profile import area_code_problem
 from adsdesk.errors import EXIT_BLOCKED, EXIT_OK, UserError
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ KIND_NAMES = {"mobile": "手机", "landline": "固话", "shared_cost": "400电�
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("numbers", nargs="+", metavar="NUMBER")
-    parser.add_argument("--area-code", help="本报区号（默认取设置，样例为 0352）")
+    parser.add_argument("--area-code", help="本报区号（默认取设置里本报的区号）")
     parser.add_argument("--json", action="store_true")
 
 
@@ -36,9 +37,13 @@ def area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
         open_db(argparse.Namespace(db=str(target)))
         area = area or load_settings().area_code
         refused = refused_numbers()
-    area = area or "0352"
-    if not (area.isdigit() and area.startswith("0") and 3 <= len(area) <= 4):
-        raise UserError(f"区号 {area} 不对：应为 0 开头的 3 到 4 位数字，如 0352。")
+    if not area:
+        from adsdesk.store.settings import DEFAULT_PROFILE
+
+        area = DEFAULT_PROFILE.area_code
+    problem = area_code_problem(area)
+    if problem:
+        raise UserError(problem)
     return area, refused
 
 

@@ -36,8 +36,8 @@ def ad_text(title: str, body: str) -> str:
 
 def check_text(
     text: str,
-    category: str | None = None,
-    area_code: str = "0352",
+    category: str | None,
+    area_code: str,
     refused: Mapping[str, str] | None = None,
 ) -> AdCheck:
     """Check an ad's text: every phone (invalid ones block), wording, the refuse list."""

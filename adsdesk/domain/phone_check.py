@@ -96,8 +96,8 @@ class _Parsed:
     extension: str
 
 
-def check_phone(text: str, area_code: str = "0352") -> PhoneCheck:
-    """Check one phone number as typed or found; ``area_code`` is the paper's own (0352)."""
+def check_phone(text: str, area_code: str) -> PhoneCheck:
+    """Check one phone number as typed or found; ``area_code`` is the paper's own."""
     return _check_cached(text, norm_area_code(area_code))
 
 

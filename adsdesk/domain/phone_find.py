@@ -85,7 +85,7 @@ class _Group:
     sep_before: str  # "", "-" or "." ("" for a plain space or the token start)
 
 
-def find_phones(text: str, area_code: str = "0352") -> list[PhoneMatch]:
+def find_phones(text: str, area_code: str) -> list[PhoneMatch]:
     """Every phone number in an ad's running text, in order, valid or not.
 
     Local numbers without area code are found too; licence and ID numbers, dates, prices,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from adsdesk.domain.checks import AdCheck, ad_text, check_text
 from adsdesk.domain.phone_find import PhoneMatch, find_phones
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.domain.textnorm import to_halfwidth
 from adsdesk.domain.wording import Finding
 
@@ -165,7 +166,7 @@ def make_draft(
     body: str,
     category: str | None = None,
     *,
-    area_code: str = "0352",
+    area_code: str,
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
     start: int = 0,
@@ -183,7 +184,7 @@ def merge_drafts(
     first: Draft,
     second: Draft,
     *,
-    area_code: str = "0352",
+    area_code: str,
     refused: Mapping[str, str] | None = None,
 ) -> Draft:
     """One draft from two neighbours: the first one's title, the second's title kept as text."""
@@ -208,7 +209,7 @@ def split_draft(
     draft: Draft,
     at: int,
     *,
-    area_code: str = "0352",
+    area_code: str,
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
 ) -> tuple[Draft, Draft]:
@@ -216,7 +217,7 @@ def split_draft(
     head, tail = draft.body[:at].strip(), draft.body[at:].strip()
     lines = tail.split("\n")
     title2 = ""
-    if len(lines) > 1 and _title_like(lines[0]):
+    if len(lines) > 1 and _title_like(lines[0], area_code):
         title2, tail = lines[0].strip(), "\n".join(lines[1:])
     first, second = (
         make_draft(
@@ -315,7 +316,7 @@ def _fold(text: str) -> str:
     return to_halfwidth(text)
 
 
-def _title_like(text: str) -> bool:
+def _title_like(text: str, area_code: str) -> bool:
     """A short line with no sentence punctuation and no phone: a heading, if anything follows."""
     folded = _fold(text).strip().strip("*")
     if not 1 <= len(folded) <= 20:
@@ -326,7 +327,7 @@ def _title_like(text: str) -> bool:
         return False
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", folded):
         return False
-    return not find_phones(text)
+    return not find_phones(text, area_code)
 
 
 def _ends_with_phone(line: _Line) -> bool:
@@ -354,16 +355,16 @@ def _prose(line: _Line) -> bool:
     return len(folded) >= 10 and any(ch in _SENTENCE for ch in folded)
 
 
-def _masthead(line: _Line, section_names: Sequence[str]) -> Masthead | None:
+def _masthead(line: _Line, section_names: Sequence[str], area_code: str) -> Masthead | None:
     text = _BOLD_RE.sub(lambda m: m.group(1) or m.group(2), line.text)
     rest = text
-    for m in reversed(find_phones(text)):
+    for m in reversed(find_phones(text, area_code)):
         rest = rest[: m.start] + " " + rest[m.end :]
     words = _MASTHEAD_LABEL_RE.sub("", _fold(rest)).strip("*【】〖〗[]()（）")
     names = tuple(section_names) + _MASTHEAD_WORDS
     if not words or len(words) > 12 or not any(n in words for n in names):
         return None
-    phones = find_phones(text)
+    phones = find_phones(text, area_code)
     if not phones and line.marked_title is None:
         return None
     title = next((n for n in names if n in words), words)
@@ -371,7 +372,7 @@ def _masthead(line: _Line, section_names: Sequence[str]) -> Masthead | None:
     return Masthead(title, hotlines, line.start, line.end)
 
 
-def _read_lines(text: str) -> list[_Line]:
+def _read_lines(text: str, area_code: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for i, raw in enumerate(text.splitlines(keepends=True)):
@@ -387,7 +388,7 @@ def _read_lines(text: str) -> list[_Line]:
             title = next(g for g in (m.group(k) for k in "bukghs") if g is not None)
             line.marked_title = title.strip()
             line.marked_rest = m.group("rest").strip()
-        line.phones = find_phones(cleaned)
+        line.phones = find_phones(cleaned, area_code)
         out.append(line)
     return out
 
@@ -438,7 +439,14 @@ def _norm_out(text: str) -> str:
 
 
 class _Splitter:
-    def __init__(self, lines: list[_Line], categories: Sequence[str], section_names: Sequence[str]):
+    def __init__(
+        self,
+        lines: list[_Line],
+        categories: Sequence[str],
+        section_names: Sequence[str],
+        area_code: str,
+    ):
+        self.area_code = area_code
         self.lines = lines
         self.categories = list(categories)
         self.section_names = section_names
@@ -471,14 +479,14 @@ class _Splitter:
 
     def _heading(self, line: _Line) -> bool:
         """A plain heading: title-like and followed by a line of body text."""
-        if line.marked_title is not None or not _title_like(line.text):
+        if line.marked_title is not None or not _title_like(line.text, self.area_code):
             return False
         nxt = self._next(line.index)
         return (
             nxt is not None
             and nxt.marked_title is None
             and not _SEPARATOR_RE.match(nxt.text)
-            and _masthead(nxt, self.section_names) is None
+            and _masthead(nxt, self.section_names, self.area_code) is None
         )
 
     def _section_heading(self, line: _Line, title: str) -> bool:
@@ -487,7 +495,8 @@ class _Splitter:
             return False
         nxt = self._next(line.index)
         return nxt is not None and (
-            nxt.marked_title is not None or (_title_like(nxt.text) and self._heading(nxt))
+            nxt.marked_title is not None
+            or (_title_like(nxt.text, self.area_code) and self._heading(nxt))
         )
 
     def _tail(self, line: _Line) -> bool:
@@ -550,7 +559,7 @@ class _Splitter:
         if _SEPARATOR_RE.match(line.text):
             self._close()
             return
-        masthead = _masthead(line, self.section_names)
+        masthead = _masthead(line, self.section_names, self.area_code)
         if masthead is not None:
             self.masthead = self.masthead or masthead
             self._close()
@@ -559,7 +568,7 @@ class _Splitter:
             self._marked(line)
             return
         text = _strip_markup(line.text)
-        if _title_like(line.text) and self._section_heading(line, text):
+        if _title_like(line.text, self.area_code) and self._section_heading(line, text):
             self.headings.append(text)
             self.section = text
             self._close()
@@ -674,10 +683,9 @@ class _Splitter:
 
 def split_text(
     text: str,
-    area_code: str = "0352",
+    profile: PaperProfile,
     categories: Sequence[str] | None = None,
     refused: Mapping[str, str] | None = None,
-    section_names: Sequence[str] = ("便民信息",),
 ) -> SplitResult:
     """Split pasted text into checked ad drafts, in order, and recognise the masthead.
 
@@ -687,7 +695,9 @@ def split_text(
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     vocabulary = list(categories) if categories is not None else [n for n, _ in _CATEGORY_RULES]
-    splitter = _Splitter(_read_lines(text), vocabulary, section_names)
+    splitter = _Splitter(
+        _read_lines(text, profile.area_code), vocabulary, (profile.section_name,), profile.area_code
+    )
     splitter.run()
     drafts = []
     for opened in splitter.drafts:
@@ -703,7 +713,7 @@ def split_text(
                 title,
                 body,
                 category,
-                area_code=area_code,
+                area_code=profile.area_code,
                 refused=refused,
                 start=opened.start,
                 end=opened.end,

@@ -131,7 +131,7 @@ def _gc_paused() -> Iterator[None]:
 # --------------------------------------------------------------------------- checking
 
 
-def split_phone_cell(cell: str, area_code: str = "0352") -> list[str]:
+def split_phone_cell(cell: str, area_code: str) -> list[str]:
     """Numbers in a phone cell, separated by , ; 、 / or spaces (a spaced-out number stays whole)."""
     out: list[str] = []
     for part in _PHONE_SPLIT.split(cell):
@@ -154,7 +154,7 @@ _MEMO_SIZE = 50_000
 
 def _memo_for(options: Mapping[str, Any]) -> _Memo:
     refused = options.get("refused") or {}
-    key = (options.get("area_code", "0352"), tuple(sorted(refused.items())))
+    key = (options["area_code"], tuple(sorted(refused.items())))
     memo = _MEMOS.get(key)
     if memo is None:
         _MEMOS.clear()  # one import at a time: keep only the current one's
@@ -168,7 +168,7 @@ def check_record(
     number: int,
     record: Mapping[str, str],
     *,
-    area_code: str = "0352",
+    area_code: str,
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
     default_dates: Sequence[dt.date] = (),
@@ -247,7 +247,7 @@ def check_record(
 def check_table(
     table: Table,
     *,
-    area_code: str = "0352",
+    area_code: str,
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
     default_dates: Sequence[dt.date] = (),

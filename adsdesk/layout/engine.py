@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.layout.blocks import ad_shape, heading_shape, masthead_lines
 from adsdesk.layout.geometry import ColumnSettings, mm_to_pt
 from adsdesk.layout.issue_ads import AdChoice, IssueAd, ordered_ads
@@ -34,10 +35,8 @@ class IssueInput:
     date: dt.date | None
     settings: ColumnSettings
     ads: Sequence[IssueAd]  # category then booking order
+    profile: PaperProfile  # the paper: its area code (local numbers), name and hotlines
     choices: dict[int, AdChoice] = field(default_factory=dict)
-    hotlines: tuple[str, ...] = ()
-    area_code: str = "0352"
-    paper_name: str = ""
 
 
 @dataclass
@@ -127,7 +126,7 @@ def lay_out(issue: IssueInput) -> Layout:
         entries.append(
             _Entry(
                 ad=ad,
-                shape=ad_shape(ad.title, ad.body, s, issue.area_code),
+                shape=ad_shape(ad.title, ad.body, s, issue.profile.area_code),
                 rank=rank,
                 key=_PINNED if choice.pinned else ad.category,
                 forced=column,
@@ -244,7 +243,7 @@ def _place(
             s.content_width_pt,
             mm_to_pt(s.masthead_height_mm),
         )
-        mast_lines = masthead_lines(s, s.hotlines or issue.hotlines, masthead)
+        mast_lines = masthead_lines(s, s.hotlines or issue.profile.hotlines, masthead)
     return Layout(
         date=issue.date,
         settings=s,
@@ -293,7 +292,7 @@ def _column_rules(
     return tuple(rules)
 
 
-def lay_out_ad(ad: IssueAd, settings: ColumnSettings, area_code: str = "0352") -> PlacedAd:
+def lay_out_ad(ad: IssueAd, settings: ColumnSettings, area_code: str) -> PlacedAd:
     """One ad alone at its column width, box at (0, 0): for the customer's proof."""
     shape = ad_shape(ad.title, ad.body, settings, area_code)
     return PlacedAd(

@@ -321,7 +321,7 @@ def write_proof_pdf(
     path: Path,
     *,
     date: dt.date | None,
-    paper_name: str = "大同日报",
+    paper_name: str,
     customer: str = "",
     run_dates: Sequence[dt.date] = (),
     price: str = "",

@@ -79,7 +79,7 @@ def parse_query(query: str, area_code: str | None = None) -> ParsedQuery:
 def _area_code() -> str:
     from adsdesk.store.settings import load_settings
 
-    return load_settings().area_code or "0352"
+    return load_settings().area_code
 
 
 # --------------------------------------------------------------------------- small helpers

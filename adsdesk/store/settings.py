@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.store.actor import ADMIN
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Category, RefusedPhone, Setting, db
@@ -26,12 +27,24 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 )
 
 
+# The sample paper's profile: what a new desk starts with until the clerk sets their own paper.
+# The only place in the program that names a city.
+DEFAULT_PROFILE = PaperProfile(
+    paper_name="大同日报",
+    section_name="便民信息",
+    area_code="0352",
+    hotlines=("5105678", "2023122"),
+)
+
+
 @dataclass
 class DeskSettings:
-    paper_name: str = "大同日报"
-    area_code: str = "0352"
-    hotlines: list[str] = field(default_factory=lambda: ["5105678", "2023122"])
-    section_name: str = "便民信息"
+    """Everything set in 设置: the paper (see :meth:`profile`), booking cut-offs, sign-in."""
+
+    paper_name: str = DEFAULT_PROFILE.paper_name
+    area_code: str = DEFAULT_PROFILE.area_code
+    hotlines: list[str] = field(default_factory=lambda: list(DEFAULT_PROFILE.hotlines))
+    section_name: str = DEFAULT_PROFILE.section_name
     # Bookings for an issue close cutoff_days_before days earlier at cutoff_time (HH:MM).
     cutoff_days_before: int = 1
     cutoff_time: str = "16:00"
@@ -39,6 +52,15 @@ class DeskSettings:
     # Where the daily backups go ("" = the backups folder in the user data folder); best on
     # a second disk or a network share.
     backup_dir: str = ""
+
+    def profile(self) -> PaperProfile:
+        """The paper part of the settings, as every other part of the desk receives it."""
+        return PaperProfile(
+            paper_name=self.paper_name,
+            section_name=self.section_name,
+            area_code=self.area_code,
+            hotlines=tuple(str(h) for h in self.hotlines),
+        )
 
 
 def load_settings() -> DeskSettings:
@@ -52,6 +74,11 @@ def load_settings() -> DeskSettings:
             except ValueError:
                 continue  # a damaged value falls back to its default
     return DeskSettings(**values)
+
+
+def load_profile() -> PaperProfile:
+    """The desk's paper profile, to pass down to the checks, dialogs and layout."""
+    return load_settings().profile()
 
 
 def save_settings(settings: DeskSettings) -> None:

@@ -27,6 +27,7 @@ from adsdesk.review import review_issue, review_rows
 from adsdesk.store import ads as ads_store
 from adsdesk.store import search as search_store
 from adsdesk.store.ads import AdRow
+from adsdesk.store.settings import load_settings
 from adsdesk.ui.ad_table import (
     AD_ID_ROLE,
     COL_ADVERTISER,
@@ -77,7 +78,7 @@ class AdListPane(QWidget):
         self.executor = executor
         self._generation = 0
         self._pending_select: int | None = None
-        self._area_code = "0352"
+        self._area_code: str | None = None  # the paper's, once the settings arrive
         self._refused: dict[str, str] = {}
         self._order: search_store.Order = "id_desc"
         self._build()
@@ -221,7 +222,12 @@ class AdListPane(QWidget):
                 return ids, search_store.fetch_rows(ids[:PAGE]), {}, advertisers
             if date is not None:  # an issue: the desk's category order, with its review
                 rows = ads_store.list_ads(date=date, category=category)
-                return [r.id for r in rows], rows, review_issue(date, area, refused), []
+                return (
+                    [r.id for r in rows],
+                    rows,
+                    review_issue(date, area or load_settings().area_code, refused),
+                    [],
+                )
             ids = search_store.ad_ids(filters, order)
             return ids, search_store.fetch_rows(ids[:PAGE]), {}, []
 
@@ -295,7 +301,7 @@ class AdListPane(QWidget):
 
         def job() -> tuple[dict[int, list[Finding]], dict[int, tuple[str, search_store.Spans]]]:
             snippets = search_store.body_snippets(rows, query) if query else {}
-            return review_rows(rows, area, refused), snippets
+            return review_rows(rows, area or load_settings().area_code, refused), snippets
 
         def done(result: tuple[dict[int, list[Finding]], dict[int, Any]]) -> None:
             if generation == self._generation:

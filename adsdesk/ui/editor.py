@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.phone_find import PhoneMatch
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.domain.splitter import guess_category
 from adsdesk.domain.wording import Finding
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
@@ -38,9 +39,9 @@ from adsdesk.ui.verdicts import PhoneVerdicts, verdict_state
 
 @dataclass
 class EditorContext:
-    """What the checks need from the desk's settings."""
+    """What the checks need from the desk's settings: the paper, its refuse list, categories."""
 
-    area_code: str = "0352"
+    profile: PaperProfile
     refused: dict[str, str] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
 
@@ -65,7 +66,7 @@ class AdEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("adEditor")
-        self._ctx = EditorContext()
+        self._ctx: EditorContext | None = None  # until the settings arrive: no checks yet
         self._ad_id: int | None = None
         self._version: int | None = None  # the row version the open ad was loaded at
         self._advertiser_id: int | None = None
@@ -596,8 +597,13 @@ class AdEditor(QWidget):
         title, body = self.title.text(), self.body.toPlainText()
         self.price.update_ad(self.category.currentText(), title, body, self.run_dates.dates())
         text = ad_text(title, body)
+        if self._ctx is None:
+            return  # set_context runs the checks when the settings arrive
         self._check = check_text(
-            text, self.category.currentText() or None, self._ctx.area_code, self._ctx.refused
+            text,
+            self.category.currentText() or None,
+            self._ctx.profile.area_code,
+            self._ctx.refused,
         )
         findings = list(self._check.findings)
         if self._booked and self.run_dates.dates():

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.io.import_tables import (
     ImportPlan,
     RowCheck,
@@ -62,7 +63,7 @@ class ImportDialog(QDialog):
     def __init__(
         self,
         executor: DbExecutor,
-        area_code: str = "0352",
+        profile: PaperProfile,
         categories: Sequence[str] | None = None,
         refused: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
@@ -72,7 +73,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("从表格导入广告"))
         self.resize(900, 600)
         self.executor = executor
-        self._area_code = area_code
+        self._area_code = profile.area_code
         self._categories = list(categories) if categories else None
         self._refused = dict(refused or {})
         self._table: Table | None = None

@@ -509,14 +509,14 @@ class LayoutView(QWidget):
         placed = self._layout.find(ad_id) if self._layout else None
         if placed is None:  # left over: set it alone at the column width all the same
             ad = next(a for a in self._issue.ads if a.id == ad_id)
-            placed = lay_out_ad(ad, self._issue.settings, self._issue.area_code)
+            placed = lay_out_ad(ad, self._issue.settings, self._issue.profile.area_code)
         try:
             write_proof_pdf(
                 placed,
                 self._issue.settings,
                 path,
                 date=self._date,
-                paper_name=self._issue.paper_name or "大同日报",
+                paper_name=self._issue.profile.paper_name,
                 customer=facts.customer if facts else "",
                 run_dates=facts.run_dates if facts else (),
                 price=facts.price if facts else "",

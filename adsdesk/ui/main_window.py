@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         self.till.reload_cards()  # the area code and the column may have changed
         self.editor.set_context(
             EditorContext(
-                area_code=values.settings.area_code,
+                profile=values.settings.profile(),
                 refused={r.e164: r.reason for r in values.refused},
                 categories=values.categories,
             )
@@ -668,10 +668,9 @@ class MainWindow(QMainWindow):
         dialog = PasteDialog(
             self.executor,
             values.categories,
-            values.settings.area_code,
+            values.settings.profile(),
             self._refused(),
             self,
-            section_name=values.settings.section_name,
             issue=self.list_pane.issue_date() or self.layout_view.date(),
         )
         dialog.saved.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
@@ -682,7 +681,7 @@ class MainWindow(QMainWindow):
         if values is None:
             return
         dialog = ImportDialog(
-            self.executor, values.settings.area_code, values.categories, self._refused(), self
+            self.executor, values.settings.profile(), values.categories, self._refused(), self
         )
         dialog.imported.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
         dialog.exec()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.domain.profile import PaperProfile
 from adsdesk.domain.splitter import (
     Draft,
     make_draft,
@@ -55,10 +56,9 @@ class PasteDialog(QDialog):
         self,
         executor: DbExecutor,
         categories: Sequence[str],
-        area_code: str = "0352",
+        profile: PaperProfile,
         refused: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
-        section_name: str = "便民信息",
         issue: dt.date | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,9 +67,9 @@ class PasteDialog(QDialog):
         self.resize(1360, 820)
         self.executor = executor
         self._categories = list(categories)
-        self._area_code = area_code
+        self._profile = profile
+        self._area_code = profile.area_code
         self._refused = dict(refused or {})
-        self._section = section_name
         self._drafts: list[Draft] = []
         self._ticked: list[bool] = []
         self._edited: list[bool] = []
@@ -210,11 +210,7 @@ class PasteDialog(QDialog):
     def split_now(self) -> None:
         self._split_timer.stop()
         result = split_text(
-            self.source.toPlainText(),
-            self._area_code,
-            self._categories or None,
-            self._refused,
-            section_names=(self._section,),
+            self.source.toPlainText(), self._profile, self._categories or None, self._refused
         )
         if result.masthead is not None:
             hotlines = "、".join(result.masthead.hotlines) or self.tr("无")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.domain.phone_check import check_phone
+from adsdesk.domain.profile import area_code_problem
 from adsdesk.store.backup import BackupFile
 from adsdesk.store.settings import DeskSettings, RefusedEntry
 from adsdesk.store.upkeep import backup_is_stale
@@ -268,7 +269,10 @@ class SettingsDialog(QDialog):
         self.refused_table.setItem(row, 1, QTableWidgetItem(entry.reason))
 
     def _add_refused(self) -> None:
-        check = check_phone(self.refused_number.text(), self.area_code.text().strip() or "0352")
+        check = check_phone(
+            self.refused_number.text(),
+            self.area_code.text().strip() or self._values.settings.area_code,
+        )
         if not check.valid or not check.e164:
             self.error.setText(self.tr("拒登号码有误：{0}").format(check.reason))
             return
@@ -292,8 +296,8 @@ class SettingsDialog(QDialog):
     def _problem(self) -> str:
         """What stops these settings being saved, in one sentence ("" when nothing)."""
         area = self.area_code.text().strip()
-        if not re.fullmatch(r"0\d{2,3}", area):
-            return self.tr("区号应为 0 开头的 3 到 4 位数字，如 0352。")
+        if area_code_problem(area):
+            return self.tr("区号应为 0 开头的 3 到 4 位数字。")
         for line in self._hotline_list():
             check = check_phone(line, area)
             if not check.valid:
@@ -321,7 +325,7 @@ class SettingsDialog(QDialog):
         settings = replace(
             self._values.settings,
             paper_name=self.paper_name.text().strip(),
-            section_name=self.section_name.text().strip() or "便民信息",
+            section_name=self.section_name.text().strip() or self._values.settings.section_name,
             area_code=self.area_code.text().strip(),
             hotlines=self._hotline_list(),
             backup_dir=self.backup_dir.text().strip(),
