@@ -31,7 +31,7 @@ class LivePricer:
         self,
         cards: Sequence[tuple[int, RateCard]] = (),
         settings: ColumnSettings | None = None,
-        area_code: str = "0352",
+        area_code: str = "",  # the paper's; "" only before the cards (and the settings) load
     ) -> None:
         self.cards = list(cards)
         self.counter = ColumnLineCounter(settings or ColumnSettings(), area_code)

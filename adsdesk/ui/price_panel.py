@@ -112,8 +112,8 @@ class PricePanel(QWidget):
     def set_cards(
         self,
         cards: Sequence[tuple[int, RateCard]],
-        settings: ColumnSettings | None = None,
-        area_code: str = "0352",
+        settings: ColumnSettings | None,
+        area_code: str,
     ) -> None:
         self.pricer = LivePricer(cards, settings, area_code)
         names = list(dict.fromkeys(s.name for _, c in cards for s in c.surcharges))
