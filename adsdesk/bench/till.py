@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from adsdesk.assets import resource_path
+from adsdesk.store.settings import DEFAULT_PROFILE
 
 # A 300-character 房屋出售 ad in the sample column's words, phones included.
 _AD = (
@@ -45,9 +46,9 @@ def bench_price(chars: int = 300, seed: int = 7) -> dict[str, Any]:
     card = parse_card(resource_path("ratecards", "default.toml").read_text(encoding="utf-8"))
     text = (_AD * (chars // len(_AD) + 1))[:chars]
     dates = [dt.date(2024, 3, 1) + dt.timedelta(days=i) for i in range(5)]
-    pricer = LivePricer([(1, card)], ColumnSettings(), "0352")
+    pricer = LivePricer([(1, card)], ColumnSettings(), DEFAULT_PROFILE.area_code)
     pricer.price("房屋出售", "东信广场两室出售", text, dates)  # fonts and phone tables loaded
-    pricer = LivePricer([(1, card)], ColumnSettings(), "0352")
+    pricer = LivePricer([(1, card)], ColumnSettings(), DEFAULT_PROFILE.area_code)
 
     def run(edits: list[str]) -> tuple[list[float], list[float], Any]:
         wall: list[float] = []
