@@ -42,7 +42,7 @@ def test_the_phone_after_an_approval_number_is_still_found() -> None:
 def test_numbers_written_digit_by_digit_are_found_for_review(
     text: str, number: str, printed: str
 ) -> None:
-    result = check_text(text, "家居服务")
+    result = check_text(text, "家居服务", "0352")
     assert [m.text for m in result.phones] == [number]
     assert result.phones[0].check.display.replace("-", "") == printed
     spaced = [f for f in result.findings if f.rule == "phone.spaced"]
@@ -55,7 +55,7 @@ def test_digits_spaced_in_a_measure_are_not_a_phone() -> None:
 
 @pytest.mark.parametrize("text", ["电话 +86 139352", "+86 0352 539", "联系 +86 1393"])
 def test_plus_86_with_an_incomplete_number_is_an_invalid_phone(text: str) -> None:
-    result = check_text(text)
+    result = check_text(text, None, "0352")
     assert len(result.phones) == 1 and not result.phones[0].check.valid
     assert result.phones[0].text.startswith("+86")
     assert [f.rule for f in result.findings] == ["phone.invalid"]
@@ -77,7 +77,7 @@ def test_eight_digits_in_a_seven_digit_city_is_explained() -> None:
     ],
 )
 def test_recruitment_age_and_height_limits_warn(text: str, terms: list[str]) -> None:
-    found = [f for f in check_text(text, "招聘").findings]
+    found = [f for f in check_text(text, "招聘", "0352").findings]
     assert [(f.rule, f.level, f.term) for f in found] == [
         ("recruit.age_height", "warn", t) for t in terms
     ]
@@ -85,12 +85,12 @@ def test_recruitment_age_and_height_limits_warn(text: str, terms: list[str]) -> 
 
 @pytest.mark.parametrize("text", ["诚聘，年满18周岁", "18岁以上均可", "工作满5年以上"])
 def test_the_legal_working_age_is_no_limit(text: str) -> None:
-    assert check_text(text, "招聘").findings == []
+    assert check_text(text, "招聘", "0352").findings == []
 
 
 @pytest.mark.parametrize(("text", "term"), [("升值潜力大", "升值"), ("投资回报高", "投资回报")])
 def test_promised_appreciation_blocks(text: str, term: str) -> None:
-    result = check_text(text, "房屋出售")
+    result = check_text(text, "房屋出售", "0352")
     (f,) = result.findings
     assert (f.rule, f.level, f.term) == ("housing.appreciation", "block", term)
     assert result.blocked and "第二十六条" in f.message

@@ -14,6 +14,7 @@ from test_io_tables import write_csv
 
 from adsdesk.io.import_tables import check_record
 from adsdesk.store.ads import count_ads
+from adsdesk.store.settings import DEFAULT_PROFILE
 from adsdesk.ui.app import application
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.import_dialog import PAGE_DONE, PAGE_MAPPING, PAGE_PREVIEW, ImportDialog
@@ -61,7 +62,7 @@ def test_reimporting_the_same_file_books_nothing_twice(capsys, tmp_path: Path) -
 def dialog(qtbot, desk_db: Path) -> Iterator[ImportDialog]:
     application()
     executor = DbExecutor()
-    dlg = ImportDialog(executor, "0352")
+    dlg = ImportDialog(executor, DEFAULT_PROFILE)
     qtbot.addWidget(dlg)
     dlg.show()
     yield dlg
