@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from typing import Any
 
 POLL_SECONDS = 0.25
 
@@ -39,6 +40,6 @@ def _watch(parent_pid: int) -> None:
             os._exit(1)
 
 
-def pool_args() -> dict[str, object]:
+def pool_args() -> dict[str, Any]:
     """Keyword arguments for ``multiprocessing.Pool`` / ``ProcessPoolExecutor``."""
     return {"initializer": die_with_parent, "initargs": (os.getpid(),)}

@@ -187,7 +187,7 @@ def test_window_fits_small_office_screens(qtbot, demo_desk, size: tuple[int, int
     for action in toolbar.actions():  # every toolbar button on show, none in the » overflow
         button = toolbar.widgetForAction(action)
         assert button.isVisible() and button.geometry().right() <= toolbar.width()
-    assert window.table.viewport().width() > 300 and window.editor.body.width() > 300
+    assert window.list_pane.table.viewport().width() > 300 and window.editor.body.width() > 300
     from adsdesk.ui.ad_table import COL_TITLE
 
-    assert window.table.columnWidth(COL_TITLE) >= 160  # titles readable, not "大…"
+    assert window.list_pane.table.columnWidth(COL_TITLE) >= 160  # titles readable, not "大…"

@@ -84,18 +84,18 @@ def test_type_ad_watch_verdicts_save_and_find_after_restart(qtbot, open_desk) ->
     editor.body.setFocus()
     qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() == 1)
     assert not editor.is_dirty()
     ad_id = editor.ad_id()
     open_desk.close(window)
 
     again = open_desk()
-    qtbot.waitUntil(lambda: again.model.rowCount() == 1)
-    row = again.model.row_at(0)
+    qtbot.waitUntil(lambda: again.list_pane.model.rowCount() == 1)
+    row = again.list_pane.model.row_at(0)
     assert (row.id, row.title, row.category) == (ad_id, "馨万家养老", "养老服务")
     assert row.phones == ("13903528495",)
     assert row.dates == (DAY, DAY + dt.timedelta(1), DAY + dt.timedelta(2))
-    again.table.selectRow(0)
+    again.list_pane.table.selectRow(0)
     qtbot.waitUntil(lambda: again.editor.ad_id() == ad_id)
     assert again.editor.body.toPlainText() == "托养失能人员 电话:13903528495"
     assert again.editor.verdicts.states() == ["valid"]

@@ -67,7 +67,7 @@ def test_export_follows_the_issue_on_show_and_offers_a_range(
     assert offered[1] == f"便民信息广告-{DAY}至{DAY + dt.timedelta(days=7)}.xlsx"
     assert _ad_count(tmp_path / "week.xlsx") == 14
 
-    window.filter_on_date.setChecked(False)
+    window.list_pane.filter_on_date.setChecked(False)
     offered = _export(qtbot, window, tmp_path / "all.xlsx", lambda d: None)
     assert offered[0] == "None..None"
     assert _ad_count(tmp_path / "all.xlsx") == 14

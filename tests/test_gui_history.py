@@ -12,8 +12,8 @@ def test_history_tab_lists_each_change_with_who_and_what(qtbot, demo_desk) -> No
     window = demo_desk
     set_actor(Actor(user="lihua", computer="desk-3", roles=frozenset({CLERK})))
     try:
-        qtbot.waitUntil(lambda: window.model.rowCount() > 0)
-        window.table.selectRow(0)
+        qtbot.waitUntil(lambda: window.list_pane.model.rowCount() > 0)
+        window.list_pane.table.selectRow(0)
         editor = window.editor
         qtbot.waitUntil(lambda: editor.ad_id() is not None)
         ad_id = editor.ad_id()
@@ -39,8 +39,8 @@ def test_cancel_asks_a_reason_keeps_the_ad_and_strikes_it_through(qtbot, demo_de
     from adsdesk.ui.cancel_dialog import CancelAdDialog
 
     window = demo_desk
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
-    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() > 0)
+    window.list_pane.table.selectRow(0)
     editor = window.editor
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
     ad_id = editor.ad_id()
@@ -54,6 +54,8 @@ def test_cancel_asks_a_reason_keeps_the_ad_and_strikes_it_through(qtbot, demo_de
     history = window.history
     qtbot.waitUntil(lambda: bool(history.texts()) and history.texts()[-1][3] == "撤销")
     assert history.texts()[-1][5] == "客户来电取消"
-    row = window.model._ids.index(ad_id)
-    qtbot.waitUntil(lambda: window.model.index(row, 0).data(Qt.ItemDataRole.FontRole) is not None)
-    assert window.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()
+    row = window.list_pane.model._ids.index(ad_id)
+    qtbot.waitUntil(
+        lambda: window.list_pane.model.index(row, 0).data(Qt.ItemDataRole.FontRole) is not None
+    )
+    assert window.list_pane.model.index(row, 0).data(Qt.ItemDataRole.FontRole).strikeOut()

@@ -12,13 +12,13 @@ from adsdesk.ui.ad_table import COL_DATES, COL_FLAGS, COL_TITLE, MARKS_ROLE
 
 
 def _search(qtbot, window, text: str) -> None:
-    window.filter_on_date.setChecked(False)
-    type_text(qtbot, window.search, text)
-    qtbot.waitUntil(lambda: window.list_count.text().startswith("找到"))
+    window.list_pane.filter_on_date.setChecked(False)
+    type_text(qtbot, window.list_pane.search, text)
+    qtbot.waitUntil(lambda: window.list_pane.count.text().startswith("找到"))
 
 
 def _column(window, col: int) -> list[str]:
-    model = window.model
+    model = window.list_pane.model
     return [model.index(r, col).data() or "" for r in range(model.rowCount())]
 
 
@@ -34,11 +34,11 @@ def test_date_sort_arrow_matches_the_dates_shown(qtbot, demo_desk) -> None:
         save_ad(AdDraft(category="家居服务", body=body, dates=dates))
     window = demo_desk
     _search(qtbot, window, "搬家公司")
-    header = window.table.horizontalHeader()
+    header = window.list_pane.table.horizontalHeader()
     x = header.sectionViewportPosition(COL_DATES) + 5
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     qtbot.waitUntil(
-        lambda: window.model.rowCount() == 3 and "长包月" in _column(window, COL_TITLE)[0]
+        lambda: window.list_pane.model.rowCount() == 3 and "长包月" in _column(window, COL_TITLE)[0]
     )
     assert header.sortIndicatorSection() == COL_DATES
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
@@ -50,12 +50,12 @@ def test_date_sort_arrow_matches_the_dates_shown(qtbot, demo_desk) -> None:
 def test_search_results_fill_the_hints_column(qtbot, demo_desk) -> None:
     window = demo_desk
     window.show_issue(dt.date(2023, 2, 24))
-    qtbot.waitUntil(lambda: "需核对" in window.list_count.text())  # the issue's review is in
+    qtbot.waitUntil(lambda: "需核对" in window.list_pane.count.text())  # the issue's review is in
     in_issue = dict(zip(_column(window, 0), _column(window, COL_FLAGS), strict=True))
     assert in_issue[9] == "提醒 1"  # 学区-like claim in the day's review
     _search(qtbot, window, "迎泽街")
     qtbot.waitUntil(lambda: _column(window, COL_FLAGS) == ["提醒 1"])
-    tip = window.model.index(0, COL_FLAGS).data(Qt.ItemDataRole.ToolTipRole)
+    tip = window.list_pane.model.index(0, COL_FLAGS).data(Qt.ItemDataRole.ToolTipRole)
     assert "校" in tip or "学区" in tip
 
 
@@ -66,7 +66,7 @@ def test_a_hit_in_the_body_shows_the_matching_snippet_marked(qtbot, demo_desk) -
     titles = _column(window, COL_TITLE)
     row = next(r for r, t in enumerate(titles) if t.startswith("大同和平医院："))
     text = titles[row]
-    marks = window.model.index(row, COL_TITLE).data(MARKS_ROLE)
+    marks = window.list_pane.model.index(row, COL_TITLE).data(MARKS_ROLE)
     assert [text[a:b] for a, b in marks] == ["幸福家园"]
     assert "…" in text and len(text) < 60
 

@@ -45,8 +45,8 @@ def test_ctrl_r_in_the_file_rebooks_the_ad_selected_there(qtbot, demo_desk: Main
         )
     )
     # the editor has some other ad open
-    qtbot.waitUntil(lambda: desk.model.rowCount() > 0)
-    desk.table.selectRow(0)
+    qtbot.waitUntil(lambda: desk.list_pane.model.rowCount() > 0)
+    desk.list_pane.table.selectRow(0)
     qtbot.waitUntil(lambda: desk.editor.ad_id() is not None)
     open_title = desk.editor.title.text()
     assert open_title != "和平医院冬季体检"

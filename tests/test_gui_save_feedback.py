@@ -133,7 +133,7 @@ def test_save_stays_in_view_at_small_window_sizes(qtbot, demo_desk: MainWindow) 
         assert _fully_shown(desk.editor.save_button), (w, h)
         assert _fully_shown(desk.editor.status) or desk.editor.status.text() == ""
         if w >= 1024:  # nothing of the fields hides off to the right
-            assert not desk.editor.scroll.horizontalScrollBar().isVisible(), (w, h)
+            assert not desk.editor.fields_scroll.horizontalScrollBar().isVisible(), (w, h)
 
 
 def test_ctrl_s_while_typing_a_number_gives_its_verdict(qtbot, demo_desk: MainWindow) -> None:

@@ -56,8 +56,8 @@ def test_ctrl_z_and_ctrl_y_walk_back_and_forth_across_fields(qtbot, demo_desk) -
 def test_opening_another_ad_starts_a_fresh_history(qtbot, demo_desk) -> None:
     window = demo_desk
     editor = window.editor
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
-    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() > 0)
+    window.list_pane.table.selectRow(0)
     qtbot.waitUntil(lambda: editor.ad_id() is not None)
     before = editor.title.text()
     editor.title.setFocus()

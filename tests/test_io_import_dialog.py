@@ -54,9 +54,9 @@ def test_map_headers_see_refused_rows_import_the_good_ones(
 
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW)
     assert "2 行无误，1 行有问题" in dialog.summary.text()
-    assert dialog.rejected.rowCount() == 1
-    assert dialog.rejected.item(0, 0).text() == "3"
-    assert "1390352849" in dialog.rejected.item(0, 1).text()
+    assert dialog.rejected_rows.rowCount() == 1
+    assert dialog.rejected_rows.item(0, 0).text() == "3"
+    assert "1390352849" in dialog.rejected_rows.item(0, 1).text()
     assert dialog.import_good.text() == "导入无误的 2 行"
 
     with qtbot.waitSignal(dialog.imported, timeout=10_000) as done:
@@ -70,7 +70,8 @@ def test_import_nothing_closes_without_saving(qtbot, dialog: ImportDialog, tmp_p
     rows = [["标题", "正文"], ["出售", "电话 1390352849"], ["纱窗", "电话 18911267373"]]
     dialog.open_file(write_xlsx(tmp_path / "ads.xlsx", rows))
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW)
-    qtbot.mouseClick(dialog.import_nothing, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.rejected, timeout=2_000):  # QDialog's own signal, not hidden
+        qtbot.mouseClick(dialog.import_nothing, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert _count(qtbot, dialog) == 0
 

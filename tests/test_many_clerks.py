@@ -119,7 +119,7 @@ def two_desks(qtbot, demo_db: str) -> Iterator[tuple[MainWindow, MainWindow]]:
 def _titles(window: MainWindow) -> list[str]:
     from adsdesk.ui.ad_table import COL_TITLE
 
-    model = window.model
+    model = window.list_pane.model
     return [
         model.index(r, COL_TITLE).data(Qt.ItemDataRole.DisplayRole) or ""
         for r in range(model.rowCount())

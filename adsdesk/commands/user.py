@@ -66,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
             print_json({"users": [u.as_dict() for u in rows]})
         else:
             for u in rows:
-                roles = "、".join(users.ROLE_NAMES.get(r, r) for r in u.roles)
+                role_names = "、".join(users.ROLE_NAMES.get(r, r) for r in u.roles)
                 state = "" if u.active else "  已停用"
                 if u.locked_until is not None:
                     state += f"  锁定到 {u.locked_until:%H:%M}"
-                print(f"{u.name}  {u.full_name}  {roles}{state}".replace("    ", "  "))
+                print(f"{u.name}  {u.full_name}  {role_names}{state}".replace("    ", "  "))
             if not rows:
                 print("还没有账户。用 adsdesk user add NAME --role 管理员 添加第一个。")
     elif args.action in ("disable", "enable"):

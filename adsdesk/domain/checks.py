@@ -19,7 +19,7 @@ class AdCheck:
 
     @property
     def blocked(self) -> bool:
-        return any(f.level == "block" for f in self.findings)
+        return not may_print(self.findings)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -27,6 +27,19 @@ class AdCheck:
             "findings": [f.as_dict() for f in self.findings],
             "blocked": self.blocked,
         }
+
+
+def print_refusals(findings: Iterable[Finding], override_reason: str = "") -> list[str]:
+    """Why an ad may not be printed: its blocking findings' messages — none once a supervisor's
+    override gives a reason. The one rule the editor, the paste dialog and the import follow."""
+    if override_reason.strip():
+        return []
+    return [f.message for f in findings if f.level == "block"]
+
+
+def may_print(findings: Iterable[Finding], override_reason: str = "") -> bool:
+    """May an ad with these findings be printed (see :func:`print_refusals`)?"""
+    return not print_refusals(findings, override_reason)
 
 
 def ad_text(title: str, body: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adsdesk.chunks import chunks
-from adsdesk.domain.checks import AdCheck, ad_text, check_text
+from adsdesk.domain.checks import AdCheck, ad_text, check_text, print_refusals
 from adsdesk.domain.dates import parse_dates
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.splitter import Draft, guess_category
@@ -215,8 +215,8 @@ def check_record(
         elif not c.valid and m.text not in printed:
             printed.append(m.text)
 
-    blocked = [f.message for f in findings if f.level == "block"]
-    if blocked and not override:
+    blocked = print_refusals(findings, override)
+    if blocked:
         said = {p.split("。")[0] for p in problems}
         for message in blocked:  # a number in both the phone cell and the text: say it once
             if message.split("。")[0] not in said:
@@ -333,7 +333,7 @@ def plan_from_drafts(
     """Split drafts as import rows (numbered from 1): blocked drafts are refused."""
     plan = ImportPlan(source=source)
     for number, d in enumerate(drafts, start=1):
-        blocked = [f.message.rstrip("。") for f in d.findings if f.level == "block"]
+        blocked = [m.rstrip("。") for m in print_refusals(d.findings)]
         if not d.title and not d.body:
             blocked.insert(0, "没有标题也没有正文")
         phones: list[PhoneEntry] = []
@@ -400,9 +400,9 @@ def already_booked(rows: Sequence[RowCheck]) -> dict[int, str]:
             phones=tuple(p.e164 for p in row.phones),
             dates=tuple(d.isoformat() for d in row.dates),
         )
-        keys = [f"text:{_plain(row.title, row.body)}"] + [f"phone:{p}" for p in mine.phones]
+        match_keys = [f"text:{_plain(row.title, row.body)}"] + [f"phone:{p}" for p in mine.phones]
         candidates = {
-            id(ad): ad for day in mine.dates for k in keys for ad in by_key.get((day, k), [])
+            id(ad): ad for day in mine.dates for k in match_keys for ad in by_key.get((day, k), [])
         }
         same = [d for d in find_duplicates(mine, candidates.values()) if d.reason == "same_text"]
         if same:

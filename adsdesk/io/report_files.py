@@ -25,10 +25,11 @@ def write_report_xlsx(r: Report, path: Path) -> None:
     """Amounts as numbers in yuan (two decimals) so Excel can add them; a bar chart beside."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "报表"
+    ws: Worksheet = wb.create_sheet("报表", 0)
+    wb.remove(wb.worksheets[1])  # the empty sheet a new workbook starts with
     ws.append([report_title(r)])
     ws.append(list(HEADERS))
     for x in r.rows:

@@ -164,7 +164,7 @@ def _mul(a: list[float], b: list[float]) -> list[float]:
 
 def _header(
     cut: Cut, crop_w: float, paper: str, section: str, date: dt.date, customer: str
-) -> tuple[list, float, float]:  # type: ignore[type-arg]
+) -> tuple[list, float, float]:
     margin = MARGIN_MM * MM
     width = max(crop_w + 2 * margin, 70 * MM)
     inner = width - 2 * margin
@@ -183,7 +183,7 @@ def _header(
     return [*lines, *more], y, width
 
 
-def _header_pdf(lines: list, width: float, height: float, cut: Cut) -> bytes:  # type: ignore[type-arg]
+def _header_pdf(lines: list, width: float, height: float, cut: Cut) -> bytes:
     fd, tmp = tempfile.mkstemp(prefix=".tearsheet-head-", suffix=".pdf")
     os.close(fd)
     path = Path(tmp)

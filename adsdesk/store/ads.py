@@ -27,6 +27,7 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
+from adsdesk.store.rows import delete_rows, first_tuple, tuples
 from adsdesk.store.runs import load_pattern, save_pattern
 from adsdesk.store.search_backend import sync as sync_index
 from adsdesk.store.settings import category_id
@@ -105,31 +106,29 @@ class StaleAd(StoreError):
 
 def ad_snapshot(ad_id: int) -> dict[str, Any] | None:
     """The ad's recorded fields as the audit compares them (None when it does not exist)."""
-    row = (
+    row = first_tuple(
         Ad.select(Ad.title, Ad.body, Ad.override_reason, Category.name, Advertiser.name)
         .join(Category, JOIN.LEFT_OUTER, on=(Ad.category == Category.id))
         .switch(Ad)
         .join(Advertiser, JOIN.LEFT_OUTER, on=(Ad.advertiser == Advertiser.id))
         .where(Ad.id == ad_id)
-        .tuples()
-        .first()
     )
     if row is None:
         return None
     title, body, override, category, advertiser = row
     phones = [
         p
-        for (p,) in AdPhone.select(AdPhone.display)
-        .where(AdPhone.ad == ad_id)
-        .order_by(AdPhone.position, AdPhone.id)
-        .tuples()
+        for (p,) in tuples(
+            AdPhone.select(AdPhone.display)
+            .where(AdPhone.ad == ad_id)
+            .order_by(AdPhone.position, AdPhone.id)
+        )
     ]
     dates = [
         as_date(d).isoformat()
-        for (d,) in Insertion.select(Insertion.date)
-        .where(Insertion.ad == ad_id)
-        .order_by(Insertion.date)
-        .tuples()
+        for (d,) in tuples(
+            Insertion.select(Insertion.date).where(Insertion.ad == ad_id).order_by(Insertion.date)
+        )
     ]
     return {
         "category": category or "",
@@ -168,8 +167,7 @@ def _booked_dates(ad_id: int | None) -> set[dt.date]:
     if ad_id is None:
         return set()
     return {
-        as_date(d)
-        for (d,) in Insertion.select(Insertion.date).where(Insertion.ad == ad_id).tuples()
+        as_date(d) for (d,) in tuples(Insertion.select(Insertion.date).where(Insertion.ad == ad_id))
     }
 
 
@@ -265,7 +263,7 @@ def save_ad(
                 raise AdNotFound(f"广告 #{draft.id} 已被删除")
             ad_id = draft.id
             version = Ad.select(Ad.version).where(Ad.id == ad_id).scalar()
-            AdPhone.delete().where(AdPhone.ad == ad_id).execute()
+            delete_rows(AdPhone).where(AdPhone.ad == ad_id).execute()
         if draft.phones:
             AdPhone.insert_many(
                 [
@@ -274,7 +272,7 @@ def save_ad(
                 ]
             ).execute()
         if removed:
-            Insertion.delete().where(
+            delete_rows(Insertion).where(
                 (Insertion.ad == ad_id) & Insertion.date.in_(sorted(removed))
             ).execute()
         late = set(needs.late_dates)
@@ -362,12 +360,12 @@ def load_ad(ad_id: int) -> AdDraft:
     ]
     return AdDraft(
         id=ad.id,
-        category=ad.category.name if ad.category_id else "",
+        category=ad.category.name if ad.category is not None else "",
         title=ad.title,
         body=ad.body,
         phones=phones,
         advertiser_id=ad.advertiser_id,
-        advertiser_name=ad.advertiser.name if ad.advertiser_id else "",
+        advertiser_name=ad.advertiser.name if ad.advertiser is not None else "",
         dates=dates,
         override_reason=ad.override_reason,
         repeat=load_pattern(ad_id),
@@ -393,7 +391,7 @@ def delete_ad(ad_id: int) -> None:
             raise IssueLocked(f"广告 #{ad_id} 已上过签发的版面，不能删除；请改为撤销并写明理由。")
         if _paid(ad_id):
             raise DeskError(f"广告 #{ad_id} 已收款，不能删除；请改为撤销（退款）并写明理由。")
-        Ad.delete().where(Ad.id == ad_id).execute()
+        delete_rows(Ad).where(Ad.id == ad_id).execute()
         sync_index()
         record("ad.delete", "ad", ad_id, diff(before, None), ad_id=ad_id)
 
@@ -429,7 +427,7 @@ def cancel_ad(ad_id: int, reason: str, now: dt.datetime | None = None) -> list[d
         locked = sent_dates(booked)
         withdrawn = sorted(d for d in booked if d >= today and d not in locked)
         if withdrawn:
-            Insertion.delete().where(
+            delete_rows(Insertion).where(
                 (Insertion.ad == ad_id) & Insertion.date.in_(withdrawn)
             ).execute()
         stamp = (now or dt.datetime.now()).replace(microsecond=0)
@@ -482,7 +480,7 @@ def list_ads(
         query = query.order_by(Category.position, Ad.id)
     else:
         query = query.order_by(Ad.id.desc())
-    return ad_rows([r[0] for r in query.limit(limit).tuples()])
+    return ad_rows([r[0] for r in tuples(query.limit(limit))])
 
 
 def ad_rows(ids: Sequence[int]) -> list[AdRow]:
@@ -540,24 +538,23 @@ def advertiser_rows(ids: list[int]) -> list[AdvertiserRow]:
     if not ids:
         return []
     phones: dict[int, list[str]] = defaultdict(list)
-    for adv, display in (
-        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display)
-        .where(AdvertiserPhone.advertiser.in_(ids))
-        .tuples()
+    for adv, display in tuples(
+        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display).where(
+            AdvertiserPhone.advertiser.in_(ids)
+        )
     ):
         phones[adv].append(display)
     stats = {
         adv: (count, last)
-        for adv, count, last in Ad.select(
-            Ad.advertiser, fn.COUNT(fn.DISTINCT(Ad.id)), fn.MAX(Insertion.date)
+        for adv, count, last in tuples(
+            Ad.select(Ad.advertiser, fn.COUNT(fn.DISTINCT(Ad.id)), fn.MAX(Insertion.date))
+            .join(Insertion, join_type=JOIN.LEFT_OUTER)
+            .where(Ad.advertiser.in_(ids))
+            .group_by(Ad.advertiser)
         )
-        .join(Insertion, join_type=JOIN.LEFT_OUTER)
-        .where(Ad.advertiser.in_(ids))
-        .group_by(Ad.advertiser)
-        .tuples()
     }
-    names = dict(
-        Advertiser.select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_(ids)).tuples()
+    names: dict[int, str] = dict(
+        tuples(Advertiser.select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_(ids)))
     )
     last_ads = {adv: _last_ad(adv) for adv in ids}
     out = []
@@ -604,8 +601,8 @@ def booked_on(dates: list[dt.date], exclude_id: int | None = None) -> list[Booke
     if not dates:
         return []
     ins: dict[int, list[dt.date]] = defaultdict(list)
-    for ad, day in (
-        Insertion.select(Insertion.ad, Insertion.date).where(Insertion.date.in_(dates)).tuples()
+    for ad, day in tuples(
+        Insertion.select(Insertion.ad, Insertion.date).where(Insertion.date.in_(dates))
     ):
         if ad != exclude_id:
             ins[ad].append(as_date(day))
@@ -613,11 +610,11 @@ def booked_on(dates: list[dt.date], exclude_id: int | None = None) -> list[Booke
     phones: dict[int, list[str]] = defaultdict(list)
     texts: dict[int, tuple[str, str]] = {}
     for chunk in chunks(ids):
-        for ad, e164 in (
-            AdPhone.select(AdPhone.ad, AdPhone.e164).where(AdPhone.ad.in_(chunk)).tuples()
+        for ad, e164 in tuples(
+            AdPhone.select(AdPhone.ad, AdPhone.e164).where(AdPhone.ad.in_(chunk))
         ):
             phones[ad].append(e164)
-        for ad, title, body in Ad.select(Ad.id, Ad.title, Ad.body).where(Ad.id.in_(chunk)).tuples():
+        for ad, title, body in tuples(Ad.select(Ad.id, Ad.title, Ad.body).where(Ad.id.in_(chunk))):
             texts[ad] = (title, body)
     return [
         BookedAd(

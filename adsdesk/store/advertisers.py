@@ -11,6 +11,7 @@ from adsdesk.domain.dates import optional_date
 from adsdesk.errors import DeskError
 from adsdesk.store.ads import AdRow
 from adsdesk.store.models import Ad, Advertiser, AdvertiserPhone, Insertion
+from adsdesk.store.rows import first_tuple
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,11 @@ def advertiser_file(advertiser_id: int) -> AdvertiserFile:
     rows = fetch_rows(ad_ids)
     rows.sort(key=lambda r: (r.dates[-1] if r.dates else dt.date.min, r.id), reverse=True)
     count, first, last = (
-        Insertion.select(fn.COUNT(Insertion.id), fn.MIN(Insertion.date), fn.MAX(Insertion.date))
-        .join(Ad)
-        .where(Ad.advertiser == advertiser_id)
-        .tuples()
-        .first()
+        first_tuple(
+            Insertion.select(fn.COUNT(Insertion.id), fn.MIN(Insertion.date), fn.MAX(Insertion.date))
+            .join(Ad)
+            .where(Ad.advertiser == advertiser_id)
+        )
     ) or (0, None, None)
     return AdvertiserFile(
         id=adv.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import (
     BigIntegerField,
@@ -63,6 +64,10 @@ class Order(BaseModel):
         table_name = "ad_order"
         indexes = ((("day", "number"), True),)
 
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int | None
+        advertiser_id: int | None
+
 
 class Payment(BaseModel):
     """Money in (positive) or out (negative, a refund) on one order, on one clerk's day."""
@@ -75,6 +80,9 @@ class Payment(BaseModel):
     amount_fen = BigIntegerField()
     kind = CharField(default="payment")  # payment | refund
     note = TextField(default="")
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        order_id: int
 
 
 class OrderEvent(BaseModel):
@@ -90,6 +98,9 @@ class OrderEvent(BaseModel):
 
     class Meta:
         table_name = "order_event"
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        order_id: int
 
 
 class CashUp(BaseModel):
@@ -120,6 +131,9 @@ class CreditAccount(BaseModel):
 
     class Meta:
         table_name = "credit_account"
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        advertiser_id: int
 
 
 BILLING_MODELS: list[type[BaseModel]] = [

@@ -9,6 +9,7 @@ from peewee import JOIN
 
 from adsdesk.domain.repeats import HORIZON_DAYS
 from adsdesk.store.models import Ad, AdPhone, Advertiser, Insertion
+from adsdesk.store.rows import tuples
 from adsdesk.store.settings import list_categories, load_settings
 from adsdesk.verify.reconcile import Booking
 
@@ -19,23 +20,23 @@ def issue_bookings(date: dt.date) -> list[Booking]:
 
     extend_open_runs(max(date, dt.date.today() + dt.timedelta(days=HORIZON_DAYS)))  # 长期 runs
     rows = list(
-        Ad.select(Ad.id, Ad.title, Ad.body, Ad.advertiser, Advertiser.name)
-        .join(Insertion, on=(Insertion.ad == Ad.id))
-        .switch(Ad)
-        .join(Advertiser, on=(Ad.advertiser == Advertiser.id), join_type=JOIN.LEFT_OUTER)
-        .where(Insertion.date == date)
-        .order_by(Ad.id)
-        .tuples()
+        tuples(
+            Ad.select(Ad.id, Ad.title, Ad.body, Ad.advertiser, Advertiser.name)
+            .join(Insertion, on=(Insertion.ad == Ad.id))
+            .switch(Ad)
+            .join(Advertiser, on=(Ad.advertiser == Advertiser.id), join_type=JOIN.LEFT_OUTER)
+            .where(Insertion.date == date)
+            .order_by(Ad.id)
+        )
     )
     ids = [r[0] for r in rows]
     phones: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for ad, display in (
+        for ad, display in tuples(
             AdPhone.select(AdPhone.ad, AdPhone.display)
             .where(AdPhone.ad.in_(chunk))
             .order_by(AdPhone.ad, AdPhone.position, AdPhone.id)
-            .tuples()
         ):
             phones[ad].append(display)
     return [

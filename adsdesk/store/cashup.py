@@ -13,6 +13,7 @@ from adsdesk.store.billing_models import CashUp, Order, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import db
 from adsdesk.store.orders import CASH, METHODS, TillError
+from adsdesk.store.rows import first_tuple, tuples
 from adsdesk.store.users import Credentials, approve
 
 
@@ -60,26 +61,26 @@ class DaySummary:
 
 
 def clerks_of_day(day: dt.date) -> list[str]:
-    names = {r[0] for r in Payment.select(Payment.clerk).where(Payment.day == day).tuples()}
-    names |= {r[0] for r in Order.select(Order.clerk).where(Order.day == day).tuples()}
+    names = {r[0] for r in tuples(Payment.select(Payment.clerk).where(Payment.day == day))}
+    names |= {r[0] for r in tuples(Order.select(Order.clerk).where(Order.day == day))}
     return sorted(names)
 
 
 def day_summary(day: dt.date, clerk: str | None = None) -> DaySummary:
     clerk = clerk or current_clerk()
     orders, ordered = (
-        Order.select(fn.COUNT(Order.id), fn.SUM(Order.total_fen))
-        .where((Order.day == day) & (Order.clerk == clerk))
-        .tuples()
-        .first()
+        first_tuple(
+            Order.select(fn.COUNT(Order.id), fn.SUM(Order.total_fen)).where(
+                (Order.day == day) & (Order.clerk == clerk)
+            )
+        )
     ) or (0, 0)
     by_method = {m: 0 for m in METHODS}
     refunds = 0
-    for method, kind, amount in (
+    for method, kind, amount in tuples(
         Payment.select(Payment.method, Payment.kind, fn.SUM(Payment.amount_fen))
         .where((Payment.day == day) & (Payment.clerk == clerk))
         .group_by(Payment.method, Payment.kind)
-        .tuples()
     ):
         by_method[method] = by_method.get(method, 0) + int(amount or 0)
         if kind == "refund":

@@ -55,7 +55,7 @@ class DeskSqliteDatabase(SqliteDatabase):
         return _Savepoint(self, sid)
 
 
-class _Savepoint(peewee._savepoint):  # type: ignore[name-defined,misc]
+class _Savepoint(peewee._savepoint):
     """A nested atomic block; after SQLite itself rolled the whole transaction back (disk
     full), its rollback is a no-op so that the first, true error reaches the caller."""
 

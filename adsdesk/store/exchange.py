@@ -24,10 +24,12 @@ from adsdesk.store.models import (
     AdPhone,
     Advertiser,
     AdvertiserPhone,
+    BaseModel,
     Category,
     Insertion,
     db,
 )
+from adsdesk.store.rows import tuples
 from adsdesk.store.search_backend import sync as sync_index
 from adsdesk.store.search_bulk import NewRowsIndexer, triggers_suspended
 from adsdesk.store.settings import category_id
@@ -73,7 +75,7 @@ def create_advertisers(names: Sequence[str]) -> dict[str, int]:
     return dict(zip(wanted, ids, strict=True))
 
 
-def _insert_with_ids(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
+def _insert_with_ids(model: type[BaseModel], rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows and return their ids, in order (inside a transaction).
 
     SQLite: the first row goes in through peewee, which takes SQLite's write lock and gives
@@ -209,10 +211,10 @@ def _insert_rows(
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
     ids: list[int] = []
-    days: dict[object, object] = {}  # date -> as stored: import files book the same days often
-    for chunk in chunks(drafts, CHUNK):
+    days: dict[object, str] = {}  # date -> as stored: import files book the same days often
+    for batch in chunks(drafts, CHUNK):
         ad_rows: list[dict[str, Any]] = []
-        for draft in chunk:
+        for draft in batch:
             cat = draft.category.strip()
             if cat not in categories:
                 categories[cat] = category_id(cat)
@@ -243,7 +245,7 @@ def _insert_rows(
         adv_phone_rows: list[tuple[Any, ...]] = []
         insertion_rows: list[tuple[Any, ...]] = []
         search_rows: list[tuple[Any, ...]] = []
-        for ad_id, draft, row in zip(chunk_ids, chunk, ad_rows, strict=True):
+        for ad_id, draft, row in zip(chunk_ids, batch, ad_rows, strict=True):
             adv = row["advertiser"]
             for position, phone in enumerate(draft.phones):
                 phone_rows.append((ad_id, phone.e164, phone.display, position))
@@ -264,7 +266,7 @@ def _insert_rows(
         _execute_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
         _execute_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
         indexer.search_ad(search_rows)
-        record_many([_created(ad_id, draft) for ad_id, draft in zip(chunk_ids, chunk, strict=True)])
+        record_many([_created(ad_id, draft) for ad_id, draft in zip(chunk_ids, batch, strict=True)])
         if progress is not None and progress(len(ids)) is False:
             raise BulkCancelled()
     return ids
@@ -337,9 +339,9 @@ def export_ads(date_from: dt.date | None = None, date_to: dt.date | None = None)
     ranged = date_from is not None or date_to is not None
     ins_query = Insertion.select(Insertion.ad, Insertion.date)
     for cond in _in_range(Insertion.date, date_from, date_to):
-        ins_query = ins_query.where(cond)  # type: ignore[arg-type]
+        ins_query = ins_query.where(cond)
     dates: dict[int, list[dt.date]] = defaultdict(list)
-    for ad, day in ins_query.order_by(Insertion.ad, Insertion.date).tuples():
+    for ad, day in tuples(ins_query.order_by(Insertion.ad, Insertion.date)):
         dates[ad].append(as_date(day))
     query = (
         Ad.select(Ad.id, Category.name, Advertiser.name, Ad.title, Ad.body, Ad.override_reason)
@@ -349,12 +351,12 @@ def export_ads(date_from: dt.date | None = None, date_to: dt.date | None = None)
         .order_by(Ad.id)
     )
     phones: dict[int, list[str]] = defaultdict(list)
-    for ad, display in (
-        AdPhone.select(AdPhone.ad, AdPhone.display).order_by(AdPhone.ad, AdPhone.position).tuples()
+    for ad, display in tuples(
+        AdPhone.select(AdPhone.ad, AdPhone.display).order_by(AdPhone.ad, AdPhone.position)
     ):
         phones[ad].append(display)
     out = []
-    for ad_id, cat, adv, title, body, reason in query.tuples():
+    for ad_id, cat, adv, title, body, reason in tuples(query):
         if ranged and ad_id not in dates:
             continue
         out.append(
@@ -380,21 +382,20 @@ def export_advertisers(ad_ids: Iterable[int] | None = None) -> list[AdvertiserOu
         query = query.where(Advertiser.id.in_(wanted))
     advertisers = list(query)
     phones: dict[int, list[str]] = defaultdict(list)
-    for adv, display in (
-        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display)
-        .order_by(AdvertiserPhone.id)
-        .tuples()
+    for adv, display in tuples(
+        AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display).order_by(
+            AdvertiserPhone.id
+        )
     ):
         phones[adv].append(display)
     stats = {
         adv: (count, last)
-        for adv, count, last in Ad.select(
-            Ad.advertiser, fn.COUNT(fn.DISTINCT(Ad.id)), fn.MAX(Insertion.date)
+        for adv, count, last in tuples(
+            Ad.select(Ad.advertiser, fn.COUNT(fn.DISTINCT(Ad.id)), fn.MAX(Insertion.date))
+            .join(Insertion, JOIN.LEFT_OUTER)
+            .where(Ad.advertiser.is_null(False))
+            .group_by(Ad.advertiser)
         )
-        .join(Insertion, JOIN.LEFT_OUTER)
-        .where(Ad.advertiser.is_null(False))
-        .group_by(Ad.advertiser)
-        .tuples()
     }
     out = []
     for a in advertisers:
@@ -426,16 +427,15 @@ def export_insertions(
         .order_by(Insertion.date, Ad.id)
     )
     for cond in _in_range(Insertion.date, date_from, date_to):
-        query = query.where(cond)  # type: ignore[arg-type]
-    rows = list(query.tuples())
+        query = query.where(cond)
+    rows = list(tuples(query))
     phones: dict[int, list[str]] = defaultdict(list)
     ids = sorted({r[1] for r in rows})
     for chunk in chunks(ids, CHUNK):
-        for ad, display in (
+        for ad, display in tuples(
             AdPhone.select(AdPhone.ad, AdPhone.display)
             .where(AdPhone.ad.in_(chunk))
             .order_by(AdPhone.ad, AdPhone.position)
-            .tuples()
         ):
             phones[ad].append(display)
     return [

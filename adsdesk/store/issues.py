@@ -14,6 +14,7 @@ from adsdesk.errors import DeskError
 from adsdesk.store.actor import LAYOUT
 from adsdesk.store.audit import record
 from adsdesk.store.models import BaseModel, Insertion, db
+from adsdesk.store.rows import tuples
 from adsdesk.store.settings import DeskSettings, load_settings
 from adsdesk.store.users import Credentials, approve, require
 
@@ -80,9 +81,11 @@ def sent_dates(dates: Iterable[dt.date]) -> set[dt.date]:
         return set()
     return {
         as_date(d)
-        for (d,) in IssueSend.select(IssueSend.date)
-        .where(IssueSend.date.in_(wanted) & IssueSend.reopened_at.is_null())
-        .tuples()
+        for (d,) in tuples(
+            IssueSend.select(IssueSend.date).where(
+                IssueSend.date.in_(wanted) & IssueSend.reopened_at.is_null()
+            )
+        )
     }
 
 
@@ -134,10 +137,9 @@ def send_issue(date: dt.date, pdf: bytes) -> str:
         ensure_open([date], "再次签发")
         ads = [
             int(a)
-            for (a,) in Insertion.select(Insertion.ad)
-            .where(Insertion.date == date)
-            .order_by(Insertion.ad)
-            .tuples()
+            for (a,) in tuples(
+                Insertion.select(Insertion.ad).where(Insertion.date == date).order_by(Insertion.ad)
+            )
         ]
         IssueSend.create(date=date, sent_at=_now(), sent_by=actor.label, pdf=pdf, pdf_sha256=digest)
         record(

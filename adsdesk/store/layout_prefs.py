@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
@@ -14,6 +14,7 @@ from adsdesk.chunks import chunks
 from adsdesk.store.actor import ADMIN, LAYOUT
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
+from adsdesk.store.rows import delete_rows, tuples
 from adsdesk.store.users import require
 
 COLUMN_SETTINGS_KEY = "column_settings"
@@ -31,6 +32,9 @@ class LayoutChoice(BaseModel):
 
     class Meta:
         indexes = ((("date", "ad"), True),)
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int
 
 
 class IssueRow(NamedTuple):
@@ -54,21 +58,21 @@ class ChoiceRow(NamedTuple):
 def issue_ads(date: dt.date) -> list[IssueRow]:
     """Ads booked on ``date``, in the desk's category order, then in booking order."""
     rows = list(
-        Insertion.select(Ad.id, Ad.title, Ad.body, Category.name)
-        .join(Ad, on=(Insertion.ad == Ad.id))
-        .join(Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER)
-        .where(Insertion.date == date)
-        .order_by(Category.position.is_null(), Category.position, Insertion.id)
-        .tuples()
+        tuples(
+            Insertion.select(Ad.id, Ad.title, Ad.body, Category.name)
+            .join(Ad, on=(Insertion.ad == Ad.id))
+            .join(Category, on=(Ad.category == Category.id), join_type=JOIN.LEFT_OUTER)
+            .where(Insertion.date == date)
+            .order_by(Category.position.is_null(), Category.position, Insertion.id)
+        )
     )
     ids = [r[0] for r in rows]
     phones: dict[int, list[str]] = defaultdict(list)
     for chunk in chunks(ids):
-        for ad, display in (
+        for ad, display in tuples(
             AdPhone.select(AdPhone.ad, AdPhone.display)
             .where(AdPhone.ad.in_(chunk))
             .order_by(AdPhone.ad, AdPhone.position)
-            .tuples()
         ):
             phones[ad].append(display)
     return [
@@ -130,7 +134,7 @@ def clear_choices(date: dt.date) -> None:
     """Forget every pin, order and column choice for the issue."""
     _may_change(date, "重排版面")
     with db.atomic():
-        LayoutChoice.delete().where(LayoutChoice.date == date).execute()
+        delete_rows(LayoutChoice).where(LayoutChoice.date == date).execute()
         record("layout.clear", "issue", None, {"date": str(date)})
 
 

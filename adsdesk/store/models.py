@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from peewee import (
     BooleanField,
@@ -24,6 +25,9 @@ def _now() -> dt.datetime:
 
 
 class BaseModel(Model):
+    if TYPE_CHECKING:  # peewee adds the primary key at run time (models may declare their own)
+        id: ClassVar[IntegerField[int]]
+
     class Meta:
         database = db
         legacy_table_names = False
@@ -63,6 +67,9 @@ class AdvertiserPhone(BaseModel):
     class Meta:
         indexes = ((("advertiser", "e164"), True),)
 
+    if TYPE_CHECKING:  # peewee adds these at run time
+        advertiser_id: int
+
 
 class Ad(BaseModel):
     category = ForeignKeyField(Category, null=True, backref="ads", on_delete="SET NULL")
@@ -81,6 +88,10 @@ class Ad(BaseModel):
     version = IntegerField(default=1)
     updated_by = CharField(default="")  # who saved last (user, else computer)
 
+    if TYPE_CHECKING:  # peewee adds these at run time
+        category_id: int | None
+        advertiser_id: int | None
+
 
 class AdPhone(BaseModel):
     """A phone number as printed in an ad, kept normalised (E.164) with its print form."""
@@ -89,6 +100,9 @@ class AdPhone(BaseModel):
     e164 = CharField(index=True)
     display = CharField()
     position = IntegerField(default=0)
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int
 
 
 class Insertion(BaseModel):
@@ -102,6 +116,9 @@ class Insertion(BaseModel):
 
     class Meta:
         indexes = ((("ad", "date"), True),)
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int
 
 
 class RefusedPhone(BaseModel):

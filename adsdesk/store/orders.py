@@ -20,6 +20,7 @@ from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEven
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import Ad, Insertion, Setting, db
 from adsdesk.store.ratecards import active_cards, pick_card
+from adsdesk.store.rows import first_tuple
 
 CASH, WECHAT, ALIPAY, BANK, CREDIT = "现金", "微信", "支付宝", "银行转账", "挂账"
 METHODS: tuple[str, ...] = (CASH, WECHAT, ALIPAY, BANK, CREDIT)
@@ -142,7 +143,7 @@ def price_ad(
 ) -> tuple[Quote, list[dt.date]]:
     """What the saved ad costs now: the card in force on its first run date (today if none)."""
     ad = Ad.get_by_id(ad_id)
-    category = ad.category.name if ad.category_id else ""
+    category = ad.category.name if ad.category is not None else ""
     dates = sorted(i.date for i in Insertion.select().where(Insertion.ad == ad_id))
     day = dates[0] if dates else (today or dt.date.today())
     card = pick_card(active_cards(), category, day)
@@ -186,7 +187,7 @@ def book_order(
         raise TillError(f"付款方式“{method}”不认识；可选：{'、'.join(METHODS)}。")
     q, dates = price_ad(ad_id, surcharges, items, today)
     ad = Ad.get_by_id(ad_id)
-    customer = ad.advertiser.name if ad.advertiser_id else ""
+    customer = ad.advertiser.name if ad.advertiser is not None else ""
     clerk = current_clerk()
     with db.atomic():
         existing = order_for_ad(ad_id)
@@ -322,10 +323,11 @@ def take_payment(
         if order.status == "cancelled" and amount_fen > 0:
             raise TillError(f"订单 {order.serial} 已取消，不能再收款。")
         if method == CREDIT and amount_fen > 0:
-            limit = credit_limit(order.advertiser_id) if order.advertiser_id else None
-            if limit is None:
+            advertiser = order.advertiser_id
+            limit = credit_limit(advertiser) if advertiser else None
+            if advertiser is None or limit is None:
                 raise TillError(f"“{order.customer or '该客户'}”不是签约客户，不能挂账。")
-            used = credit_used(order.advertiser_id)
+            used = credit_used(advertiser)
             if used + amount_fen > limit:
                 raise TillError(
                     f"挂账超出额度：额度 {format_fen(limit)} 元，已挂 {format_fen(used)} 元，"
@@ -472,7 +474,7 @@ def advertiser_totals(advertiser_id: int) -> dict[str, int]:
     q = Order.select(fn.COUNT(Order.id), fn.SUM(Order.total_fen), fn.SUM(Order.paid_fen)).where(
         Order.advertiser == advertiser_id
     )
-    count, total, paid = q.tuples().first() or (0, 0, 0)
+    count, total, paid = first_tuple(q) or (0, 0, 0)
     owed = (
         Order.select(fn.SUM(Order.total_fen - Order.paid_fen))
         .where((Order.advertiser == advertiser_id) & (Order.status != "cancelled"))

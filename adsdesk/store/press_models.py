@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import (
     BlobField,
@@ -52,6 +53,10 @@ class MakeGood(BaseModel):
         table_name = "make_good"
         indexes = ((("ad", "failed_date"), True),)
 
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int
+        new_ad_id: int | None
+
 
 class RunPatternRow(BaseModel):
     """An ad's repeat booking: weekdays from a start date, to an end date or 长期 (null)."""
@@ -66,6 +71,9 @@ class RunPatternRow(BaseModel):
 
     class Meta:
         table_name = "run_pattern"
+
+    if TYPE_CHECKING:  # peewee adds these at run time
+        ad_id: int
 
 
 PRESS_MODELS: list[type[BaseModel]] = [PressPdf, MakeGood, RunPatternRow]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from adsdesk.store.billing_models import Order
+from adsdesk.store.rows import tuples
 
 GROUPS = ("day", "month", "category", "clerk", "method", "advertiser")
 GROUP_NAMES = {
@@ -83,11 +84,10 @@ def report(start: dt.date, end: dt.date, by: str = "day", top: int = TOP_ADVERTI
     if by not in GROUPS:
         raise ValueError(by)
     col = _column(by)
-    query = (
+    query = tuples(
         Order.select(col, fn.COUNT(Order.id), fn.SUM(Order.total_fen), fn.SUM(Order.paid_fen))
         .where((Order.day >= start) & (Order.day <= end))
         .group_by(col)
-        .tuples()
     )
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for key, count, total, paid in query:

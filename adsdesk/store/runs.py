@@ -13,6 +13,7 @@ from adsdesk.store.actor import current_actor
 from adsdesk.store.audit import record
 from adsdesk.store.models import Ad, AdPhone, Advertiser, AdvertiserPhone, Insertion, db
 from adsdesk.store.press_models import RunPatternRow
+from adsdesk.store.rows import delete_rows, tuples
 from adsdesk.store.search_upkeep import sync_index
 
 
@@ -27,7 +28,7 @@ def save_pattern(ad_id: int, pattern: RunPattern | None, booked_through: dt.date
     row = RunPatternRow.get_or_none(RunPatternRow.ad == ad_id)
     if pattern is None:
         if row is not None:
-            RunPatternRow.delete().where(RunPatternRow.id == row.id).execute()
+            delete_rows(RunPatternRow).where(RunPatternRow.id == row.id).execute()
         return
     values = {
         "weekdays": pattern.as_text(),
@@ -72,9 +73,11 @@ def extend_open_runs(through: dt.date | None = None) -> int:
             since = _as_date(row.booked_through)
             have = {
                 _as_date(d)
-                for (d,) in Insertion.select(Insertion.date)
-                .where((Insertion.ad == row.ad_id) & (Insertion.date > since))
-                .tuples()
+                for (d,) in tuples(
+                    Insertion.select(Insertion.date).where(
+                        (Insertion.ad == row.ad_id) & (Insertion.date > since)
+                    )
+                )
             }
             new = [d for d in pattern.dates(through) if d > since and d not in have]
             if new:
@@ -125,16 +128,15 @@ def runs_ending(today: dt.date, within: int) -> list[EndingRun]:
     last_day = today + dt.timedelta(days=within)
     open_ended = {
         int(a)
-        for (a,) in RunPatternRow.select(RunPatternRow.ad)
-        .where(RunPatternRow.until.is_null())
-        .tuples()
+        for (a,) in tuples(
+            RunPatternRow.select(RunPatternRow.ad).where(RunPatternRow.until.is_null())
+        )
     }
-    rows = (
+    rows = tuples(
         Insertion.select(Insertion.ad, fn.MAX(Insertion.date), fn.COUNT(Insertion.id))
         .where(Insertion.date >= today)
         .group_by(Insertion.ad)
         .having(fn.MAX(Insertion.date) <= last_day)
-        .tuples()
     )
     ending = {int(a): (_as_date(d), int(n)) for a, d, n in rows if int(a) not in open_ended}
     if not ending:
@@ -142,29 +144,26 @@ def runs_ending(today: dt.date, within: int) -> list[EndingRun]:
     ids = list(ending)
     info = {
         int(i): (t, b, adv, name)
-        for i, t, b, adv, name in Ad.select(
-            Ad.id, Ad.title, Ad.body, Ad.advertiser, Advertiser.name
+        for i, t, b, adv, name in tuples(
+            Ad.select(Ad.id, Ad.title, Ad.body, Ad.advertiser, Advertiser.name)
+            .join(Advertiser, join_type=JOIN.LEFT_OUTER, on=(Ad.advertiser == Advertiser.id))
+            .where(Ad.id.in_(ids))
         )
-        .join(Advertiser, join_type=JOIN.LEFT_OUTER, on=(Ad.advertiser == Advertiser.id))
-        .where(Ad.id.in_(ids))
-        .tuples()
     }
     adv_phones: dict[int, list[str]] = defaultdict(list)
     advertisers = [v[2] for v in info.values() if v[2]]
     if advertisers:
-        for adv, display in (
+        for adv, display in tuples(
             AdvertiserPhone.select(AdvertiserPhone.advertiser, AdvertiserPhone.display)
             .where(AdvertiserPhone.advertiser.in_(advertisers))
             .order_by(AdvertiserPhone.id)
-            .tuples()
         ):
             adv_phones[int(adv)].append(display)
     ad_phones: dict[int, list[str]] = defaultdict(list)
-    for ad, display in (
+    for ad, display in tuples(
         AdPhone.select(AdPhone.ad, AdPhone.display)
         .where(AdPhone.ad.in_(ids))
         .order_by(AdPhone.ad, AdPhone.position)
-        .tuples()
     ):
         ad_phones[int(ad)].append(display)
     out = []

@@ -58,10 +58,10 @@ def v7_people(database: Database) -> None:
     migrator = SchemaMigrator.from_database(database)
     wanted = [
         ("ad", "cancelled_at", DateTimeField(null=True)),
-        ("ad", "cancel_reason", TextField(null=True, constraints=empty)),
-        ("ad", "cancelled_by", CharField(null=True, constraints=empty)),
-        ("insertion", "rush", BooleanField(null=True, constraints=false)),
-        ("insertion", "approved_by", CharField(null=True, constraints=empty)),
+        ("ad", "cancel_reason", TextField(null=True, constraints=empty)),  # type: ignore[call-overload]
+        ("ad", "cancelled_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
+        ("insertion", "rush", BooleanField(null=True, constraints=false)),  # type: ignore[call-overload]
+        ("insertion", "approved_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
     ]
     have = {t: {c.name for c in database.get_columns(t)} for t in ("ad", "insertion")}
     migrate(*(migrator.add_column(t, c, f) for t, c, f in wanted if c not in have[t]))

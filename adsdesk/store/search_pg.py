@@ -313,6 +313,7 @@ def text_match(
     if kind == "ad":
         if category_id is not None:
             elements = [*elements, category_element(category_id)]
+        fields: tuple[str, ...]
         table, alias, id_col, fields = "search_ad_doc", "d", "d.ad_id", ("title", "body")
     else:
         table, alias, id_col = "search_adv_doc", "d", "d.adv_id"

@@ -197,6 +197,7 @@ def _filtered(filters: Filters, conds: _Conds) -> tuple[str, list[object]]:
 def _few_filtered(filters: Filters, conds: _Conds, cap: int) -> bool:
     """Do fewer than ``cap`` ads pass the filters? Counted on the cheapest index, at most ``cap``
     entries (insertions in the date range bound the ads from above)."""
+    params: list[object]
     if filters.on_date:
         sql, params = "SELECT 1 FROM insertion WHERE date = ?", [filters.on_date.isoformat()]
     elif filters.date_from or filters.date_to:

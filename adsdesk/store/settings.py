@@ -9,6 +9,7 @@ from adsdesk.domain.profile import PaperProfile
 from adsdesk.store.actor import ADMIN
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Category, RefusedPhone, Setting, db
+from adsdesk.store.rows import delete_rows
 from adsdesk.store.users import require
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
@@ -126,7 +127,7 @@ def _set_categories(names: list[str]) -> None:
                 Category.create(name=name, position=pos)
         gone = [c.id for n, c in existing.items() if n not in clean]
         if gone:
-            Category.delete().where(Category.id.in_(gone)).execute()
+            delete_rows(Category).where(Category.id.in_(gone)).execute()
 
 
 def category_id(name: str) -> int | None:
@@ -162,7 +163,7 @@ def set_refused(entries: list[RefusedEntry]) -> None:
         new = {e.display: e.reason for e in {e.e164: e for e in entries}.values()}
         if old != new:
             record("settings.refused", "settings", None, {"refused": [old, new]})
-        RefusedPhone.delete().execute()
+        delete_rows(RefusedPhone).execute()
         for e in {e.e164: e for e in entries}.values():
             RefusedPhone.create(e164=e.e164, display=e.display, reason=e.reason)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -114,7 +114,7 @@ class AdvertiserDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.heading.setText(message)
 
-    def _emit(self, signal: Signal, index: QModelIndex | None = None) -> bool:
+    def _emit(self, signal: SignalInstance, index: QModelIndex | None = None) -> bool:
         index = index if index is not None else self.table.currentIndex()
         if index.isValid():
             signal.emit(int(self.model.data(index, AD_ID_ROLE)))

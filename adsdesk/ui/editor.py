@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings
+from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findings, may_print
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.phone_find import PhoneMatch
 from adsdesk.domain.profile import PaperProfile
@@ -199,11 +199,11 @@ class AdEditor(QWidget):
         fields_layout.setContentsMargins(0, 0, 4, 0)
         fields_layout.addLayout(form)
         fields_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("editorScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(fields)
+        self.fields_scroll = QScrollArea()
+        self.fields_scroll.setObjectName("editorScroll")
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setWidget(fields)
         self.save_bar = QWidget()
         self.save_bar.setObjectName("saveBar")
         buttons = QHBoxLayout(self.save_bar)
@@ -213,7 +213,7 @@ class AdEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.fields_scroll, 1)
         layout.addWidget(self.save_bar)
 
         self.body.textChanged.connect(lambda: self._typing_in("body"))
@@ -631,7 +631,7 @@ class AdEditor(QWidget):
     # --- category: none until chosen; a suggestion from the words -----------------------
     def _show_category_hint(self) -> None:
         guess = ""
-        if not self.category.currentText():
+        if not self.category.currentText() and self._ctx is not None:
             guess = guess_category(
                 self.title.text(), self.body.toPlainText(), self._ctx.categories or None
             )
@@ -746,7 +746,7 @@ class AdEditor(QWidget):
     def can_save(self) -> tuple[bool, str]:
         if not (self.title.text().strip() or self.body.toPlainText().strip()):
             return False, self.tr("广告是空的：请输入标题或正文。")
-        if self.blocked() and not self.override_reason.text().strip():
+        if not may_print(self._all_findings, self.override_reason.text()):
             return False, self.tr("有禁止项，不能保存：改正，或写明特批理由后由主管输入密码批准。")
         if not self.category.currentText():
             if self._hint:

@@ -140,13 +140,15 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
-        self.rejected = QTableWidget(0, 2)
-        self.rejected.setObjectName("rejectedRows")
-        self.rejected.setHorizontalHeaderLabels([self.tr("行号"), self.tr("原因")])
-        self.rejected.verticalHeader().setVisible(False)
-        self.rejected.setWordWrap(True)
-        self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.rejected.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rejected_rows = QTableWidget(0, 2)
+        self.rejected_rows.setObjectName("rejectedRows")
+        self.rejected_rows.setHorizontalHeaderLabels([self.tr("行号"), self.tr("原因")])
+        self.rejected_rows.verticalHeader().setVisible(False)
+        self.rejected_rows.setWordWrap(True)
+        self.rejected_rows.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
+        self.rejected_rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.import_good = QPushButton()
         self.import_good.setObjectName("importGood")
         self.import_good.clicked.connect(self.start_import)
@@ -160,7 +162,7 @@ class ImportDialog(QDialog):
         self.preview.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.remap_button = QPushButton(self.tr("调整表头对应…"))
         self.remap_button.setObjectName("importRemap")
-        self.remap_button.clicked.connect(lambda: self._table and self._show_mapping(self._table))
+        self.remap_button.clicked.connect(self._remap)
         self.import_nothing = QPushButton(self.tr("全部不导入"))
         self.import_nothing.setObjectName("importNothing")
         self.import_nothing.clicked.connect(self.reject)
@@ -171,7 +173,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.import_good)
         box = QVBoxLayout(page)
         box.addWidget(self.summary)
-        box.addWidget(self.rejected, 1)
+        box.addWidget(self.rejected_rows, 1)
         box.addWidget(self.preview_note)
         box.addWidget(self.preview, 2)
         box.addLayout(row)
@@ -228,6 +230,10 @@ class ImportDialog(QDialog):
             self._check()
 
     # --- step 2: headers ----------------------------------------------------------------
+    def _remap(self) -> None:
+        if self._table is not None:
+            self._show_mapping(self._table)
+
     def _show_mapping(self, table: Table) -> None:
         unknown = table.unknown_headers()
         note = self.tr("这些表头认不出来：{0}。请指明每一列对应什么，不需要的选“忽略”。").format(
@@ -320,12 +326,12 @@ class ImportDialog(QDialog):
             ).format(len(self._repeats))
         self.summary.setText(text)
         self._fill_preview(plan)
-        self.rejected.setRowCount(bad)
+        self.rejected_rows.setRowCount(bad)
         for i, row in enumerate(plan.rejected):
-            self.rejected.setItem(i, 0, QTableWidgetItem(str(row.row)))
-            self.rejected.setItem(i, 1, QTableWidgetItem(row.reason))
-        self.rejected.resizeRowsToContents()
-        self.rejected.setVisible(bad > 0)
+            self.rejected_rows.setItem(i, 0, QTableWidgetItem(str(row.row)))
+            self.rejected_rows.setItem(i, 1, QTableWidgetItem(row.reason))
+        self.rejected_rows.resizeRowsToContents()
+        self.rejected_rows.setVisible(bad > 0)
         self.import_good.setText(
             self.tr("导入无误的 {0} 行").format(good)
             if bad

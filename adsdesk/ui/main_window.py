@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.io.export_tables import export_tables
 from adsdesk.store import ads as ads_store
 from adsdesk.store import changes, search_text
 from adsdesk.store import search as search_store
@@ -28,7 +27,6 @@ from adsdesk.store.changes import ChangeFeed
 from adsdesk.store.runs import extend_open_runs
 from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
-from adsdesk.ui.advertiser_dialog import AdvertiserDialog
 from adsdesk.ui.cancel_dialog import CancelAdDialog
 from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
@@ -37,11 +35,9 @@ from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.editor_undo import EditorUndo
 from adsdesk.ui.export_range_dialog import ExportRangeDialog
 from adsdesk.ui.history_view import HistoryView
-from adsdesk.ui.import_dialog import ImportDialog
 from adsdesk.ui.issue_send import IssueSendControl
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
-from adsdesk.ui.paste_dialog import PasteDialog
 from adsdesk.ui.renewals_dialog import RenewalsDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
@@ -85,6 +81,14 @@ WATCH_MS = 400  # how often the desk asks whether another desk changed something
 
 class MainWindow(QMainWindow):
     saved_ad = Signal(int)  # an ad was written (the draft keeper forgets its draft)
+    # Built with the menus (menus.build_menus).
+    act_quit: QAction
+    act_show_list: QAction
+    act_show_layout: QAction
+    act_show_verify: QAction
+    act_renewals: QAction
+    act_keys: QAction
+    act_about: QAction
 
     def __init__(self, executor: DbExecutor, db_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,14 +133,6 @@ class MainWindow(QMainWindow):
         self.list_pane.ad_selected.connect(self._row_changed)
         self.list_pane.advertiser_activated.connect(self.open_advertiser)
         self.list_pane.failed.connect(self._db_error)
-        # Short names for the parts a clerk (and the tests) use most.
-        self.model = self.list_pane.model
-        self.table = self.list_pane.table
-        self.search = self.list_pane.search
-        self.filter_on_date = self.list_pane.filter_on_date
-        self.filter_date = self.list_pane.filter_date
-        self.filter_category = self.list_pane.filter_category
-        self.list_count = self.list_pane.count
         self.layout_view = LayoutView(self.executor)
         self.layout_view.ad_activated.connect(self._open_from_layout)
         self.list_pane.filter_date.dateChanged.connect(
@@ -216,13 +212,7 @@ class MainWindow(QMainWindow):
         self.act_export.triggered.connect(self.export_table)
         self.act_search = QAction(self.tr("搜索"), self)
         self.act_search.setShortcut(QKeySequence.StandardKey.Find)
-        self.act_search.triggered.connect(
-            lambda: (
-                self.tabs.setCurrentWidget(self.list_pane),
-                self.search.setFocus(),
-                self.search.selectAll(),
-            )
-        )
+        self.act_search.triggered.connect(self._focus_search)
         self.addAction(self.act_search)
         self.act_find = QAction(self.tr("查找客户"), self)
         self.act_find.setShortcut(QKeySequence("Ctrl+K"))
@@ -321,6 +311,11 @@ class MainWindow(QMainWindow):
         else:
             self.who.setText(self.tr("未登录 @ {0}").format(actor.computer))
 
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.list_pane)
+        self.list_pane.search.setFocus()
+        self.list_pane.search.selectAll()
+
     # --- loading ------------------------------------------------------------------------
     def reload_context(self) -> None:
         self.executor.submit(_load_context, self._context_loaded, self._db_error)
@@ -385,6 +380,8 @@ class MainWindow(QMainWindow):
 
     def open_advertiser(self, advertiser_id: int) -> None:
         """The advertiser's file: phones, every ad over the years, totals; repeat or open an ad."""
+        from adsdesk.ui.advertiser_dialog import AdvertiserDialog
+
         dialog = AdvertiserDialog(self.executor, advertiser_id, self)
         dialog.open_requested.connect(self._open_from_dialog)
         dialog.repeat_requested.connect(self.repeat_ad)
@@ -662,6 +659,8 @@ class MainWindow(QMainWindow):
         return {r.e164: r.reason for r in self._values.refused} if self._values else {}
 
     def open_paste(self) -> None:
+        from adsdesk.ui.paste_dialog import PasteDialog
+
         values = self._values
         if values is None:
             return
@@ -673,21 +672,29 @@ class MainWindow(QMainWindow):
             self,
             issue=self.list_pane.issue_date() or self.layout_view.date(),
         )
-        dialog.saved.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
+        dialog.saved.connect(self._ads_added)
         dialog.exec()
 
+    def _ads_added(self, _ids: object) -> None:
+        self.reload_list()
+        self.layout_view.refresh()
+
     def open_import(self) -> None:
+        from adsdesk.ui.import_dialog import ImportDialog
+
         values = self._values
         if values is None:
             return
         dialog = ImportDialog(
             self.executor, values.settings.profile(), values.categories, self._refused(), self
         )
-        dialog.imported.connect(lambda _ids: (self.reload_list(), self.layout_view.refresh()))
+        dialog.imported.connect(self._ads_added)
         dialog.exec()
 
     def export_table(self) -> None:
         """Export ads as a table: the list's issue by default, or a chosen range, or all."""
+        from adsdesk.io.export_tables import export_tables
+
         chooser = ExportRangeDialog(self.list_pane.issue_date(), self)
         if chooser.exec() != ExportRangeDialog.DialogCode.Accepted:
             return

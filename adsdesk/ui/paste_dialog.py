@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adsdesk.domain.checks import may_print
 from adsdesk.domain.profile import PaperProfile
 from adsdesk.domain.splitter import (
     Draft,
@@ -221,7 +222,7 @@ class PasteDialog(QDialog):
             )
         else:
             self.masthead.setText("")
-        self._set_drafts(result.drafts, [not d.blocked for d in result.drafts])
+        self._set_drafts(result.drafts, [may_print(d.findings) for d in result.drafts])
         self.status.setText("")
 
     def _set_drafts(self, drafts: list[Draft], ticked: list[bool], select: int = 0) -> None:
@@ -255,7 +256,7 @@ class PasteDialog(QDialog):
         name = draft.title or (draft.body.split("\n", 1)[0][:18] + "…")
         phones = "、".join(draft.printed_phones()) or self.tr("无电话")
         category = draft.category or self.tr("未分类")
-        blocked = draft.blocked or any(not m.check.valid for m in draft.phones)
+        blocked = not may_print(draft.findings)
         warned = any(f.level == "warn" for f in draft.findings) or repeats
         mark = "✗" if blocked else ("⚠" if warned else "✓")
         item.setText(f"{mark} {i + 1}. {name}\n    {category} · {phones}")
@@ -367,8 +368,8 @@ class PasteDialog(QDialog):
         selection = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
         fmt.setBackground(QBrush(QColor("#dceaf7")))
-        selection.format = fmt  # type: ignore[attr-defined]
-        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.format = fmt
+        selection.cursor = cursor
         self.source.setExtraSelections([selection])
         view = QTextCursor(cursor)
         view.setPosition(cursor.selectionStart())
@@ -461,7 +462,7 @@ class PasteDialog(QDialog):
         if not chosen:
             self.status.setText(self.tr("没有勾选要保存的广告。"))
             return
-        blocked = [i for i in chosen if self._drafts[i].blocked]
+        blocked = [i for i in chosen if not may_print(self._drafts[i].findings)]
         if blocked:
             first = self._drafts[blocked[0]]
             reason = next(f.message for f in first.findings if f.level == "block")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -262,6 +262,6 @@ class PricePanel(QWidget):
     def order_id(self) -> int | None:
         return self._order_id
 
-    def _emit(self, signal: Signal) -> None:  # type: ignore[valid-type]
+    def _emit(self, signal: SignalInstance) -> None:
         if self._order_id is not None:
-            signal.emit(self._order_id)  # type: ignore[attr-defined]
+            signal.emit(self._order_id)
