@@ -101,7 +101,7 @@ def test_dialog_previews_good_rows_lets_headers_be_remapped_and_warns_on_reimpor
     assert dialog.preview.isVisible()
     assert _preview_column(dialog, 2) == ["售房", "纱窗"]
     assert _preview_column(dialog, 4) == ["13935216623", "18911267373"]
-    assert dialog.rejected.item(0, 1).text().count("1390352849") == 1
+    assert dialog.rejected_rows.item(0, 1).text().count("1390352849") == 1
 
     qtbot.mouseClick(dialog.remap_button, Qt.MouseButton.LeftButton)  # all headers known, still
     assert dialog.pages.currentIndex() == PAGE_MAPPING

@@ -108,7 +108,7 @@ def two_desks(qtbot, demo_db: str) -> Iterator[tuple[MainWindow, MainWindow]]:
         window.show()
         qtbot.waitUntil(lambda w=window: w.editor.category.count() > 0)
         opened.append((window, executor))
-    qtbot.waitUntil(lambda: all(w.model.rowCount() > 0 for w, _ in opened))
+    qtbot.waitUntil(lambda: all(w.list_pane.model.rowCount() > 0 for w, _ in opened))
     yield opened[0][0], opened[1][0]
     for window, executor in opened:
         window.editor.clear_for_new()
@@ -150,7 +150,7 @@ def test_an_ad_saved_at_one_desk_shows_at_the_other(qtbot, two_desks) -> None:
 
 def test_the_second_clerk_sees_both_copies_and_chooses(qtbot, two_desks) -> None:
     a, b = two_desks
-    first = a.model.row_at(0)
+    first = a.list_pane.model.row_at(0)
     assert first is not None
     ad_id = first.id
     for w in (a, b):
