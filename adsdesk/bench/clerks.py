@@ -15,8 +15,11 @@ import random
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from adsdesk.store.rows import tuples
 
 DAY = dt.date(2023, 2, 24)
 SHARED = 20  # ads every clerk edits
@@ -75,11 +78,11 @@ def _clerk(args: tuple[str, int, float, list[int], int]) -> dict[str, Any]:
                 ad_id = rng.choice(shared)
                 mark = f"[{number}-{n}]"
                 while True:
-                    draft = retry.run(lambda a=ad_id: load_ad(a))
+                    draft = retry.run(partial(load_ad, ad_id))
                     draft.body = f"{draft.body}{mark}"
                     started = time.perf_counter()
                     try:
-                        retry.run(lambda d=draft: save_ad(d))
+                        retry.run(partial(save_ad, draft))
                     except StaleAd:
                         conflicts += 1  # the clerk is told, reloads, and saves again
                         continue
@@ -93,14 +96,14 @@ def _clerk(args: tuple[str, int, float, list[int], int]) -> dict[str, Any]:
                     category="房屋出租", title=title, body="出租一套 电话 13903528491", dates=[DAY]
                 )
                 started = time.perf_counter()
-                retry.run(lambda d=draft: save_ad(d))
+                retry.run(partial(save_ad, draft))
                 save_ms.append((time.perf_counter() - started) * 1000)
                 saves += 1
                 booked.append(title)
             elif action < 0.93:
                 query = rng.choice(["共享", "出租", "电话", "13903528491", "8491", "新广告"])
                 started = time.perf_counter()
-                retry.run(lambda q=query: search(q, limit=50))
+                retry.run(partial(search, query, limit=50))
                 search_ms.append((time.perf_counter() - started) * 1000)
             else:  # lay out the day
                 from adsdesk.issue import load_issue
@@ -130,13 +133,13 @@ def _lost(target: str, results: list[dict[str, Any]]) -> int:
     from adsdesk.store.models import Ad
 
     init_db(target)
-    bodies = dict(Ad.select(Ad.id, Ad.body).tuples())
-    titles = {t for (t,) in Ad.select(Ad.title).tuples()}
+    bodies: dict[int, str] = dict(tuples(Ad.select(Ad.id, Ad.body)))
+    titles = {t for (t,) in tuples(Ad.select(Ad.title))}
     close_db()
     lost = 0
     for r in results:
-        lost += sum(1 for ad_id, mark in r["marks"] if mark not in bodies.get(ad_id, ""))
-        lost += sum(1 for t in r["booked"] if t not in titles)
+        lost += len([m for ad_id, m in r["marks"] if m not in bodies.get(ad_id, "")])
+        lost += len([t for t in r["booked"] if t not in titles])
     return lost
 
 

@@ -78,7 +78,8 @@ class PostgresFeed:
         self._own_pid = db.connection().get_backend_pid()
         name = str(database.database)
         where = {"dsn": name} if name.startswith("postgresql://") else {"dbname": name}
-        self._conn: Any = psycopg2.connect(**where, **database.connect_params)
+        params: dict[str, Any] = {**where, **database.connect_params}
+        self._conn: Any = psycopg2.connect(**params)
         self._conn.autocommit = True
         self._conn.cursor().execute(f"LISTEN {CHANNEL}")
 

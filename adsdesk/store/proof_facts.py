@@ -14,6 +14,7 @@ from adsdesk.domain.dates import as_date
 from adsdesk.domain.money import yuan_label
 from adsdesk.store.billing_models import Order
 from adsdesk.store.models import Ad, Advertiser, Insertion
+from adsdesk.store.rows import tuples
 
 
 @dataclass(frozen=True)
@@ -29,22 +30,20 @@ def proof_facts(ad_ids: Sequence[int]) -> dict[int, ProofFacts]:
     dates: dict[int, list[dt.date]] = defaultdict(list)
     prices: dict[int, str] = {}
     for chunk in chunks(list(ad_ids)):
-        query = (
+        query = tuples(
             Ad.select(Ad.id, Advertiser.name)
             .join(Advertiser, on=(Ad.advertiser == Advertiser.id), join_type=JOIN.LEFT_OUTER)
             .where(Ad.id.in_(chunk))
-            .tuples()
         )
         customers.update({ad: name or "" for ad, name in query})
-        for ad, day in (
-            Insertion.select(Insertion.ad, Insertion.date).where(Insertion.ad.in_(chunk)).tuples()
+        for ad, day in tuples(
+            Insertion.select(Insertion.ad, Insertion.date).where(Insertion.ad.in_(chunk))
         ):
             dates[ad].append(as_date(day))
-        orders = (
+        orders = tuples(
             Order.select(Order.ad, Order.total_fen, Order.runs)
             .where(Order.ad.in_(chunk) & (Order.status != "cancelled"))
             .order_by(Order.id)
-            .tuples()
         )
         for ad, total, runs in orders:  # the latest order wins
             prices[ad] = f"{yuan_label(total)}（{runs} 期）" if runs else yuan_label(total)
