@@ -327,7 +327,8 @@ class AdEditor(QWidget):
             self.body.setPlainText(body)
             cursor.setPosition(min(cursor.position(), len(body)))
             self.body.setTextCursor(cursor)
-        dates = [dt.date.fromisoformat(str(d)) for d in state.get("dates", []) or []]  # type: ignore[union-attr]
+        stored = state.get("dates") or []
+        dates = [dt.date.fromisoformat(str(d)) for d in stored] if isinstance(stored, list) else []
         if self.run_dates.dates() != dates:
             self.run_dates.set_dates(dates)
         if self.override_reason.text() != state.get("override_reason", ""):

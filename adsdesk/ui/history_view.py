@@ -136,7 +136,7 @@ class HistoryView(QWidget):
         """What the table shows, row by row (tests read it)."""
         return [
             [
-                (self.table.item(r, c).text() if self.table.item(r, c) else "")
+                (item.text() if (item := self.table.item(r, c)) is not None else "")
                 for c in range(self.table.columnCount())
             ]
             for r in range(self.table.rowCount())
