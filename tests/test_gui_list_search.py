@@ -98,7 +98,7 @@ def test_newest_first_shows_a_down_arrow(qtbot, demo_desk) -> None:
 
     window = demo_desk
     _search(qtbot, window, "大同")
-    header = window.table.horizontalHeader()
+    header = window.list_pane.table.horizontalHeader()
     assert header.sortIndicatorSection() == COL_ID
     ids = [int(i) for i in _column(window, 0)]
     assert ids == sorted(ids, reverse=True)
