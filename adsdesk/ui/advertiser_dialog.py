@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from adsdesk.domain.money import format_fen
 from adsdesk.store.advertisers import AdvertiserFile, advertiser_file
@@ -81,6 +82,8 @@ class AdvertiserDialog(QDialog):
         executor.submit(lambda: advertiser_money(advertiser_id), self._money_loaded, self._failed)
 
     def _money_loaded(self, totals: dict[str, int]) -> None:
+        if not isValid(self.money):  # the file was closed before its totals arrived
+            return
         text = self.tr("订单 {0} 笔，应收 {1} 元，已收 {2} 元").format(
             totals["orders"], format_fen(totals["total_fen"]), format_fen(totals["paid_fen"])
         )

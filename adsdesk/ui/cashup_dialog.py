@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
 from adsdesk.ui.dbexec import DbExecutor
@@ -129,6 +130,8 @@ class CashUpDialog(QDialog):
             self.executor.submit(lambda: day_summary(day, clerk), self._shown, self._failed)
 
     def _shown(self, s: Any) -> None:
+        if not isValid(self.table):  # closed before the answer came back
+            return
         self.summary = s
         rows = [(self.tr("订单 {0} 笔，应收").format(s.orders), s.ordered_fen)]
         rows += [(self.tr("收款：{0}").format(m), fen) for m, fen in s.by_method.items()]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from adsdesk.assets import resource_path
 from adsdesk.domain.ratecard import RateCardError, parse_card
@@ -99,6 +100,8 @@ class RateCardDialog(QDialog):
         self.executor.submit(list_cards, lambda rows: self._listed(rows, select), self._failed)
 
     def _listed(self, rows: list[Any], select: int | None) -> None:
+        if not isValid(self.cards):  # closed before the answer came back
+            return
         self.cards.clear()
         for c in rows:
             label = f"{c.effective}  {c.name}" + ("" if c.category == "*" else f"（{c.category}）")

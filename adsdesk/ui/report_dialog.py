@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from adsdesk.io.report_files import HEADERS, report_rows, report_title
 from adsdesk.store.reports import GROUP_NAMES, GROUPS
@@ -149,6 +150,8 @@ class ReportDialog(QDialog):
         self.executor.submit(lambda: report(start, end, by), self._shown, self._failed)
 
     def _shown(self, r: Any) -> None:
+        if not isValid(self.table):  # closed before the answer came back
+            return
         self.report = r
         rows = report_rows(r)
         self.table.setRowCount(len(rows))
