@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
     act_show_layout: QAction
     act_show_verify: QAction
     act_renewals: QAction
+    act_audit: QAction
     act_keys: QAction
     act_about: QAction
 
@@ -377,6 +378,14 @@ class MainWindow(QMainWindow):
         dialog.open_requested.connect(self._open_from_dialog)
         dialog.show()
         self.renewals = dialog
+
+    def open_audit(self) -> None:
+        """操作记录: the audit, filtered by user, dates and ad number; export."""
+        from adsdesk.ui.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(self.executor, self)
+        dialog.show()
+        self.audit_dialog = dialog
 
     def open_advertiser(self, advertiser_id: int) -> None:
         """The advertiser's file: phones, every ad over the years, totals; repeat or open an ad."""

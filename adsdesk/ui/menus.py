@@ -41,6 +41,9 @@ def build_menus(window: MainWindow) -> dict[str, QMenu]:
     window.act_renewals = QAction(_tr("续订提醒（即将到期）…"), window)
     window.act_renewals.setObjectName("actRenewals")
     window.act_renewals.triggered.connect(window.open_renewals)
+    window.act_audit = QAction(_tr("操作记录…"), window)
+    window.act_audit.setObjectName("actAudit")
+    window.act_audit.triggered.connect(window.open_audit)
     window.act_keys = QAction(_tr("快捷键一览"), window)
     _shortcut(window.act_keys, "F1")
     window.act_keys.triggered.connect(lambda: show_shortcuts(window))
@@ -102,7 +105,7 @@ def build_menus(window: MainWindow) -> dict[str, QMenu]:
                 view.act_reset,
             ],
         ),
-        (_tr("工具(&T)"), [window.act_renewals, None, window.act_settings]),
+        (_tr("工具(&T)"), [window.act_renewals, window.act_audit, None, window.act_settings]),
         (_tr("帮助(&H)"), [window.act_keys, window.act_about]),
     ]
     menus: dict[str, QMenu] = {}
