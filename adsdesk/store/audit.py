@@ -358,6 +358,19 @@ def entries(
     return [_entry(r) for r in query]
 
 
+def entries_of(things: Mapping[str, Sequence[int]]) -> list[AuditEntry]:
+    """Records about any of the given things ({entity: [ids]}), oldest first."""
+    test = None
+    for entity, ids in things.items():
+        if not ids:
+            continue
+        clause = (AuditRecord.entity == entity) & AuditRecord.entity_id.in_(list(ids))
+        test = clause if test is None else (test | clause)
+    if test is None:
+        return []
+    return [_entry(r) for r in AuditRecord.select().where(test).order_by(AuditRecord.seq)]
+
+
 def _entry(r: AuditRecord) -> AuditEntry:
     try:
         changes = json.loads(r.changes)

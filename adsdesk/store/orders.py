@@ -15,7 +15,7 @@ from adsdesk.domain.money import format_fen, parse_yuan, round_half_up
 from adsdesk.domain.pricing import Quote, quote
 from adsdesk.domain.receipt import ReceiptData, ReceiptLine
 from adsdesk.errors import DeskError
-from adsdesk.store.audit import record
+from adsdesk.store.audit import AuditEntry, entries_of, record
 from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import Ad, Insertion, Setting, db
@@ -526,3 +526,9 @@ def receipt_data(order_id: int | str, reprint: bool = False) -> ReceiptData:
         reprint=reprint,
         payments=pays,
     )
+
+
+def order_history(order_id: int) -> list[AuditEntry]:
+    """The order's own records and its payments' (money in and out), oldest first."""
+    payments = [int(p.id) for p in Payment.select(Payment.id).where(Payment.order == order_id)]
+    return entries_of({"order": [order_id], "payment": payments})

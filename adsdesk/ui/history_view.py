@@ -28,6 +28,8 @@ ACTIONS = {
     "order.receipt": "打印收据",
     "order.reprint": "补打收据",
     "payment.add": "收款",
+    "payment.payment": "收款",
+    "payment.refund": "退款",
     "layout.pin": "置顶",
     "layout.column": "改栏",
     "layout.order": "调整顺序",
@@ -46,6 +48,14 @@ FIELDS = {
     "cancelled": "撤销",
     "withdrawn_dates": "撤下的日期",
     "total_fen": "金额（分）",
+    "serial": "订单号",
+    "breakdown": "计价明细",
+    "amount_fen": "金额（分）",
+    "method": "付款方式",
+    "refund_fen": "退款（分）",
+    "fee_fen": "手续费（分）",
+    "order": "订单",
+    "day": "日期",
 }
 COLUMNS = ("时间", "人员", "电脑", "操作", "内容", "理由", "批准")
 

@@ -33,6 +33,7 @@ class PricePanel(QWidget):
     receipt_requested = Signal(int)  # order id
     pay_requested = Signal(int)  # order id
     cancel_requested = Signal(int)  # order id
+    history_requested = Signal(int)  # order id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,7 @@ class PricePanel(QWidget):
         self.pricer = LivePricer()
         self.last: LivePrice | None = None
         self._order_id: int | None = None
+        self.order_serial: str = ""
         self._surcharge_boxes: dict[str, QCheckBox] = {}
 
         # Labels wrap so the editor needs no sideways scrolling on a 1024-pixel screen.
@@ -75,8 +77,12 @@ class PricePanel(QWidget):
         self.receipt_button = QPushButton(self.tr("收据…"))
         self.pay_button = QPushButton(self.tr("收款/退款"))
         self.cancel_button = QPushButton(self.tr("取消订单…"))
-        for b in (self.receipt_button, self.pay_button, self.cancel_button):
+        self.history_button = QPushButton(self.tr("历史…"))
+        self.history_button.setObjectName("orderHistory")
+        self.history_button.setToolTip(self.tr("这张订单的开单、改价、收款、退款和收据记录"))
+        for b in (self.receipt_button, self.pay_button, self.cancel_button, self.history_button):
             b.setEnabled(False)
+        self.history_button.clicked.connect(lambda: self._emit(self.history_requested))
         self.receipt_button.clicked.connect(lambda: self._emit(self.receipt_requested))
         self.pay_button.clicked.connect(lambda: self._emit(self.pay_requested))
         self.cancel_button.clicked.connect(lambda: self._emit(self.cancel_requested))
@@ -98,6 +104,7 @@ class PricePanel(QWidget):
         order_buttons.addWidget(self.pay_button)
         order_buttons.addWidget(self.receipt_button)
         order_buttons.addWidget(self.cancel_button)
+        order_buttons.addWidget(self.history_button)
         order_row.addLayout(order_buttons)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -244,9 +251,11 @@ class PricePanel(QWidget):
     def show_order(self, info: object | None) -> None:
         """The ad's order (an ``OrderInfo``) or None for an ad without one."""
         self._order_id = getattr(info, "id", None)
+        self.order_serial = getattr(info, "serial", "")
         for b in (self.receipt_button, self.pay_button, self.cancel_button):
             b.setEnabled(info is not None and getattr(info, "status", "") != "cancelled")
         self.receipt_button.setEnabled(info is not None)
+        self.history_button.setEnabled(info is not None)
         if info is None:
             self.order.setText(self.tr("保存后生成订单"))
             return

@@ -83,6 +83,7 @@ class TillController(QObject):
         self.panel.receipt_requested.connect(self.open_receipt)
         self.panel.pay_requested.connect(self.take_payment)
         self.panel.cancel_requested.connect(self.cancel_order)
+        self.panel.history_requested.connect(self.open_order_history)
         self.act_cards = QAction(self.tr("价目表…"), window)
         self.act_cards.triggered.connect(self.open_cards)
         self.act_cashup = QAction(self.tr("日结…"), window)
@@ -192,6 +193,20 @@ class TillController(QObject):
             self._refresh_order,
             self.window._db_error,
         )
+
+    def open_order_history(self, order_id: int) -> None:
+        """历史…: the order's own records (opened, repriced, paid, refunded, receipts, cancelled)."""
+        from adsdesk.store.orders import order_history
+        from adsdesk.ui.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(
+            self.executor,
+            self.window,
+            title=self.tr("订单 {0} 的历史").format(self.panel.order_serial or order_id),
+            fetch=lambda: order_history(order_id),
+        )
+        dialog.show()
+        self.history_dialog = dialog
 
     def cancel_order(self, order_id: int) -> None:
         from adsdesk.store.orders import cancellation_terms
