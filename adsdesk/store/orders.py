@@ -135,6 +135,9 @@ def order_for_ad(ad_id: int) -> OrderInfo | None:
     return _info(row) if row else None
 
 
+RUSH = "加急"  # the rate card's surcharge for bookings past the cut-off
+
+
 def price_ad(
     ad_id: int,
     surcharges: Iterable[str] = (),
@@ -151,9 +154,13 @@ def price_ad(
         raise TillError(
             f"没有 {day} 适用于“{category or '未分类'}”的价目表，无法计价；请先在价目表里添加。"
         )
-    q = quote(
-        card, category, ad.title, ad.body, runs=len(dates), surcharges=surcharges, items=items
-    )
+    chosen = list(surcharges)
+    # A booking taken past its issue's cut-off (approved, stored 加急) is priced as 加急.
+    if any(s.name == RUSH for s in card.surcharges) and (
+        Insertion.select().where((Insertion.ad == ad_id) & (Insertion.rush == True)).exists()  # noqa: E712
+    ):
+        chosen.append(RUSH)
+    q = quote(card, category, ad.title, ad.body, runs=len(dates), surcharges=chosen, items=items)
     return q, dates
 
 

@@ -274,6 +274,7 @@ class AdEditor(QWidget):
         self.advertiser.setText(draft.advertiser_name)
         self.title.setText(draft.title)
         self.body.setPlainText(draft.body)
+        self.price.set_booked_dates(draft.dates if draft.id is not None else [])
         self.run_dates.set_dates(draft.dates)
         self.run_dates.set_repeat(draft.repeat)
         self.override_reason.setText(draft.override_reason)

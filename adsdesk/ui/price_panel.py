@@ -22,6 +22,10 @@ from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
 from adsdesk.domain.ratecard import UNIT_NAMES, RateCard
 from adsdesk.layout.geometry import ColumnSettings
 from adsdesk.layout.live_price import LivePrice, LivePricer
+from adsdesk.store.issues import late_dates
+from adsdesk.store.settings import DeskSettings
+
+RUSH = "加急"  # the rate card's surcharge that bookings past the cut-off carry
 
 METHODS = ("现金", "微信", "支付宝", "银行转账", "挂账")
 _UNIT_WORD = {"line": "行", "char": "字", "item": "件", "flat": "则"}
@@ -43,6 +47,10 @@ class PricePanel(QWidget):
         self._order_id: int | None = None
         self.order_serial: str = ""
         self._surcharge_boxes: dict[str, QCheckBox] = {}
+        self._deadlines: DeskSettings | None = None  # the cut-off setting, once loaded
+        self._booked: set[dt.date] = set()  # the open ad's stored dates (not new bookings)
+        self._rush_forced = False
+        self.late: list[dt.date] = []  # new bookings past their issue's cut-off
 
         # Labels wrap so the editor needs no sideways scrolling on a 1024-pixel screen.
         self.counts = QLabel()
@@ -58,6 +66,11 @@ class PricePanel(QWidget):
         self.detail.setObjectName("priceDetail")
         self.detail.setWordWrap(True)
         self.surcharge_row = QHBoxLayout()
+        self.rush_note = QLabel()
+        self.rush_note.setObjectName("rushNote")
+        self.rush_note.setWordWrap(True)
+        self.rush_note.setStyleSheet("color: #b36b00;")
+        self.rush_note.setVisible(False)
         self.items = QLineEdit()
         self.items.setObjectName("priceItems")
         self.items.setPlaceholderText(self.tr("件数更正，如 身份证=2 公章=1"))
@@ -110,6 +123,7 @@ class PricePanel(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(grid)
         box.addLayout(self.surcharge_row)
+        box.addWidget(self.rush_note)
         box.addWidget(self.items)
         box.addLayout(pay)
         box.addLayout(order_row)
@@ -136,6 +150,40 @@ class PricePanel(QWidget):
                 self._surcharge_boxes[name] = box
                 self.surcharge_row.addWidget(box)
         self._recompute()
+
+    def set_deadlines(self, settings: DeskSettings) -> None:
+        """The desk's cut-off setting: bookings past it are priced 加急."""
+        self._deadlines = settings
+        self._recompute()
+
+    def set_booked_dates(self, dates: Sequence[dt.date]) -> None:
+        """The open ad's dates as stored (a late one was approved and marked when booked)."""
+        self._booked = set(dates)
+
+    def _apply_rush(self, dates: Sequence[dt.date]) -> None:
+        """Tick (and hold) 加急 while a new booking is past its cut-off, and say why."""
+        box = self._surcharge_boxes.get(RUSH)
+        new = [d for d in dates if d not in self._booked]
+        self.late = late_dates(new, settings=self._deadlines) if self._deadlines and new else []
+        if self.late and box is not None:
+            box.blockSignals(True)
+            box.setChecked(True)
+            box.blockSignals(False)
+            box.setEnabled(False)
+            self._rush_forced = True
+            days = "、".join(d.isoformat() for d in self.late)
+            self.rush_note.setText(
+                self.tr("{0} 已过截稿时间：按加急计价，保存时须主管批准。").format(days)
+            )
+            self.rush_note.setVisible(True)
+            return
+        if self._rush_forced and box is not None:
+            box.blockSignals(True)
+            box.setChecked(False)
+            box.blockSignals(False)
+            box.setEnabled(True)
+        self._rush_forced = False
+        self.rush_note.setVisible(False)
 
     # --- the clerk's choices ------------------------------------------------------------
     def surcharges(self) -> list[str]:
@@ -172,6 +220,9 @@ class PricePanel(QWidget):
 
     def reset_choices(self) -> None:
         self.set_surcharges([])
+        self._rush_forced = False
+        if (box := self._surcharge_boxes.get(RUSH)) is not None:
+            box.setEnabled(True)
         self.items.clear()
         self.paid.clear()
         self.method.setCurrentIndex(0)
@@ -183,6 +234,7 @@ class PricePanel(QWidget):
 
     def _recompute(self) -> None:
         category, title, body, dates = self._inputs
+        self._apply_rush(dates)
         live = self.pricer.price(
             category, title, body, dates, self.surcharges(), self.item_counts() or None
         )

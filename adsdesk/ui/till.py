@@ -64,12 +64,12 @@ def _save_with_order(
     return SaveOutcome(ad_id, order)
 
 
-def _cards_and_column() -> tuple[list[Any], Any, str]:
+def _cards_and_column() -> tuple[list[Any], Any, Any]:
     from adsdesk.issue import load_column_settings
     from adsdesk.store.ratecards import active_cards
     from adsdesk.store.settings import load_settings
 
-    return active_cards(), load_column_settings(), load_settings().area_code
+    return active_cards(), load_column_settings(), load_settings()
 
 
 class TillController(QObject):
@@ -111,9 +111,10 @@ class TillController(QObject):
 
     # --- cards --------------------------------------------------------------------------
     def reload_cards(self) -> None:
-        def loaded(result: tuple[list[Any], Any, str]) -> None:
-            cards, settings, area = result
-            self.panel.set_cards(cards, settings, area)
+        def loaded(result: tuple[list[Any], Any, Any]) -> None:
+            cards, column, desk = result
+            self.panel.set_deadlines(desk)  # the cut-off, for 加急 on late bookings
+            self.panel.set_cards(cards, column, desk.area_code)
 
         self.executor.submit(_cards_and_column, loaded, self.window._db_error)
 
