@@ -44,6 +44,9 @@ def test_audit_browser_filters_by_user_ad_and_dates_and_exports(qtbot, demo_desk
     dialog = _open_dialog(qtbot, window)
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 1)
     everyone = dialog.table.rowCount()
+    # Every kind of record is named in words, not as the code it is stored under.
+    assert not [r[3] for r in dialog.texts() if "." in r[3]]
+    assert "新建价目表" in {r[3] for r in dialog.texts()}
 
     type_text(qtbot, dialog.user, "wangfang")
     qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
