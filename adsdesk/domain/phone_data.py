@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
+from adsdesk.domain import cn_numbers
 from adsdesk.domain.textnorm import to_scan_form
 
 CN = 86
@@ -102,8 +103,23 @@ def cn_type(num: PhoneNumber) -> int:
     return int(phonenumbers.number_type(num))
 
 
+_GEO_TYPES = (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, MOBILE_TYPES[1])
+_CARRIER_TYPES = (PhoneNumberType.MOBILE, MOBILE_TYPES[1], PhoneNumberType.PAGER)
+
+
+def _national(num: PhoneNumber) -> str:
+    return str(phonenumbers.national_significant_number(num))
+
+
 def place_of(num: PhoneNumber) -> str:
     """Chinese name of the place a number belongs to (``山西省大同市``), or ``""``."""
+    if num.country_code == CN:
+        # Same rule as phonenumbers' geocoder: invalid numbers have no place, non-geographic
+        # ones (400, 800 …) only the country.
+        kind = phonenumbers.number_type(num)
+        if kind == PhoneNumberType.UNKNOWN:
+            return ""
+        return place_of_valid(num) if kind in _GEO_TYPES else cn_numbers.country()
     from phonenumbers import geocoder
 
     return str(geocoder.description_for_number(num, "zh"))
@@ -111,6 +127,8 @@ def place_of(num: PhoneNumber) -> str:
 
 def place_of_valid(num: PhoneNumber) -> str:
     """``place_of`` for a number already known to be valid (skips a second validation)."""
+    if num.country_code == CN:
+        return cn_numbers.place(_national(num))
     from phonenumbers import geocoder
 
     return str(geocoder.description_for_valid_number(num, "zh"))
@@ -118,6 +136,8 @@ def place_of_valid(num: PhoneNumber) -> str:
 
 def carrier_of(num: PhoneNumber) -> str:
     """Chinese carrier name of a mobile number (``中国移动``), or ``""``."""
+    if num.country_code == CN:
+        return carrier_of_valid(num) if phonenumbers.number_type(num) in _CARRIER_TYPES else ""
     from phonenumbers import carrier
 
     return str(carrier.name_for_number(num, "zh"))
@@ -125,6 +145,8 @@ def carrier_of(num: PhoneNumber) -> str:
 
 def carrier_of_valid(num: PhoneNumber) -> str:
     """``carrier_of`` for a number already known to be valid."""
+    if num.country_code == CN:
+        return cn_numbers.carrier(_national(num))
     from phonenumbers import carrier
 
     return str(carrier.name_for_valid_number(num, "zh"))
