@@ -201,3 +201,50 @@ def approval_dialog(qtbot, window):
 
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ApprovalDialog)))
     return next(d for d in window.findChildren(ApprovalDialog) if d.isVisible())
+
+
+@pytest.fixture
+def answer_modal(qtbot) -> Iterator:
+    """``answer_modal(kind, act)``: once a modal ``kind`` dialog is really up, run ``act(dialog)``.
+
+    Polls for the dialog instead of answering after a fixed delay, which fired too early (or on
+    the wrong window) on a loaded machine. Returns a list that holds the dialog once answered.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    timers: list[QTimer] = []
+
+    def answer(kind: type, act) -> list:
+        answered: list = []
+        timer = QTimer()
+        timer.setInterval(10)
+
+        def poll() -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, kind) and dialog.isVisible():
+                timer.stop()
+                answered.append(dialog)
+                try:
+                    act(dialog)
+                except BaseException:
+                    dialog.reject()  # a failed check must not leave the test stuck in exec()
+                    raise
+
+        timer.timeout.connect(poll)
+        timer.start()
+        timers.append(timer)
+        return answered
+
+    yield answer
+    for timer in timers:
+        timer.stop()
+
+
+def click_button(box, text: str) -> None:
+    """Press the button of a message box that reads ``text``."""
+    for button in box.buttons():
+        if button.text() == text:
+            button.click()
+            return
+    raise AssertionError(f"no button {text!r} in {[b.text() for b in box.buttons()]}")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import approval_dialog, make_supervisor, type_text
-from PySide6.QtCore import QDate, Qt, QTimer
+from conftest import approval_dialog, click_button, make_supervisor, type_text
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from adsdesk.store.audit import entries
@@ -146,24 +146,19 @@ def test_wording_highlighted_and_listed(qtbot, open_desk) -> None:
     assert spans and spans[0].level == "block"
 
 
-def test_esc_asks_before_discarding(qtbot, open_desk) -> None:
+def test_esc_asks_before_discarding(qtbot, answer_modal, open_desk) -> None:
     window = open_desk()
     editor = window.editor
     _type(qtbot, editor.title, "房屋出售")
     assert editor.is_dirty()
 
-    def answer(button_text: str) -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        for b in box.buttons():
-            if b.text() == button_text:
-                b.click()
-
-    QTimer.singleShot(50, lambda: answer("继续编辑"))
+    asked = answer_modal(QMessageBox, lambda box: click_button(box, "继续编辑"))
     window.act_cancel.trigger()
+    assert asked
     assert editor.title.text() == "房屋出售"
-    QTimer.singleShot(50, lambda: answer("放弃修改"))
+    asked = answer_modal(QMessageBox, lambda box: click_button(box, "放弃修改"))
     window.act_cancel.trigger()
+    assert asked
     assert editor.title.text() == ""
     assert not editor.is_dirty()
 

@@ -11,10 +11,17 @@ from adsdesk.store.ads import AdDraft, save_ad
 from adsdesk.ui.ad_table import COL_DATES, COL_FLAGS, COL_TITLE, MARKS_ROLE
 
 
+def _settled(window) -> bool:
+    """No search waiting to start and nothing left on the database thread: the list is final
+    (not an earlier answer, e.g. for the first characters typed or the issue shown before)."""
+    pane = window.list_pane
+    return not pane._search_timer.isActive() and pane.executor.pending() == 0
+
+
 def _search(qtbot, window, text: str) -> None:
     window.list_pane.filter_on_date.setChecked(False)
     type_text(qtbot, window.list_pane.search, text)
-    qtbot.waitUntil(lambda: window.list_pane.count.text().startswith("找到"))
+    qtbot.waitUntil(lambda: _settled(window) and window.list_pane.count.text().startswith("找到"))
 
 
 def _column(window, col: int) -> list[str]:
@@ -50,7 +57,8 @@ def test_date_sort_arrow_matches_the_dates_shown(qtbot, demo_desk) -> None:
 def test_search_results_fill_the_hints_column(qtbot, demo_desk) -> None:
     window = demo_desk
     window.show_issue(dt.date(2023, 2, 24))
-    qtbot.waitUntil(lambda: "需核对" in window.list_pane.count.text())  # the issue's review is in
+    # the issue's review is in (and no earlier list is still on its way)
+    qtbot.waitUntil(lambda: _settled(window) and "需核对" in window.list_pane.count.text())
     in_issue = dict(zip(_column(window, 0), _column(window, COL_FLAGS), strict=True))
     assert in_issue[9] == "提醒 1"  # 学区-like claim in the day's review
     _search(qtbot, window, "迎泽街")

@@ -7,9 +7,9 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 
 from adsdesk.domain.repeats import RunPattern
-from adsdesk.store.ads import load_ad, save_ad
+from adsdesk.store.ads import AdDraft, load_ad, save_ad
 from adsdesk.store.runs import load_pattern
-from adsdesk.ui.run_dates import to_qdate
+from adsdesk.ui.run_dates import to_date, to_qdate
 
 
 def test_weekday_pattern_books_the_days_and_is_saved_with_the_ad(qtbot, demo_desk) -> None:
@@ -48,6 +48,45 @@ def test_weekday_pattern_books_the_days_and_is_saved_with_the_ad(qtbot, demo_des
         dt.date(2024, 3, 14),
     ]
     assert "至 2024-03-14" in runs.summary.text()
+
+
+def _another_desk_saves(qtbot, window, body: str) -> None:
+    """A save on another connection: the desk notices it and reloads what it shows."""
+    with qtbot.waitSignal(window.list_pane.model.modelReset, timeout=15000):
+        save_ad(AdDraft(category="家居服务", body=body, dates=[dt.date(2023, 2, 24)]))
+    qtbot.waitUntil(lambda: window.executor.pending() == 0, timeout=15000)
+
+
+def test_a_change_elsewhere_keeps_the_repeat_being_set_up(qtbot, demo_desk) -> None:
+    window = demo_desk
+    editor = window.editor
+    window.open_ad(6)
+    qtbot.waitUntil(lambda: editor.ad_id() == 6, timeout=15000)
+    runs = editor.run_dates
+    row = runs.repeat_row
+    reloads: list[int] = []
+    editor.loaded.connect(lambda: reloads.append(1))
+    _another_desk_saves(qtbot, window, "搬家公司 一口价 13935210001")
+    assert reloads  # an open ad nobody is editing shows the other desk's change
+
+    reloads.clear()
+    monday = dt.date(2024, 3, 4)
+    runs.start.setDate(to_qdate(monday))
+    qtbot.mouseClick(row.days[1], Qt.MouseButton.LeftButton)  # 二, not yet booked
+    _another_desk_saves(qtbot, window, "搬家公司 长包月 13935210002")
+    assert not reloads
+    assert to_date(runs.start.date()) == monday and row.weekdays() == (1,)
+
+    qtbot.mouseClick(row.apply, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(editor.body, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=15000)
+    # opened again, the ad shows its pattern from the pattern's start, not its first day
+    window.open_ad(5)
+    qtbot.waitUntil(lambda: editor.ad_id() == 5, timeout=15000)
+    window.open_ad(6)
+    qtbot.waitUntil(lambda: editor.ad_id() == 6, timeout=15000)
+    assert to_date(runs.start.date()) == monday and row.weekdays() == (1,)
+    assert "每周二" in runs.summary.text()
 
 
 def test_renewal_list_shows_runs_ending_with_the_phone(qtbot, demo_desk) -> None:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import type_text
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from adsdesk.store import ads as ads_store
 from adsdesk.store.database import close_db, init_db
@@ -22,10 +21,10 @@ def desk(demo_desk: MainWindow) -> MainWindow:
     return demo_desk
 
 
-def test_refuse_list_and_area_code_from_settings(qtbot, desk: MainWindow, demo_db: Path) -> None:
-    def fill_dialog() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, SettingsDialog)
+def test_refuse_list_and_area_code_from_settings(
+    qtbot, answer_modal, desk: MainWindow, demo_db: Path
+) -> None:
+    def fill_dialog(dialog: SettingsDialog) -> None:
         dialog.area_code.setText("0351")
         type_text(qtbot, dialog.refused_number, "400-880-1234")
         type_text(qtbot, dialog.refused_reason, "冒充本报广告代理")
@@ -33,8 +32,9 @@ def test_refuse_list_and_area_code_from_settings(qtbot, desk: MainWindow, demo_d
         assert dialog.refused_table.rowCount() == 1
         dialog.accept()
 
-    QTimer.singleShot(100, fill_dialog)
+    filled = answer_modal(SettingsDialog, fill_dialog)
     desk.open_settings()
+    assert filled
     qtbot.waitUntil(lambda: desk.editor._ctx.profile.area_code == "0351")
     editor = desk.editor
     type_text(qtbot, editor.body, "咨询热线 400-880-1234")

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import type_text
 from faults import damage
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from adsdesk.store.backup import list_backups
 from adsdesk.store.settings import load_settings
@@ -21,24 +20,20 @@ from adsdesk.ui.settings_dialog import SettingsDialog
 pytestmark = pytest.mark.sqlite_only  # the SQLite file's own checks and backups
 
 
-def _settings_dialog(qtbot, desk: MainWindow, act) -> None:
+def _settings_dialog(answer_modal, desk: MainWindow, act) -> None:
     """Open the settings dialog, run ``act(dialog)`` in it, then accept it."""
-    seen = []
 
-    def inside() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, SettingsDialog)
-        seen.append(dialog)
+    def inside(dialog: SettingsDialog) -> None:
         act(dialog)
         dialog.accept()
 
-    QTimer.singleShot(100, inside)
+    seen = answer_modal(SettingsDialog, inside)
     desk.open_settings()
     assert seen
 
 
 def test_daily_backup_in_the_background_and_shown_in_settings(
-    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+    qtbot, answer_modal, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
 ):
     folder = tmp_path / "second-disk"
     folder.mkdir()
@@ -49,7 +44,7 @@ def test_daily_backup_in_the_background_and_shown_in_settings(
         dialog.backup_dir.clear()
         type_text(qtbot, dialog.backup_dir, str(folder))
 
-    _settings_dialog(qtbot, demo_desk, choose_folder)
+    _settings_dialog(answer_modal, demo_desk, choose_folder)
     qtbot.waitUntil(lambda: bool(demo_desk._values and demo_desk._values.settings.backup_dir))
     assert load_settings().backup_dir == str(folder)
     demo_desk.start_upkeep(delay_ms=0)
@@ -64,11 +59,11 @@ def test_daily_backup_in_the_background_and_shown_in_settings(
         assert "今天" in dialog.last_backup.text() and str(folder) in dialog.last_backup.text()
         assert dialog.backup_warning.text() == ""
 
-    _settings_dialog(qtbot, demo_desk, read_last)
+    _settings_dialog(answer_modal, demo_desk, read_last)
 
 
 def test_settings_warn_when_the_last_backup_is_old(
-    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+    qtbot, answer_modal, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
 ):
     folder = tmp_path / "data" / "backups"  # the default folder (ADSDESK_DATA_DIR)
     folder.mkdir(parents=True)
@@ -83,11 +78,11 @@ def test_settings_warn_when_the_last_backup_is_old(
         assert "3 天前" in dialog.last_backup.text()
         assert "已超过两天没有完好的备份" in dialog.backup_warning.text()
 
-    _settings_dialog(qtbot, demo_desk, read_warning)
+    _settings_dialog(answer_modal, demo_desk, read_warning)
 
 
 def test_damage_found_in_the_background_is_told_and_not_backed_up(
-    qtbot, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
+    qtbot, answer_modal, demo_desk: MainWindow, demo_db: Path, tmp_path: Path
 ):
     qtbot.waitUntil(lambda: demo_desk.executor.pending() == 0)
     damage(demo_db)

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from conftest import click_button
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from adsdesk.domain.splitter import split_text
@@ -86,44 +87,41 @@ def test_calendar_opens_at_the_issue(dialog: PasteDialog) -> None:
     assert dialog.run_dates.dates() == []  # opened at, not booked on
 
 
-def _answer(button_text: str, seen: list[str]) -> None:
-    box = QApplication.activeModalWidget()
-    assert isinstance(box, QMessageBox)
-    seen.append(box.text())
-    for b in box.buttons():
-        if b.text() == button_text:
-            b.click()
+def _answer(button_text: str, seen: list[str]):
+    def act(box: QMessageBox) -> None:
+        seen.append(box.text())
+        click_button(box, button_text)
+
+    return act
 
 
-def test_save_without_dates_asks_first(qtbot, dialog: PasteDialog) -> None:
+def test_save_without_dates_asks_first(qtbot, answer_modal, dialog: PasteDialog) -> None:
     _paste(qtbot, dialog, TWO_LINES)
     qtbot.waitUntil(lambda: dialog.list.count() == 2)
     seen: list[str] = []
-    QTimer.singleShot(50, lambda: _answer("返回选日期", seen))
+    answer_modal(QMessageBox, _answer("返回选日期", seen))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert seen and "没有刊登日期" in seen[0] and "2 则" in seen[0]
     assert list_ads() == []  # nothing saved
     assert dialog.list.count() == 2
     assert "刊登日期" in dialog.status.text()
 
-    QTimer.singleShot(50, lambda: _answer("仍然保存", seen))
+    answer_modal(QMessageBox, _answer("仍然保存", seen))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(list_ads()) == 2)
     # the rows are committed before the dialog hears back from the database thread
     qtbot.waitUntil(lambda: "未排刊登日期" in dialog.status.text())
 
 
-def test_desk_opens_paste_at_the_issue_shown(qtbot, demo_desk: MainWindow) -> None:
+def test_desk_opens_paste_at_the_issue_shown(qtbot, answer_modal, demo_desk: MainWindow) -> None:
     demo_desk.show_issue(dt.date(2023, 2, 24))
     seen: list[tuple[int, int]] = []
 
-    def look() -> None:
-        dlg = QApplication.activeModalWidget()
-        assert isinstance(dlg, PasteDialog)
+    def look(dlg: PasteDialog) -> None:
         cal = dlg.run_dates.calendar
         seen.append((cal.yearShown(), cal.monthShown()))
         dlg.reject()
 
-    QTimer.singleShot(100, look)
+    answer_modal(PasteDialog, look)
     demo_desk.open_paste()
     assert seen == [(2023, 2)]

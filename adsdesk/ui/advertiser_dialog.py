@@ -94,6 +94,8 @@ class AdvertiserDialog(QDialog):
         self.money.setText(text)
 
     def _loaded(self, file: AdvertiserFile) -> None:
+        if not isValid(self.heading):  # the file was closed before it was read
+            return
         phones = "、".join(file.phones) or self.tr("无")
         self.heading.setText(
             self.tr("<b>{0}</b>（客户 #{1}）　电话：{2}").format(file.name, file.id, phones)
@@ -115,7 +117,8 @@ class AdvertiserDialog(QDialog):
             self.table.selectRow(0)
 
     def _failed(self, message: str) -> None:
-        self.heading.setText(message)
+        if isValid(self.heading):
+            self.heading.setText(message)
 
     def _emit(self, signal: SignalInstance, index: QModelIndex | None = None) -> bool:
         index = index if index is not None else self.table.currentIndex()

@@ -589,12 +589,16 @@ class MainWindow(QMainWindow):
         self.reload_list()
         self.layout_view.refresh()
         ad_id = self.editor.ad_id()
-        if ad_id is not None and not self.editor.is_dirty():
+        if ad_id is not None and not self._editing_open_ad():
             self.executor.submit(lambda: ads_store.load_ad(ad_id), self._reload_open_ad)
 
     def _reload_open_ad(self, draft: AdDraft) -> None:
-        if draft.id == self.editor.ad_id() and not self.editor.is_dirty():
+        if draft.id == self.editor.ad_id() and not self._editing_open_ad():
             self.editor.load(draft)
+
+    def _editing_open_ad(self) -> bool:
+        """Unsaved changes, or a repeat run being set up: a reload would throw them away."""
+        return self.editor.is_dirty() or self.editor.run_dates.composing()
 
     def _retry_save(self) -> None:
         if self._offline and self.editor.is_dirty():

@@ -200,6 +200,8 @@ class RunDates(QWidget):
         layout.addWidget(self.repeat_row)
         layout.addWidget(self.summary)
         self._refresh()
+        self._settled: tuple[object, ...] = ()
+        self._settle()
 
     def dates(self) -> list[dt.date]:
         return sorted(self._dates)
@@ -211,7 +213,21 @@ class RunDates(QWidget):
     def set_repeat(self, pattern: RunPattern | None) -> None:
         self._repeat = pattern
         self.repeat_row.show_pattern(pattern)
+        if pattern is not None:  # the pattern's own start, not the first day booked
+            self.start.setDate(to_qdate(pattern.start))
         self._refresh()
+        self._settle()
+
+    def _controls(self) -> tuple[object, ...]:
+        return (self.start.date(), *self.repeat_row.state())
+
+    def _settle(self) -> None:
+        self._settled = self._controls()
+
+    def composing(self) -> bool:
+        """The clerk has changed the start date or the repeat row without booking it yet:
+        reloading the ad (another desk's change) must not throw that away."""
+        return self._controls() != self._settled
 
     def _apply_repeat(self) -> None:
         """Book the ticked weekdays from the start date: to the end date, or a season ahead
@@ -225,6 +241,7 @@ class RunDates(QWidget):
         self._dates = {d for d in self._dates if d < start} | set(pattern.dates(through))
         self.show_day(start)
         self._refresh()
+        self._settle()
         self.changed.emit()
 
     def _stop_repeat(self) -> None:
@@ -232,6 +249,7 @@ class RunDates(QWidget):
             self._repeat = None
             self.repeat_row.show_pattern(None)
             self._refresh()
+            self._settle()
             self.changed.emit()
 
     def set_dates(self, dates: list[dt.date]) -> None:
@@ -257,6 +275,7 @@ class RunDates(QWidget):
         self._dates = {start + dt.timedelta(days=i) for i in range(count)}
         self.show_day(start)
         self._refresh()
+        self._settle()
         self.changed.emit()
 
     def _toggle(self, day: QDate) -> None:

@@ -76,6 +76,10 @@ class RepeatRow(QWidget):
     def weekdays(self) -> tuple[int, ...]:
         return tuple(i for i, b in enumerate(self.days) if b.isChecked())
 
+    def state(self) -> tuple[tuple[int, ...], bool, QDate]:
+        """What the controls show, to tell whether the clerk has changed them."""
+        return self.weekdays(), self.open_ended.isChecked(), self.until.date()
+
     def show_pattern(self, pattern: RunPattern | None) -> None:
         """Put a loaded ad's pattern in the controls (or clear them)."""
         for i, b in enumerate(self.days):
