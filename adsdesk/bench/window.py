@@ -29,6 +29,12 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _cpu_ms() -> float:
+    """CPU time of this process since it started, user and system, every thread."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round((usage.ru_utime + usage.ru_stime) * 1000, 1)
+
+
 def measure(db: str) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -47,6 +53,7 @@ def measure(db: str) -> dict[str, float]:
     shown = time.perf_counter()
     painted: list[float] = []
     painted_at: list[float] = []  # wall clock: the parent times the whole process (cold start)
+    cpu_at_paint: list[float] = []  # CPU of the whole process until then (every thread)
 
     class _Watch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -58,6 +65,7 @@ def measure(db: str) -> dict[str, float]:
             ):
                 painted.append(time.perf_counter())
                 painted_at.append(time.time())
+                cpu_at_paint.append(_cpu_ms())
                 QTimer.singleShot(0, app.quit)
             return super().eventFilter(watched, event)
 
@@ -71,6 +79,7 @@ def measure(db: str) -> dict[str, float]:
         "shown_ms": round((shown - imported) * 1000, 1),
         "open_ms": round((end - imported) * 1000, 1),
         "painted_at": painted_at[0] if painted_at else time.time(),
+        "cpu_ms": cpu_at_paint[0] if cpu_at_paint else _cpu_ms(),
         "rows": window.list_pane.model.rowCount(),
         "rss_mb": _rss_mb(),
     }

@@ -72,6 +72,7 @@ class AdListPane(QWidget):
     ad_selected = Signal(int)
     advertiser_activated = Signal(int)
     failed = Signal(str)
+    rows_shown = Signal()  # a list has arrived and is on screen
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -268,6 +269,7 @@ class AdListPane(QWidget):
         if self._pending_select is not None:
             self.select_ad(self._pending_select)
             self._pending_select = None
+        self.rows_shown.emit()
 
     def _show_advertisers(self, hits: list[Any]) -> None:
         if not hits:

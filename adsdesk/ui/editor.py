@@ -26,7 +26,6 @@ from adsdesk.domain.checks import AdCheck, ad_text, check_text, duplicate_findin
 from adsdesk.domain.duplicates import BookedAd
 from adsdesk.domain.phone_find import PhoneMatch
 from adsdesk.domain.profile import PaperProfile
-from adsdesk.domain.splitter import guess_category
 from adsdesk.domain.wording import Finding
 from adsdesk.layout.blocks import BODY_FACE, TITLE_FACE
 from adsdesk.layout.metrics import missing_glyphs
@@ -633,10 +632,11 @@ class AdEditor(QWidget):
     # --- category: none until chosen; a suggestion from the words -----------------------
     def _show_category_hint(self) -> None:
         guess = ""
-        if not self.category.currentText() and self._ctx is not None:
-            guess = guess_category(
-                self.title.text(), self.body.toPlainText(), self._ctx.categories or None
-            )
+        title, body = self.title.text(), self.body.toPlainText()
+        if not self.category.currentText() and self._ctx is not None and (title or body):
+            from adsdesk.domain.splitter import guess_category  # its word lists load on first use
+
+            guess = guess_category(title, body, self._ctx.categories or None)
         self._hint = guess
         self.category_hint.setText(self.tr("建议：{0}").format(guess) if guess else "")
         self.category_hint.setVisible(bool(guess))

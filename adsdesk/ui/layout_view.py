@@ -6,10 +6,10 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, QPoint, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QAction, QPageLayout, QPageSize, QPainter, QShowEvent
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -39,11 +39,13 @@ from adsdesk.layout.render import (
 from adsdesk.layout.result import Layout
 from adsdesk.store import layout_prefs
 from adsdesk.store.proof_facts import ProofFacts, proof_facts
-from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.fill_panel import FillPanel
 from adsdesk.ui.layout_canvas import LayoutCanvas
 from adsdesk.ui.ui_state import ask_save_path
+
+if TYPE_CHECKING:  # printing loads when first used: a quicker start
+    from PySide6.QtPrintSupport import QPrinter
 
 FIT_WIDTH = -1.0
 ZOOMS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
@@ -404,6 +406,8 @@ class LayoutView(QWidget):
     # --- settings ---------------------------------------------------------------------------
     def open_column_settings(self) -> None:
         current = self._issue.settings if self._issue else ColumnSettings()
+        from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
+
         dialog = ColumnSettingsDialog(current, self)
         if dialog.exec() != ColumnSettingsDialog.DialogCode.Accepted:
             return
@@ -529,6 +533,8 @@ class LayoutView(QWidget):
 
     def make_printer(self) -> QPrinter:
         """A printer set to the block's size, no margins, so it prints true to size."""
+        from PySide6.QtPrintSupport import QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if self._layout is not None:
             s = self._layout.settings
@@ -567,6 +573,8 @@ class LayoutView(QWidget):
         if self._layout is None or not self.confirm_left_over(self.tr("打印"), self.tr("打印稿")):
             return
         printer = self.make_printer()
+        from PySide6.QtPrintSupport import QPrintDialog
+
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
@@ -575,6 +583,8 @@ class LayoutView(QWidget):
         if self._layout is None or not self.confirm_left_over(self.tr("打印"), self.tr("打印稿")):
             return
         printer = self.make_printer()
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
         dialog = QPrintPreviewDialog(printer, self)
         dialog.paintRequested.connect(self.print_to)
         dialog.exec()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -27,27 +29,32 @@ from adsdesk.store.changes import ChangeFeed
 from adsdesk.store.runs import extend_open_runs
 from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
-from adsdesk.ui.cancel_dialog import CancelAdDialog
-from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.draft_keeper import DraftKeeper
 from adsdesk.ui.editor import AdEditor, EditorContext
 from adsdesk.ui.editor_undo import EditorUndo
-from adsdesk.ui.export_range_dialog import ExportRangeDialog
 from adsdesk.ui.history_view import HistoryView
 from adsdesk.ui.issue_send import IssueSendControl
 from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
-from adsdesk.ui.renewals_dialog import RenewalsDialog
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
-from adsdesk.ui.signin_dialog import ApprovalDialog, SignInDialog
 from adsdesk.ui.till import SaveOutcome, TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
-from adsdesk.ui.upkeep_runner import UpkeepRunner
 from adsdesk.ui.verify_view import VerifyView
 
+if TYPE_CHECKING:  # dialogs are imported when first opened: a quicker start
+    from adsdesk.ui.conflict_dialog import ConflictDialog
+    from adsdesk.ui.upkeep_runner import UpkeepRunner
+
 RESTORE_POLL_MS = 2000  # how soon an open desk notices a restore made elsewhere
+
+
+def _warm_up() -> None:
+    """What the first screen does not need but the first keystrokes do, loaded off the UI."""
+    import adsdesk.domain.splitter  # noqa: F401  (the editor's category suggestion)
+
+    search_text.warm_up()
 
 
 def _load_context() -> SettingsValues:
@@ -76,6 +83,10 @@ def _save_context(values: SettingsValues) -> SettingsValues:
     return _load_context()
 
 
+# Pinyin tables load this long after the first rows are painted (or after the window is
+# built, if no rows arrive first).
+WARM_AFTER_ROWS_MS = 500
+WARM_FALLBACK_MS = 3000
 WATCH_MS = 400  # how often the desk asks whether another desk changed something
 
 
@@ -117,10 +128,17 @@ class MainWindow(QMainWindow):
         self.undo = EditorUndo(self.editor)
         self.reload_context()
         self.reload_list()
-        self.layout_view.refresh()
         self._watch.start()
-        # Load the pinyin tables once the first screen is up, not on the first search.
-        self.executor.submit(search_text.warm_up)
+        # The pinyin tables (about 0.4 s of CPU) load once the first rows are painted: loaded
+        # earlier they would hold the interpreter while the window is being built, and on the
+        # database thread they would hold up the clerk's first click.
+        self._warm = QTimer(self)
+        self._warm.setSingleShot(True)
+        self._warm.timeout.connect(self._warm_pinyin)
+        self._warm.start(WARM_FALLBACK_MS)
+        self._warmed = False
+        self._laid_out = False
+        self.list_pane.rows_shown.connect(self._rows_shown)
         self._restore_state: dict[str, str] = {}
         self._restore_watch = QTimer(self)
         self._restore_watch.setInterval(RESTORE_POLL_MS)
@@ -294,11 +312,15 @@ class MainWindow(QMainWindow):
         path = database_path()
         if path is None or self.upkeep is not None:
             return
+        from adsdesk.ui.upkeep_runner import UpkeepRunner
+
         self.upkeep = UpkeepRunner(path, self.health, self)
         self.upkeep.start(FIRST_RUN_MS if delay_ms is None else delay_ms)
 
     def switch_user(self) -> None:
         """Another clerk takes over this desk: their sign-in, then the record names them."""
+        from adsdesk.ui.signin_dialog import SignInDialog
+
         dialog = SignInDialog(self.executor, self)
         dialog.finished.connect(lambda _r: self.show_actor())
         dialog.open()
@@ -341,6 +363,22 @@ class MainWindow(QMainWindow):
             self.tr("{0} · {1}受理台").format(paper, values.settings.section_name) + "[*]"
         )
 
+    def _rows_shown(self) -> None:
+        if not self._laid_out:  # the column's first layout waits for the first rows
+            self._laid_out = True
+            self.layout_view.refresh()
+        if not self._warmed:
+            self._warm.start(WARM_AFTER_ROWS_MS)
+
+    def _warm_pinyin(self) -> None:
+        if not self._laid_out:  # no rows came (an error was shown): lay the column out now
+            self._laid_out = True
+            self.layout_view.refresh()
+        if self._warmed or not self.isVisible():  # once, and never for a desk already closed
+            return
+        self._warmed = True
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
     def reload_list(self, select: int | None = None) -> None:
         self.list_pane.reload(select if select is not None else self.editor.ad_id())
 
@@ -374,6 +412,8 @@ class MainWindow(QMainWindow):
 
     def open_renewals(self) -> None:
         """续订提醒: runs ending within N days with the customer's phone."""
+        from adsdesk.ui.renewals_dialog import RenewalsDialog
+
         dialog = RenewalsDialog(self.executor, self)
         dialog.open_requested.connect(self._open_from_dialog)
         dialog.show()
@@ -538,6 +578,8 @@ class MainWindow(QMainWindow):
 
     def _ask_approval(self, draft: AdDraft, needs: Approvals, error: str = "") -> None:
         """A supervisor approves on this desk with their own password, then the save runs."""
+        from adsdesk.ui.signin_dialog import ApprovalDialog
+
         dialog = ApprovalDialog(
             needs.describe(),
             self,
@@ -606,6 +648,8 @@ class MainWindow(QMainWindow):
 
     def _show_conflict(self, stale: StaleAd) -> None:
         self.statusBar().showMessage(str(stale), 15000)
+        from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
+
         dialog = ConflictDialog(str(stale), stale.mine, stale.stored, self)
         self.conflict_dialog = dialog
 
@@ -626,6 +670,8 @@ class MainWindow(QMainWindow):
         ad_id = self.editor.ad_id()
         if ad_id is None:
             return
+        from adsdesk.ui.cancel_dialog import CancelAdDialog
+
         dialog = CancelAdDialog(ad_id, self)
 
         def finished(result: int) -> None:
@@ -707,6 +753,7 @@ class MainWindow(QMainWindow):
     def export_table(self) -> None:
         """Export ads as a table: the list's issue by default, or a chosen range, or all."""
         from adsdesk.io.export_tables import export_tables
+        from adsdesk.ui.export_range_dialog import ExportRangeDialog
 
         chooser = ExportRangeDialog(self.list_pane.issue_date(), self)
         if chooser.exec() != ExportRangeDialog.DialogCode.Accepted:
@@ -785,6 +832,7 @@ class MainWindow(QMainWindow):
         if self.upkeep is not None:
             self.upkeep.stop()
         self._watch.stop()
+        self._warm.stop()
         self._save_retry.stop()
         feed = list(self._feed)
         self._feed.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import (
@@ -38,12 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.press_check import PressCheck, check_press, check_stored, reason_of
-from adsdesk.store.press import MakeGoodInfo, book_make_good
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.run_dates import to_date, to_qdate
-from adsdesk.verify.crop import Pixels, render_region
-from adsdesk.verify.normalize import differing_spans
+
+if TYPE_CHECKING:  # the press reader loads when a check is first run: a quicker start
+    from adsdesk.press_check import PressCheck
+    from adsdesk.store.press import MakeGoodInfo
+    from adsdesk.verify.crop import Pixels
 
 COL_MARK, COL_AD, COL_CUSTOMER, COL_REASON, COL_MAKE_GOOD = range(5)
 GREEN, RED, AMBER = QColor("#1b7f3a"), QColor("#b3261e"), QColor("#8a5a00")
@@ -237,6 +239,8 @@ class VerifyView(QWidget):
         """Check again the press PDF kept for this issue, if there is one."""
         date = self.current_date()
         self._shown_date = date
+        from adsdesk.press_check import check_stored
+
         self.executor.submit(lambda: check_stored(date), self._checked, self._error)
 
     def _pick_file(self) -> None:
@@ -256,6 +260,8 @@ class VerifyView(QWidget):
         date = self.current_date()
         self._shown_date = date
         self.summary.setText(self.tr("正在核对 {0} …").format(path.name))
+        from adsdesk.press_check import check_press
+
         self.executor.submit(lambda: check_press(date, data, path.name), self._checked, self._error)
 
     def _error(self, message: str) -> None:
@@ -287,6 +293,8 @@ class VerifyView(QWidget):
                 len(r.extra),
             )
         )
+        from adsdesk.press_check import reason_of
+
         for b in r.bookings:
             reason = reason_of(r, b.id)
             found = r.found_of(b.id)
@@ -377,11 +385,15 @@ class VerifyView(QWidget):
                 return
             self.printed.setPlainText(found.printed)
             if any(a.id == key for a in r.altered):
+                from adsdesk.verify.normalize import differing_spans
+
                 lost, added = differing_spans(booking.text, found.printed)
                 _mark(self.booked, lost)
                 _mark(self.printed, added)
             box = found.box
         data = check.data
+        from adsdesk.verify.crop import render_region
+
         self.executor.submit(
             lambda: render_region(data, box.page, box.x, box.y, box.w, box.h),
             self._show_crop,
@@ -405,9 +417,13 @@ class VerifyView(QWidget):
         check = self.check
         if key is None or key <= 0 or check is None:
             return
+        from adsdesk.press_check import reason_of
+
         reason = reason_of(check.report, key) or self.tr("见报有误")
         date = self.current_date()
         self.make_good.setEnabled(False)
+        from adsdesk.store.press import book_make_good
+
         self.executor.submit(
             lambda: book_make_good(key, date, reason), self._make_good_booked, self._error
         )
