@@ -43,6 +43,39 @@ def command_modules() -> list[ModuleType]:
     return found
 
 
+# A command whose module is not named after it (``import`` is a keyword).
+_MODULE_OF = {"import": "importer"}
+
+
+def _named_command(args: Sequence[str]) -> str | None:
+    """The command named on the line, skipping the global ``--db``; None for ``-h`` etc."""
+    rest = iter(args)
+    for token in rest:
+        if token == "--db":
+            next(rest, None)
+        elif token.startswith("--db="):
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token
+    return DEFAULT_COMMAND
+
+
+def modules_for(args: Sequence[str]) -> list[ModuleType]:
+    """Only the named command's module when it is one (a quick start for ``adsdesk phone``),
+    else every command, so that help and a mistyped name list them all."""
+    name = _named_command(args)
+    if name is not None and name.isidentifier():
+        try:
+            module = importlib.import_module(f"adsdesk.commands.{_MODULE_OF.get(name, name)}")
+        except ModuleNotFoundError:
+            module = None
+        if module is not None and getattr(module, "NAME", None) == name and hasattr(module, "run"):
+            return [module]
+    return command_modules()
+
+
 def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="adsdesk", description="便民信息广告受理台")
     _db_option(parser)
@@ -57,7 +90,7 @@ def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.Argume
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        modules = command_modules()
+        modules = modules_for(args_list)
         args = build_parser(modules).parse_args(args_list)
         command = args.command or DEFAULT_COMMAND  # the default command takes no options
         if command not in ("gui", "demo"):

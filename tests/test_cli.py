@@ -148,3 +148,33 @@ def test_installed_programs_console_and_desk_launcher() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_phone_command_loads_neither_database_layer_nor_qt(tmp_path: Path) -> None:
+    """`adsdesk phone` answers at the counter's pace: with no desk database it imports no
+    database driver, no ORM and no Qt (what made it slow), yet checks exactly as before."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ADSDESK_DATA_DIR": str(tmp_path)}
+    code = (
+        "import sys, json\n"
+        "from adsdesk.cli import main\n"
+        "rc = main(['phone', '13935216688', '--json'])\n"
+        "heavy = sorted(m for m in ('peewee', 'psycopg2', 'PySide6', 'openpyxl') "
+        "if m in sys.modules)\n"
+        "print(json.dumps({'rc': rc, 'heavy': heavy}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    *verdict, last = out.stdout.strip().splitlines()
+    assert json.loads(last) == {"rc": 0, "heavy": []}
+    assert json.loads("\n".join(verdict))[0]["carrier"] == "中国移动"
+
+
+def test_help_and_a_mistyped_command_still_list_every_command(capsys) -> None:
+    assert main(["phon", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "'phone'" in err and "'import'" in err and "'verify'" in err

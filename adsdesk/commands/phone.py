@@ -38,7 +38,7 @@ def area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
         area = area or load_settings().area_code
         refused = refused_numbers()
     if not area:
-        from adsdesk.store.settings import DEFAULT_PROFILE
+        from adsdesk.store.paper_default import DEFAULT_PROFILE
 
         area = DEFAULT_PROFILE.area_code
     problem = area_code_problem(area)

@@ -9,6 +9,7 @@ from adsdesk.domain.profile import PaperProfile
 from adsdesk.store.actor import ADMIN
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Category, RefusedPhone, Setting, db
+from adsdesk.store.paper_default import DEFAULT_PROFILE
 from adsdesk.store.rows import delete_rows
 from adsdesk.store.users import require
 
@@ -25,16 +26,6 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
     "酒类",
     "遗失声明",
     "其他",
-)
-
-
-# The sample paper's profile: what a new desk starts with until the clerk sets their own paper.
-# The only place in the program that names a city.
-DEFAULT_PROFILE = PaperProfile(
-    paper_name="大同日报",
-    section_name="便民信息",
-    area_code="0352",
-    hotlines=("5105678", "2023122"),
 )
 
 
