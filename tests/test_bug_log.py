@@ -106,3 +106,65 @@ def test_bug_in_a_command_is_one_sentence_naming_the_log(capsys, demo_file: Path
     log = _log_text()
     assert "Traceback (most recent call last)" in log and "search_ad_text" in log
     assert "adsdesk search 和平医院" in log
+
+
+@pytest.mark.qt_no_exception_capture  # the desk's own hook is under test, not pytest-qt's
+def test_bug_in_a_desk_action_is_logged_and_the_typed_ad_stays(
+    qtbot, demo_desk, monkeypatch
+) -> None:
+    """A bug raised straight in a Qt slot (here: 设置…) reaches the log with its traceback,
+    the clerk sees the short sentence naming the log, and the ad being typed is untouched."""
+    from adsdesk.ui import slot_errors
+
+    window = demo_desk
+
+    def broken() -> None:
+        raise ZeroDivisionError("settings dialog bug")
+
+    monkeypatch.setattr(window, "open_settings", broken)
+    window.act_settings.triggered.disconnect()
+    window.act_settings.triggered.connect(lambda: window.open_settings())
+    restore = slot_errors.install()
+    try:
+        window.editor.title.setFocus()
+        type_text(qtbot, window.editor.title, "出租")
+        window.act_settings.trigger()
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "slotError") is not None)
+        box = window.findChild(QMessageBox, "slotError")
+        assert str(log_path()) in box.text()
+        assert "ZeroDivisionError: settings dialog bug" in _log_text()
+        assert "Traceback" in _log_text()
+        assert str(log_path()) in window.statusBar().currentMessage()
+        # a second bug while the first box is up is logged, not a second box
+        window.act_settings.trigger()
+        assert len(window.findChildren(QMessageBox, "slotError")) == 1
+        assert _log_text().count("ZeroDivisionError: settings dialog bug") == 2
+        box.accept()
+        assert window.editor.title.text() == "出租"
+        assert window.isVisible()
+    finally:
+        restore()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_desk_error_in_a_slot_is_told_as_its_own_sentence(qtbot, demo_desk, monkeypatch) -> None:
+    from adsdesk.ui import slot_errors
+
+    window = demo_desk
+
+    def no_paper() -> None:
+        raise DeskError("打印机没有纸了。")
+
+    monkeypatch.setattr(window, "open_settings", no_paper)
+    window.act_settings.triggered.disconnect()
+    window.act_settings.triggered.connect(lambda: window.open_settings())
+    restore = slot_errors.install()
+    try:
+        window.act_settings.trigger()
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox, "slotError") is not None)
+        box = window.findChild(QMessageBox, "slotError")
+        assert box.text() == "打印机没有纸了。"  # its own sentence, and not logged as a bug
+        assert not log_path().exists() or "打印机" not in _log_text()
+        box.accept()
+    finally:
+        restore()

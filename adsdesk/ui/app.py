@@ -133,11 +133,17 @@ def run_gui(target: str, issue: dt.date | None = None, actor: Actor | None = Non
     elif not sign_in_at_start(executor):
         executor.shutdown()
         return 0
+    from adsdesk.ui import slot_errors
+
+    restore_hooks = slot_errors.install()  # a bug in a slot: logged, a sentence, work kept
     window = MainWindow(executor, target)
     if issue is not None:
         window.show_issue(issue)
     window.show()
     window.start_upkeep()
-    code = app.exec()
-    executor.shutdown()
+    try:
+        code = app.exec()
+    finally:
+        restore_hooks()
+        executor.shutdown()
     return int(code)
