@@ -807,6 +807,8 @@ class MainWindow(QMainWindow):
 
     def _db_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
+        if not self.isVisible():  # a late answer to a desk already closed: no box over nothing
+            return
         QMessageBox.warning(self, self.tr("数据库"), message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
