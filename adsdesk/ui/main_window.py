@@ -809,7 +809,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         if not self.isVisible():  # a late answer to a desk already closed: no box over nothing
             return
-        QMessageBox.warning(self, self.tr("数据库"), message)
+        # Shown, not exec()'d: this answers a background job, and a nested event loop here
+        # would hold up whatever the desk was in the middle of. One box at a time.
+        box = self.findChild(QMessageBox, "dbError")
+        if box is not None and box.isVisible():
+            box.setText(message)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("数据库"),
+            message,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("dbError")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing with an unsaved ad asks 保存 / 放弃 / 取消; the window's shape is kept."""
