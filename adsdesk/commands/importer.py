@@ -63,7 +63,12 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from adsdesk.domain.splitter import split_text
-    from adsdesk.io.import_tables import already_booked, check_table, import_rows, plan_from_drafts
+    from adsdesk.io.import_tables import (
+        already_booked,
+        import_rows,
+        import_table,
+        plan_from_drafts,
+    )
     from adsdesk.io.tables import read_table
     from adsdesk.io.text_files import read_text_file
     from adsdesk.store.settings import (
@@ -100,6 +105,13 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_from_drafts(result.drafts, dates, str(path))
         payload["masthead"] = result.masthead.as_dict() if result.masthead else None
         unit = "则"
+        rejected = plan.rejected
+        repeats = already_booked(plan.rows) if has_db else {}
+        good = [r for r in plan.good if args.again or r.row not in repeats]
+        refuse_all = bool(rejected) and not args.skip_bad
+        imported = 0
+        if not args.dry_run and not refuse_all and good:
+            imported = len(import_rows(good))
     else:
         table = read_table(path, mapping)
         if table.missing_text():
@@ -108,22 +120,22 @@ def run(args: argparse.Namespace) -> int:
                 f"{path.name} 里找不到“标题”或“正文”列（表头：{headers}）；"
                 "请用 --map 表头=正文 指明哪一列是广告内容。"
             )
-        plan = check_table(
+        # Rows are checked in worker processes while this one saves those already checked.
+        done = import_table(
             table,
             area_code=profile.area_code,
             refused=refused,
             categories=categories,
             default_dates=dates,
+            save=not args.dry_run,
+            skip_bad=args.skip_bad,
+            again=args.again,
+            find_repeats=has_db,
         )
+        plan, repeats, refuse_all = done.plan, done.repeats, done.refused_all
+        rejected = plan.rejected
+        imported = len(done.ids)
         payload["ignored_columns"] = table.unknown_headers()
-
-    rejected = plan.rejected
-    repeats = already_booked(plan.rows) if has_db else {}
-    good = [r for r in plan.good if args.again or r.row not in repeats]
-    refuse_all = bool(rejected) and not args.skip_bad
-    imported = 0
-    if not args.dry_run and not refuse_all and good:
-        imported = len(import_rows(good))
 
     payload = {
         "drafts": [r.as_dict() for r in plan.rows],

@@ -41,8 +41,29 @@ def _find(table: bytes, key: bytes) -> int:
     return -1
 
 
+def _floor(table: bytes, key: bytes) -> int:
+    """Index of the last record whose key sorts at or before ``key`` (-1: none)."""
+    lo, hi = 0, len(table) // RECORD
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if table[mid * RECORD : mid * RECORD + KEY_WIDTH] <= key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
 def _longest(kind: str, national: str) -> str | None:
     table, names, _ = _table()
+    # One bisection usually does: every prefix of the query sorts at or before it (the "."
+    # padding sorts before digits), the longer the later; so when the last record at or
+    # before the query is a prefix of it, it is the longest one.
+    query = (kind + national[: KEY_WIDTH - 1]).encode("ascii")
+    i = _floor(table, query.ljust(KEY_WIDTH, b"."))
+    if i >= 0:
+        found = table[i * RECORD : i * RECORD + KEY_WIDTH].rstrip(b".")
+        if len(found) > 1 and query.startswith(found):
+            return names[int(table[i * RECORD + KEY_WIDTH : (i + 1) * RECORD])]
     for n in range(min(len(national), KEY_WIDTH - 1), 0, -1):
         i = _find(table, (kind + national[:n]).ljust(KEY_WIDTH, ".").encode("ascii"))
         if i >= 0:

@@ -74,6 +74,7 @@ _WECHAT_AFTER_RE = re.compile(
 _DATE8_RE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 _CONTEXT = 16  # characters of context looked at before a number
+_SHORTEST = 5  # digits of the shortest number _plausible accepts, even when labelled
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def find_phones(text: str, area_code: str) -> list[PhoneMatch]:
         m = _TOKEN_RE.search(t, pos)
         if m is None:
             break
+        if m.end() - m.start() < _SHORTEST and m.group().isdigit():
+            pos = m.end()  # a lone run of 1-4 digits (12号楼, 90平米) is never a phone
+            continue
         pos = max(m.end(), _scan_token(text, t, m, area, out))
     spaced = _spaced_numbers(text, t, area, out)
     return sorted(out + spaced, key=lambda p: p.start) if spaced else out

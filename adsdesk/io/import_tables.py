@@ -3,43 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import multiprocessing
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, closing
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from adsdesk.chunks import chunks
-from adsdesk.domain.checks import AdCheck, ad_text, check_text, print_refusals
-from adsdesk.domain.dates import parse_dates
-from adsdesk.domain.phone_check import check_phone
-from adsdesk.domain.splitter import Draft, guess_category
+from adsdesk.domain.checks import print_refusals
+from adsdesk.domain.splitter import Draft
 from adsdesk.domain.wording import Finding
 from adsdesk.errors import DeskError
+from adsdesk.io.row_checks import (
+    DocParts,
+    RowFacts,
+    check_piece,
+    check_row,
+    forget_memos,
+    gc_paused,
+    split_phone_cell,
+)
 from adsdesk.io.tables import Table
 from adsdesk.lifeline import pool_args
 from adsdesk.store.ads import AdDraft, PhoneEntry
+from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import refuse_if_damaged
-from adsdesk.store.exchange import (
-    BulkCancelled,
-    advertiser_ids_by_name,
-    create_advertisers,
-    save_many,
-)
-from adsdesk.store.models import db
+from adsdesk.store.exchange import CHUNK, BulkSaver, bulk_saver
+
+__all__ = [
+    "ImportCancelled",
+    "ImportPlan",
+    "RowCheck",
+    "TableImport",
+    "already_booked",
+    "check_record",
+    "check_table",
+    "import_rows",
+    "import_table",
+    "plan_from_drafts",
+    "split_phone_cell",
+]
 
 # progress(done, total) -> False to cancel; called every few hundred rows.
 Progress = Callable[[int, int], bool | None]
 _CHUNK = 2_000  # rows checked between two progress reports
+_PIPE_CHUNK = 1_000  # rows checked, then saved, at a time by import_table
 PARALLEL_FROM = 20_000  # tables this long are checked in several processes
-
-_PHONE_SPLIT = re.compile(r"[,;、，；/\n]+")
 
 
 class ImportCancelled(DeskError):
@@ -115,53 +130,25 @@ class ImportPlan:
         return [{"row": r.row, "reason": r.reason} for r in self.rejected]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a large import builds many long-lived objects:
-    each full collection walks them all again (about a second per 100,000 rows)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # --------------------------------------------------------------------------- checking
 
 
-def split_phone_cell(cell: str, area_code: str) -> list[str]:
-    """Numbers in a phone cell, separated by , ; 、 / or spaces (a spaced-out number stays whole)."""
-    out: list[str] = []
-    for part in _PHONE_SPLIT.split(cell):
-        part = part.strip()
-        if not part:
-            continue
-        if " " in part and not check_phone(part, area_code).valid:
-            out += part.split()
-        else:
-            out.append(part)
-    return out
-
-
-# Import files repeat texts (the same advertiser's ad booked again, standard notices): within
-# one import the checks of a text are done once. Memos are per (area code, refuse list).
-_Memo = dict[tuple[str, str | None], AdCheck]
-_MEMOS: dict[tuple[object, ...], _Memo] = {}
-_MEMO_SIZE = 50_000
-
-
-def _memo_for(options: Mapping[str, Any]) -> _Memo:
-    refused = options.get("refused") or {}
-    key = (options["area_code"], tuple(sorted(refused.items())))
-    memo = _MEMOS.get(key)
-    if memo is None:
-        _MEMOS.clear()  # one import at a time: keep only the current one's
-        memo = _MEMOS[key] = {}
-    elif len(memo) >= _MEMO_SIZE:
-        memo.clear()
-    return memo
+def _row_check(f: RowFacts) -> RowCheck:
+    """A row's verdict as it came back from :func:`check_row` (here or from a worker)."""
+    number, title, body, category, advertiser, phones, printed, days, override, found, reason = f
+    return RowCheck(
+        row=number,
+        title=title,
+        body=body,
+        category=category,
+        advertiser=advertiser,
+        phones=tuple(PhoneEntry(e164, display) for e164, display in phones),
+        printed=printed,
+        dates=tuple(map(dt.date.fromordinal, days)),
+        override_reason=override,
+        findings=tuple(Finding(*fields) for fields in found) if found else (),
+        reason=reason,
+    )
 
 
 def check_record(
@@ -172,76 +159,39 @@ def check_record(
     refused: Mapping[str, str] | None = None,
     categories: Sequence[str] | None = None,
     default_dates: Sequence[dt.date] = (),
-    memo: _Memo | None = None,
 ) -> RowCheck:
     """Check one row: its text like a typed ad, its phone and date cells."""
-    title = record.get("title", "").strip()
-    body = record.get("body", "").strip()
-    category = record.get("category", "").strip() or guess_category(title, body, categories)
-    override = record.get("override_reason", "").strip()
-    problems: list[str] = []
-    if not title and not body:
-        problems.append("没有标题也没有正文")
-
-    text = ad_text(title, body)
-    key = (text, category or None)
-    check = memo.get(key) if memo is not None else None
-    if check is None:
-        check = check_text(text, category or None, area_code, refused)
-        if memo is not None:
-            memo[key] = check  # check_record only reads an AdCheck: sharing it is safe
-    findings = list(check.findings)
-    phones: list[PhoneEntry] = []
-    printed: list[str] = []
-    seen: set[str] = set()
-    for raw in split_phone_cell(record.get("phones", ""), area_code):
-        verdict = check_phone(raw, area_code)
-        if not verdict.valid:
-            problems.append(f"电话 {raw} 有误：{verdict.reason}")
-            printed.append(raw)
-            continue
-        if verdict.e164 and refused and verdict.e164 in refused:
-            problems.append(f"号码 {verdict.display} 在本报拒登名单上")
-        if verdict.e164 and verdict.e164 not in seen:
-            seen.add(verdict.e164)
-            phones.append(PhoneEntry(verdict.e164, verdict.display))
-            printed.append(verdict.display)
-    for m in check.phones:
-        c = m.check
-        if c.valid and c.e164 and c.e164 not in seen:
-            seen.add(c.e164)
-            phones.append(PhoneEntry(c.e164, c.display))
-            printed.append(c.display)
-        elif not c.valid and m.text not in printed:
-            printed.append(m.text)
-
-    blocked = print_refusals(findings, override)
-    if blocked:
-        said = {p.split("。")[0] for p in problems}
-        for message in blocked:  # a number in both the phone cell and the text: say it once
-            if message.split("。")[0] not in said:
-                said.add(message.split("。")[0])
-                problems.append(message.rstrip("。"))
-
-    dates, bad_dates = parse_dates(record.get("dates", ""))
-    for piece in bad_dates:
-        problems.append(f"刊登日期“{piece}”看不懂，应写成 2023-02-24 这样")
-    if not dates and not bad_dates:
-        dates = list(default_dates)
-
-    return RowCheck(
-        row=number,
-        title=title,
-        body=body,
-        category=category,
-        advertiser=record.get("advertiser", "").strip(),
-        phones=tuple(phones),
-        printed=tuple(printed),
-        dates=tuple(sorted(set(dates))),
-        override_reason=override,
-        findings=tuple(findings),
-        reason="；".join(problems) + "。" if problems else "",
+    return _row_check(
+        check_row(
+            number,
+            record,
+            area_code=area_code,
+            refused=refused,
+            categories=categories,
+            default_dates=default_dates,
+        )
     )
+
+
+def _options(
+    area_code: str,
+    refused: Mapping[str, str] | None,
+    categories: Sequence[str] | None,
+    default_dates: Sequence[dt.date],
+) -> dict[str, Any]:
+    return {
+        "area_code": area_code,
+        "refused": dict(refused or {}),
+        "categories": list(categories) if categories is not None else None,
+        "default_dates": tuple(default_dates),
+    }
+
+
+def _workers(workers: int | None, total: int) -> int:
+    """Worker processes for a table of ``total`` rows (None: one per CPU for a large one)."""
+    if workers is None:
+        return (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    return workers
 
 
 def check_table(
@@ -261,70 +211,72 @@ def check_table(
     (``workers`` None picks one per CPU for tables of PARALLEL_FROM rows or more).
     """
     records = table.records()
-    options = {
-        "area_code": area_code,
-        "refused": dict(refused or {}),
-        "categories": list(categories) if categories is not None else None,
-        "default_dates": tuple(default_dates),
-    }
+    options = _options(area_code, refused, categories, default_dates)
     plan = ImportPlan(source=table.source)
     total = len(records)
     _tick(progress, cancel, 0, total)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
     pieces = list(chunks(records, _CHUNK))
-    try:
-        with _gc_paused():
-            if workers > 1 and len(pieces) > 1:
-                try:
-                    return _check_in_processes(plan, pieces, options, workers, progress, cancel)
-                except (BrokenProcessPool, OSError):
-                    plan.rows.clear()  # no worker processes here: check in this process instead
-            for piece in pieces:
-                plan.rows += _check_chunk(piece, options)
-                _tick(progress, cancel, len(plan.rows), total)
-            return plan
-    finally:
-        _MEMOS.clear()
-
-
-def _check_in_processes(
-    plan: ImportPlan,
-    pieces: Sequence[Sequence[tuple[int, dict[str, str]]]],
-    options: Mapping[str, Any],
-    workers: int,
-    progress: Progress | None,
-    cancel: threading.Event | None,
-) -> ImportPlan:
-    """Check chunks in worker processes, collecting results in order.
-
-    Processes are started with "spawn" (safe from the desk's worker thread, and the only way
-    on Windows): a script that calls this must guard its top level with
-    ``if __name__ == "__main__":`` as usual for multiprocessing.
-    """
-    total = sum(len(c) for c in pieces)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(pieces)), mp_context=context, **pool_args()
-    ) as pool:
-        futures = [pool.submit(_check_chunk, piece, options) for piece in pieces]
-        try:
-            for future in futures:
-                plan.rows += future.result()
-                _tick(progress, cancel, len(plan.rows), total)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    with gc_paused(), closing(_checked(pieces, options, _workers(workers, total))) as stream:
+        for facts, _docs in stream:
+            plan.rows += map(_row_check, facts)
+            _tick(progress, cancel, len(plan.rows), total)
     return plan
 
 
-def _check_chunk(
-    chunk: Sequence[tuple[int, Mapping[str, str]]], options: Mapping[str, Any]
-) -> list[RowCheck]:
-    memo = _memo_for(options)
-    with _gc_paused():  # also in the worker processes, whose memo holds many checks
-        return [check_record(number, record, memo=memo, **options) for number, record in chunk]
+_Checked = tuple[list[RowFacts], list[DocParts | None]]
+
+
+def _checked(
+    pieces: Sequence[Sequence[tuple[int, Mapping[str, str]]]],
+    options: Mapping[str, Any],
+    workers: int,
+    docs: bool = False,
+) -> Generator[_Checked, None, None]:
+    """Each piece checked (see ``check_piece``), in order: in ``workers`` processes when more
+    than one, else (or when no process can be started) in this one."""
+    done = 0
+    try:
+        if workers > 1 and len(pieces) > 1:
+            try:
+                for result in _in_processes(pieces, options, workers, docs):
+                    done += 1
+                    yield result
+                return
+            except (BrokenProcessPool, OSError):
+                pass  # no worker processes here: check the rest in this process instead
+        for piece in pieces[done:]:
+            yield check_piece(piece, options, docs)
+    finally:
+        forget_memos()
+
+
+def _in_processes(
+    pieces: Sequence[Sequence[tuple[int, Mapping[str, str]]]],
+    options: Mapping[str, Any],
+    workers: int,
+    docs: bool,
+) -> Generator[_Checked, None, None]:
+    """Check pieces in worker processes, a few ahead of the one this process waits for.
+
+    Processes are started with "spawn" (safe from the desk's worker thread, and the only way
+    on Windows): a script that calls this must guard its top level with
+    ``if __name__ == "__main__":`` as usual for multiprocessing. The workers stay at most two
+    pieces each ahead, so a slower consumer (the saving) gets the CPU they would idle on.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(pieces)), mp_context=context, **pool_args()
+    )
+    ahead: deque[Future[_Checked]] = deque()
+    try:
+        queued = 0
+        while ahead or queued < len(pieces):
+            while queued < len(pieces) and len(ahead) < 2 * workers:
+                ahead.append(pool.submit(check_piece, pieces[queued], options, docs))
+                queued += 1
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def plan_from_drafts(
@@ -360,14 +312,78 @@ def plan_from_drafts(
     return plan
 
 
-def _tick(progress: Progress | None, cancel: threading.Event | None, done: int, total: int) -> None:
-    if cancel is not None and cancel.is_set():
-        raise ImportCancelled()
-    if progress is not None and progress(done, total) is False:
-        raise ImportCancelled()
-
-
 # --------------------------------------------------------------------------- saving
+
+
+class BookedIndex:
+    """Ads already booked, by (date, text) and (date, phone), loaded date by date as rows ask.
+
+    Rows whose text was already booked on one of their dates are repeats (a file imported
+    twice would book every ad twice). Ads given to :meth:`ignore` (the import's own) never
+    count: the answer is the one the database gave before the import.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: set[dt.date] = set()
+        self._ads: dict[int, Any] = {}  # ad id -> BookedAd, its dates those loaded so far
+        self._by_key: dict[tuple[str, str], list[int]] = {}
+        self._ignored: set[int] = set()
+
+    def ignore(self, ad_ids: Iterable[int]) -> None:
+        self._ignored.update(ad_ids)
+
+    def _load(self, dates: Iterable[dt.date]) -> None:
+        from adsdesk.store.ads import booked_on
+
+        new = sorted(set(dates) - self._loaded)
+        if not new:
+            return
+        self._loaded.update(new)
+        for ad in booked_on(new):  # each ad with its dates among ``new``
+            ad_id = ad.ad_id
+            if ad_id is None or ad_id in self._ignored:
+                continue
+            keys = [f"text:{_plain(ad.title, ad.body)}"] + [f"phone:{p}" for p in ad.phones]
+            for day in ad.dates:
+                for key in keys:
+                    self._by_key.setdefault((day, key), []).append(ad_id)
+            known = self._ads.get(ad_id)
+            if known is not None:
+                ad = replace(known, dates=tuple(sorted({*known.dates, *ad.dates})))
+            self._ads[ad_id] = ad
+
+    def repeats(self, rows: Sequence[RowCheck]) -> dict[int, str]:
+        """Row number -> why it is already in the paper: the same text booked on one of its
+        dates (the earliest such date; the lowest ad id on it)."""
+        from adsdesk.domain.duplicates import BookedAd, find_duplicates
+
+        self._load(d for r in rows if r.ok for d in r.dates)
+        out: dict[int, str] = {}
+        if not self._by_key:
+            return out
+        for row in rows:
+            if not row.ok or not row.dates:
+                continue
+            days = tuple(d.isoformat() for d in row.dates)
+            phones = tuple(p.e164 for p in row.phones)
+            match_keys = [f"text:{_plain(row.title, row.body)}"] + [f"phone:{p}" for p in phones]
+            candidates = {
+                ad_id: self._ads[ad_id]
+                for day in days
+                for k in match_keys
+                for ad_id in self._by_key.get((day, k), ())
+                if ad_id not in self._ignored
+            }
+            if not candidates:
+                continue
+            mine = BookedAd(ad_id=None, title=row.title, body=row.body, phones=phones, dates=days)
+            same = [
+                d for d in find_duplicates(mine, candidates.values()) if d.reason == "same_text"
+            ]
+            if same:
+                first = min(same, key=lambda d: (d.date, d.other_id or 0))
+                out[row.row] = f"{first.date} 已登过同样内容的广告 #{first.other_id}"
+        return out
 
 
 def already_booked(rows: Sequence[RowCheck]) -> dict[int, str]:
@@ -376,43 +392,22 @@ def already_booked(rows: Sequence[RowCheck]) -> dict[int, str]:
     A file imported twice would book every ad twice; this finds those rows before saving.
     Candidates come from an index by (date, phone) and (date, text), so a big file is cheap.
     """
-    from adsdesk.domain.duplicates import BookedAd, find_duplicates
-    from adsdesk.store.ads import booked_on
-
-    dates = sorted({d for r in rows if r.ok for d in r.dates})
-    if not dates:
-        return {}
-    booked = booked_on(dates)
-    by_key: dict[tuple[str, str], list[BookedAd]] = {}
-    for ad in booked:
-        keys = [("text", _plain(ad.title, ad.body))] + [("phone", p) for p in ad.phones]
-        for day in ad.dates:
-            for kind, value in keys:
-                by_key.setdefault((day, f"{kind}:{value}"), []).append(ad)
-    out: dict[int, str] = {}
-    for row in rows:
-        if not row.ok or not row.dates:
-            continue
-        mine = BookedAd(
-            ad_id=None,
-            title=row.title,
-            body=row.body,
-            phones=tuple(p.e164 for p in row.phones),
-            dates=tuple(d.isoformat() for d in row.dates),
-        )
-        match_keys = [f"text:{_plain(row.title, row.body)}"] + [f"phone:{p}" for p in mine.phones]
-        candidates = {
-            id(ad): ad for day in mine.dates for k in match_keys for ad in by_key.get((day, k), [])
-        }
-        same = [d for d in find_duplicates(mine, candidates.values()) if d.reason == "same_text"]
-        if same:
-            first = same[0]
-            out[row.row] = f"{first.date} 已登过同样内容的广告 #{first.other_id}"
-    return out
+    return BookedIndex().repeats(rows)
 
 
 def _plain(title: str, body: str) -> str:
     return re.sub(r"\s+", "", f"{title}{body}")
+
+
+def _save(
+    saver: BulkSaver, rows: Sequence[RowCheck], docs: Sequence[DocParts | None] | None = None
+) -> list[int]:
+    """Save good rows (their advertisers found by name, a new name made one new advertiser)."""
+    names = saver.advertisers(r.advertiser for r in rows if r.advertiser)
+    drafts = [r.draft(names.get(r.advertiser)) for r in rows]
+    if docs is None:
+        return saver.add(drafts)
+    return saver.add(drafts, [d for d in docs if d is not None])
 
 
 def import_rows(
@@ -435,23 +430,105 @@ def import_rows(
         raise ValueError(f"第 {refused[0].row} 行有问题，不能导入：{refused[0].reason}")
     refuse_if_damaged()  # a damaged file must not take a thousand more rows
     total = len(rows)
+    if index_workers is None:
+        index_workers = 1 if total >= PARALLEL_FROM else 0
+    ids: list[int] = []
+    with gc_paused(), bulk_saver(index_workers) as saver:
+        _tick(progress, cancel, 0, total)
+        for batch in chunks(rows, CHUNK):
+            ids += _save(saver, batch)
+            _tick(progress, cancel, len(ids), total)
+    return ids
 
-    def step(done: int) -> bool:
-        try:
-            _tick(progress, cancel, done, total)
-        except ImportCancelled:
-            return False
-        return True
 
+@dataclass
+class TableImport:
+    """What :func:`import_table` did: every row checked, the ids saved, the repeats found."""
+
+    plan: ImportPlan
+    ids: list[int]
+    repeats: dict[int, str]  # row number -> why it is already booked (see already_booked)
+    refused_all: bool  # some row was refused and skip_bad was not given: nothing saved
+
+
+class _NothingSaved(Exception):
+    """A row was refused after others were saved: roll them back."""
+
+
+def import_table(
+    table: Table,
+    *,
+    area_code: str,
+    refused: Mapping[str, str] | None = None,
+    categories: Sequence[str] | None = None,
+    default_dates: Sequence[dt.date] = (),
+    save: bool = True,
+    skip_bad: bool = False,
+    again: bool = False,
+    find_repeats: bool = True,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    workers: int | None = None,
+) -> TableImport:
+    """Check every row and save the good ones in one pass and ONE transaction: worker
+    processes check the next rows while this one saves those already checked.
+
+    The outcome is that of :func:`check_table`, :func:`already_booked` and :func:`import_rows`
+    one after the other: rows booked before with the same text on the same day are not saved
+    unless ``again``; when a row is refused nothing is saved unless ``skip_bad``; ``save``
+    False only checks (and looks for repeats when ``find_repeats``). A cancellation or an
+    error leaves the database as it was.
+    """
+    records = table.records()
+    total = len(records)
+    options = _options(area_code, refused, categories, default_dates)
+    plan = ImportPlan(source=table.source)
+    ids: list[int] = []
+    repeats: dict[int, str] = {}
+    booked = BookedIndex() if find_repeats else None
+    pieces = list(chunks(records, _PIPE_CHUNK))
+    _tick(progress, cancel, 0, total)
+    saving = save
+    docs_here = save and not is_postgres()  # PostgreSQL's triggers build the documents
     try:
-        with _gc_paused(), db.atomic():
-            _tick(progress, cancel, 0, total)
-            names = [r.advertiser for r in rows if r.advertiser]
-            ids_by_name = advertiser_ids_by_name(names)
-            ids_by_name.update(create_advertisers([n for n in names if n not in ids_by_name]))
-            drafts = [r.draft(ids_by_name.get(r.advertiser)) for r in rows]
-            if index_workers is None:
-                index_workers = 1 if total >= PARALLEL_FROM else 0
-            return save_many(drafts, step, index_workers=index_workers)
-    except BulkCancelled as exc:
-        raise ImportCancelled() from exc
+        with ExitStack() as stack:
+            stack.enter_context(gc_paused())
+            stream = stack.enter_context(
+                closing(_checked(pieces, options, _workers(workers, total), docs=docs_here))
+            )
+            saver: BulkSaver | None = None
+            for facts, docs in stream:
+                rows = [_row_check(f) for f in facts]
+                plan.rows += rows
+                if booked is not None:
+                    repeats.update(booked.repeats(rows))
+                if saving and not skip_bad and not all(r.ok for r in rows):
+                    saving = False  # refused: nothing is saved (what went in is rolled back)
+                if saving:
+                    chosen = [
+                        (r, d)
+                        for r, d in zip(rows, docs or [None] * len(rows), strict=True)
+                        if r.ok and (again or r.row not in repeats)
+                    ]
+                    if chosen:
+                        if saver is None:
+                            refuse_if_damaged()  # a damaged file must not take more rows
+                            saver = stack.enter_context(bulk_saver())
+                        good = [r for r, _ in chosen]
+                        new = _save(saver, good, [d for _, d in chosen] if docs_here else None)
+                        ids += new
+                        if booked is not None:
+                            booked.ignore(new)
+                _tick(progress, cancel, len(plan.rows), total)
+            if save and not saving and saver is not None:
+                raise _NothingSaved()  # leaving the block rolls the transaction back
+    except _NothingSaved:
+        ids = []
+    return TableImport(plan, ids, repeats, bool(plan.rejected) and not skip_bad)
+
+
+def _tick(progress: Progress | None, cancel: threading.Event | None, done: int, total: int) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled()
+    if progress is not None and progress(done, total) is False:
+        raise ImportCancelled()

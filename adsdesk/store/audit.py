@@ -21,6 +21,7 @@ from peewee import (
 )
 
 from adsdesk.store.actor import Actor, current_actor
+from adsdesk.store.backend import insert_many
 from adsdesk.store.models import BaseModel, db
 
 GENESIS = "0" * 64
@@ -125,8 +126,13 @@ def install(database: Database) -> None:
         database.execute_sql(sql)
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready form of a recorded value (dates as ISO text, tuples as lists)."""
+    if value is None or type(value) in _SCALARS:  # most values: no isinstance chain
+        return value
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -286,8 +292,7 @@ def record_many(items: Sequence[Change], actor: Actor | None = None) -> list[int
                 }
             )
             prev = digest
-        for start in range(0, len(rows), 500):
-            AuditRecord.insert_many(rows[start : start + 500]).execute()
+        insert_many(AuditRecord, list(rows[0]), [tuple(r.values()) for r in rows])
         AuditHead.update(hash=prev).where(AuditHead.id == 1).execute()
     return [int(r["seq"]) for r in rows]
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, Model, SqliteDatabase, fn
+from peewee import JOIN, SqliteDatabase, fn
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
@@ -17,8 +17,8 @@ from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK
 from adsdesk.store.ads import AdDraft
 from adsdesk.store.advertisers import AdvertiserNotFound
-from adsdesk.store.audit import Change, diff, record_many
-from adsdesk.store.backend import is_postgres
+from adsdesk.store.audit import Change, record_many
+from adsdesk.store.backend import insert_many, is_postgres
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -95,7 +95,7 @@ def _insert_with_ids(model: type[BaseModel], rows: list[dict[str, Any]]) -> list
     if len(rows) > 1:
         names = ["id", *rows[0]]
         values = [(i, *row.values()) for i, row in zip(ids[1:], rows[1:], strict=True)]
-        _execute_many(model, names, values)
+        insert_many(model, names, values, CHUNK)
     return ids
 
 
@@ -108,51 +108,46 @@ def _sql_value(value: object) -> object:
     return value
 
 
-def _execute_many(model: type[Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """One prepared INSERT over all rows, whose values are already as SQLite stores them."""
-    if not rows:
-        return
-    columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
-    if is_postgres():
-        from psycopg2.extras import execute_values
-
-        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s'
-        execute_values(db.cursor(), sql, rows, page_size=CHUNK)
-        return
-    marks = ", ".join("?" for _ in names)
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    db.cursor().executemany(sql, rows)
-
-
 def save_many(
     drafts: Sequence[AdDraft], progress: Progress | None = None, index_workers: int = 0
 ) -> list[int]:
     """Save new ads (``id`` None) exactly as ``save_ad`` would, in one transaction.
 
     ``index_workers`` > 0 builds the search-index documents in that many helper processes.
-
-    The rows go in with multi-row INSERTs (ads, phones, advertiser phones, insertions).
-    SQLite suspends the index triggers and indexes the new rows in one pass; PostgreSQL
-    keeps its triggers (other desks are writing) and builds the documents at the end.
     Raises BulkCancelled when ``progress`` returns False; the whole batch is then rolled back.
     """
-    if any(d.id is not None for d in drafts):
-        raise ValueError("save_many only adds new ads")
+    ids: list[int] = []
+    with bulk_saver(index_workers) as saver:
+        for batch in chunks(drafts, CHUNK):
+            ids += saver.add(batch)
+            if progress is not None and progress(len(ids)) is False:
+                raise BulkCancelled()
+    return ids
+
+
+@contextmanager
+def bulk_saver(index_workers: int = 0) -> Iterator[BulkSaver]:
+    """A :class:`BulkSaver` inside one transaction: committed when the block ends, rolled back
+    (triggers and all) when it raises.
+
+    The rows go in with multi-row INSERTs (ads, phones, advertiser phones, insertions).
+    SQLite suspends the index triggers and indexes the new rows as they go in (their documents
+    built in ``index_workers`` helper processes, or handed over ready-made); PostgreSQL keeps
+    its triggers (other desks are writing) and builds the documents at the end.
+    """
     require(CLERK, "导入广告")
     with db.atomic():
         if isinstance(db.obj, SqliteDatabase):
-            # The rows are new: no per-row trigger upkeep; their index documents are built
-            # (in helper processes with index_workers) while the next chunks go in. The
-            # triggers come back in this transaction (and with its rollback).
+            # The rows are new: no per-row trigger upkeep. The triggers come back in this
+            # transaction (and with its rollback).
             with _big_cache(), NewRowsIndexer(workers=index_workers) as indexer:
-                indexer.pending_advertisers()  # created just before, e.g. by import_rows
+                indexer.pending_advertisers()  # created just before, e.g. by an older caller
                 with triggers_suspended():
-                    ids = _insert_rows(drafts, progress, indexer)
+                    yield BulkSaver(indexer)
                 indexer.finish()
         else:
-            ids = _insert_rows(drafts, progress, _TriggersIndex())
+            yield BulkSaver(_TriggersIndex())
         sync_index()  # the search index takes the new ads in the same transaction
-    return ids
 
 
 @contextmanager
@@ -175,46 +170,54 @@ class _TriggersIndex:
     def ads(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
+    def ad_documents(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        pass
+
     def search_ad(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
 
-def _insert_rows(
-    drafts: Sequence[AdDraft], progress: Progress | None, indexer: NewRowsIndexer | _TriggersIndex
-) -> list[int]:
-    """Insert the drafts; ``indexer`` takes the new ads and advertisers (SQLite, triggers
-    suspended) or nothing (PostgreSQL, triggers on)."""
-    categories: dict[str, int | None] = {}
-    known_adv = sorted({a for d in drafts if (a := d.advertiser_id) is not None})
-    present: set[int] = set()
-    linked: dict[int, set[str]] = defaultdict(set)
-    # Plain SQL in chunks: peewee builds one expression node per id, slow for 20,000 ids.
-    adv_table, phone_table = Advertiser._meta.table_name, AdvertiserPhone._meta.table_name
-    adv_column = AdvertiserPhone.advertiser.column_name
-    for chunk in chunks(known_adv, CHUNK):
-        marks = ", ".join(db.obj.param for _ in chunk)
-        present.update(
-            int(r[0])
-            for r in db.execute_sql(
-                f'SELECT "id" FROM "{adv_table}" WHERE "id" IN ({marks})', chunk
-            ).fetchall()
-        )
-        for adv, e164 in db.execute_sql(
-            f'SELECT "{adv_column}", "e164" FROM "{phone_table}" WHERE "{adv_column}" IN ({marks})',
-            chunk,
-        ).fetchall():
-            linked[adv].add(e164)
-    missing = [a for a in known_adv if a not in present]
-    if missing:
-        raise AdvertiserNotFound(f"客户 #{missing[0]} 不存在")
+# What the search index needs of an ad's text, built away from the database (search_text's
+# ``ad_doc_parts``): normalised title, normalised body, gram document.
+DocParts = tuple[str, str, str]
 
-    now = dt.datetime.now().replace(microsecond=0)
-    stamp = _sql_value(now)
-    ids: list[int] = []
-    days: dict[object, str] = {}  # date -> as stored: import files book the same days often
-    for batch in chunks(drafts, CHUNK):
+
+class BulkSaver:
+    """Adds new ads batch by batch in the transaction of :func:`bulk_saver`."""
+
+    def __init__(self, indexer: NewRowsIndexer | _TriggersIndex) -> None:
+        self._indexer = indexer
+        self._categories: dict[str, int | None] = {}
+        self._advertisers: dict[str, int] = {}  # by name, as found or created by advertisers()
+        self._linked: dict[int, set[str]] = {}  # advertiser -> its phones (checked to exist)
+        self._days: dict[object, str] = {}  # date -> as stored: files book the same days often
+        self._stamp = _sql_value(dt.datetime.now().replace(microsecond=0))
+
+    def advertisers(self, names: Iterable[str]) -> dict[str, int]:
+        """Advertiser ids by exact name (the oldest one when a name is used twice); a new name
+        becomes one new advertiser. Names come back in the order first given."""
+        wanted = [n for n in dict.fromkeys(n.strip() for n in names) if n]
+        new = [n for n in wanted if n not in self._advertisers]
+        if new:
+            found = advertiser_ids_by_name(new)
+            self._advertisers.update(found)  # their phones load with the first ad naming them
+            created = create_advertisers([n for n in new if n not in found])
+            self._advertisers.update(created)
+            for adv in created.values():
+                self._linked[adv] = set()
+            self._indexer.by_id("advertiser", list(created.values()))
+        return {n: self._advertisers[n] for n in wanted}
+
+    def add(self, drafts: Sequence[AdDraft], docs: Sequence[DocParts] | None = None) -> list[int]:
+        """Insert new ads; returns their ids. ``docs``, one per draft, saves building the
+        search documents here."""
+        if any(d.id is not None for d in drafts):
+            raise ValueError("save_many only adds new ads")
+        self._load_advertisers({a for d in drafts if (a := d.advertiser_id) is not None})
+        categories, linked, days, stamp = self._categories, self._linked, self._days, self._stamp
+        indexer = self._indexer
         ad_rows: list[dict[str, Any]] = []
-        for draft in batch:
+        for draft in drafts:
             cat = draft.category.strip()
             if cat not in categories:
                 categories[cat] = category_id(cat)
@@ -233,24 +236,32 @@ def _insert_rows(
                     "updated_at": stamp,
                 }
             )
-        chunk_ids = _insert_with_ids(Ad, ad_rows)
-        ids += chunk_ids
-        indexer.ads(
-            [
-                (ad_id, row["title"], row["body"], row["category"])
-                for ad_id, row in zip(chunk_ids, ad_rows, strict=True)
-            ]
-        )
+        ids = _insert_with_ids(Ad, ad_rows)
+        if docs is None:
+            indexer.ads(
+                [
+                    (ad_id, row["title"], row["body"], row["category"])
+                    for ad_id, row in zip(ids, ad_rows, strict=True)
+                ]
+            )
+        else:
+            indexer.ad_documents(
+                [
+                    (ad_id, *parts, row["category"])
+                    for ad_id, parts, row in zip(ids, docs, ad_rows, strict=True)
+                ]
+            )
         phone_rows: list[tuple[Any, ...]] = []
         adv_phone_rows: list[tuple[Any, ...]] = []
         insertion_rows: list[tuple[Any, ...]] = []
         search_rows: list[tuple[Any, ...]] = []
-        for ad_id, draft, row in zip(chunk_ids, batch, ad_rows, strict=True):
+        for ad_id, draft, row in zip(ids, drafts, ad_rows, strict=True):
             adv = row["advertiser"]
+            mine = linked.setdefault(adv, set()) if adv is not None else None
             for position, phone in enumerate(draft.phones):
                 phone_rows.append((ad_id, phone.e164, phone.display, position))
-                if adv is not None and phone.e164 not in linked[adv]:
-                    linked[adv].add(phone.e164)
+                if mine is not None and phone.e164 not in mine:
+                    mine.add(phone.e164)
                     adv_phone_rows.append((adv, phone.e164, phone.display))
             booked: list[str] = []  # ISO dates, as stored
             for d in sorted(set(draft.dates)):
@@ -262,14 +273,40 @@ def _insert_rows(
             search_rows.append(
                 (ad_id, row["category"], adv, min(booked, default=None), max(booked, default=None))
             )
-        _execute_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
-        _execute_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
-        _execute_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
+        insert_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
+        insert_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
+        insert_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
         indexer.search_ad(search_rows)
-        record_many([_created(ad_id, draft) for ad_id, draft in zip(chunk_ids, batch, strict=True)])
-        if progress is not None and progress(len(ids)) is False:
-            raise BulkCancelled()
-    return ids
+        record_many([_created(ad_id, draft) for ad_id, draft in zip(ids, drafts, strict=True)])
+        return ids
+
+    def _load_advertisers(self, wanted: set[int]) -> None:
+        """Check that these advertisers exist and load their phones (once per advertiser)."""
+        known_adv = sorted(a for a in wanted if a not in self._linked)
+        present: set[int] = set()
+        linked: dict[int, set[str]] = defaultdict(set)
+        # Plain SQL in chunks: peewee builds one expression node per id, slow for 20,000 ids.
+        adv_table, phone_table = Advertiser._meta.table_name, AdvertiserPhone._meta.table_name
+        adv_column = AdvertiserPhone.advertiser.column_name
+        for chunk in chunks(known_adv, CHUNK):
+            marks = ", ".join(db.obj.param for _ in chunk)
+            present.update(
+                int(r[0])
+                for r in db.execute_sql(
+                    f'SELECT "id" FROM "{adv_table}" WHERE "id" IN ({marks})', chunk
+                ).fetchall()
+            )
+            for adv, e164 in db.execute_sql(
+                f'SELECT "{adv_column}", "e164" FROM "{phone_table}" '
+                f'WHERE "{adv_column}" IN ({marks})',
+                chunk,
+            ).fetchall():
+                linked[adv].add(e164)
+        missing = [a for a in known_adv if a not in present]
+        if missing:
+            raise AdvertiserNotFound(f"客户 #{missing[0]} 不存在")
+        for adv in known_adv:
+            self._linked[adv] = linked[adv]
 
 
 def _created(ad_id: int, draft: AdDraft) -> Change:
@@ -277,16 +314,18 @@ def _created(ad_id: int, draft: AdDraft) -> Change:
     advertiser = draft.advertiser_name.strip() or (
         f"#{draft.advertiser_id}" if draft.advertiser_id is not None else ""
     )
-    values = {
-        "category": draft.category.strip(),
-        "advertiser": advertiser,
-        "title": draft.title,
-        "body": draft.body,
-        "phones": [p.display for p in draft.phones],
-        "dates": sorted(set(draft.dates)),
-        "override_reason": draft.override_reason,
+    # diff(None, values), written out: every value is new and already plain (strings, ISO
+    # dates), and diff's generic conversions cost more than the rest of the row's saving.
+    changes: dict[str, list[Any]] = {
+        "category": [None, draft.category.strip()],
+        "advertiser": [None, advertiser],
+        "title": [None, draft.title],
+        "body": [None, draft.body],
+        "phones": [None, [p.display for p in draft.phones]],
+        "dates": [None, [d.isoformat() for d in sorted(set(draft.dates))]],
+        "override_reason": [None, draft.override_reason],
     }
-    return Change("ad.import", "ad", ad_id, diff(None, values), ad_id=ad_id)
+    return Change("ad.import", "ad", ad_id, changes, ad_id=ad_id)
 
 
 # --------------------------------------------------------------------------- export

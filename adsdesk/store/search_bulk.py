@@ -18,7 +18,7 @@ from adsdesk.store.search_schema import (
     drop_triggers,
     sqlite_bound,
 )
-from adsdesk.store.search_text import Docs, Row, ad_docs, advertiser_docs
+from adsdesk.store.search_text import Docs, Row, ad_docs, ad_docs_from_parts, advertiser_docs
 from adsdesk.store.search_upkeep import write_docs
 
 _BATCH = 5000
@@ -167,6 +167,11 @@ class NewRowsIndexer:
     def ads(self, rows: Sequence[Row]) -> None:
         """New ads given as (id, title, body, category id)."""
         self._add(ad_docs, rows)
+
+    def ad_documents(self, rows: Sequence[Row]) -> None:
+        """New ads whose text was prepared elsewhere: (id, *``ad_doc_parts``, category id)."""
+        if rows:
+            write_docs(self.con, ad_docs_from_parts(rows))
 
     def advertisers(self, rows: Sequence[Row]) -> None:
         """New advertisers given as (id, name, address)."""

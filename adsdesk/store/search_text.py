@@ -134,12 +134,23 @@ def advertiser_fields(name: str, address: str) -> tuple[str, str, str, str]:
     return normalise(name), normalise(address), initials, full
 
 
+def ad_doc_parts(title: str, body: str) -> tuple[str, str, str]:
+    """What an ad's documents need of its text: normalised title and body, gram document."""
+    t, b = ad_fields(title or "", body or "")
+    return t, b, hex_grams((t, b))
+
+
 def ad_docs(rows: Sequence[Row]) -> Docs:
     """Index rows for ads given as (id, title, body, category id). Pure: runs in a helper too."""
+    return ad_docs_from_parts(
+        [(ad_id, *ad_doc_parts(title, body), category) for ad_id, title, body, category in rows]
+    )
+
+
+def ad_docs_from_parts(rows: Sequence[Row]) -> Docs:
+    """Index rows for ads given as (id, *``ad_doc_parts``, category id)."""
     text_rows, gram_rows = [], []
-    for ad_id, title, body, category in rows:
-        t, b = ad_fields(title or "", body or "")
-        grams = hex_grams((t, b))
+    for ad_id, t, b, grams, category in rows:
         if category is None:
             text_rows.append((ad_id, t, b, ""))
         else:

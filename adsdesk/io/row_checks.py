@@ -1,0 +1,193 @@
+"""One imported row checked like a typed ad: pure and light, so import workers can run it.
+
+The import's worker processes (started with "spawn", as on Windows) import only this module,
+the domain rules and the search index's text functions: no database, no Qt. A row's verdict
+travels back as :data:`RowFacts`, a plain tuple that pickles quickly; ``import_tables`` turns
+it into a ``RowCheck``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from adsdesk.domain.checks import AdCheck, ad_text, check_text, print_refusals
+from adsdesk.domain.dates import parse_dates
+from adsdesk.domain.phone_check import check_phone
+from adsdesk.domain.splitter import guess_category
+from adsdesk.domain.wording import Finding
+from adsdesk.store.search_text import ad_doc_parts
+
+_PHONE_SPLIT = re.compile(r"[,;、，；/\n]+")
+
+# (row, title, body, category, advertiser, phones as (e164, display) pairs, printed,
+#  dates as ordinals, override reason, findings as field tuples, reason): RowCheck's fields.
+RowFacts = tuple[
+    int,
+    str,
+    str,
+    str,
+    str,
+    tuple[tuple[str, str], ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    str,
+    tuple[tuple[Any, ...], ...],
+    str,
+]
+# What the search index needs of a good row's text (store.search_text.ad_doc_parts).
+DocParts = tuple[str, str, str]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large import builds many long-lived objects:
+    each full collection walks them all again (about a second per 100,000 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def split_phone_cell(cell: str, area_code: str) -> list[str]:
+    """Numbers in a phone cell, separated by , ; 、 / or spaces (a spaced-out number stays whole)."""
+    out: list[str] = []
+    for part in _PHONE_SPLIT.split(cell):
+        part = part.strip()
+        if not part:
+            continue
+        if " " in part and not check_phone(part, area_code).valid:
+            out += part.split()
+        else:
+            out.append(part)
+    return out
+
+
+# Import files repeat texts (the same advertiser's ad booked again, standard notices): within
+# one import the checks of a text are done once. Memos are per (area code, refuse list).
+Memo = dict[tuple[str, str | None], AdCheck]
+_MEMOS: dict[tuple[object, ...], Memo] = {}
+_MEMO_SIZE = 50_000
+
+
+def memo_for(options: Mapping[str, Any]) -> Memo:
+    """The text-check memo of the import these options belong to (one import at a time)."""
+    refused = options.get("refused") or {}
+    key = (options["area_code"], tuple(sorted(refused.items())))
+    memo = _MEMOS.get(key)
+    if memo is None:
+        _MEMOS.clear()  # one import at a time: keep only the current one's
+        memo = _MEMOS[key] = {}
+    elif len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    return memo
+
+
+def forget_memos() -> None:
+    """Drop the memos (an import has ended)."""
+    _MEMOS.clear()
+
+
+def check_row(
+    number: int,
+    record: Mapping[str, str],
+    *,
+    area_code: str,
+    refused: Mapping[str, str] | None = None,
+    categories: Sequence[str] | None = None,
+    default_dates: Sequence[dt.date] = (),
+    memo: Memo | None = None,
+) -> RowFacts:
+    """Check one row: its text like a typed ad, its phone and date cells."""
+    title = record.get("title", "").strip()
+    body = record.get("body", "").strip()
+    category = record.get("category", "").strip() or guess_category(title, body, categories)
+    override = record.get("override_reason", "").strip()
+    problems: list[str] = []
+    if not title and not body:
+        problems.append("没有标题也没有正文")
+
+    text = ad_text(title, body)
+    key = (text, category or None)
+    check = memo.get(key) if memo is not None else None
+    if check is None:
+        check = check_text(text, category or None, area_code, refused)
+        if memo is not None:
+            memo[key] = check  # only read here: sharing it is safe
+    phones: list[tuple[str, str]] = []
+    printed: list[str] = []
+    seen: set[str] = set()
+    for raw in split_phone_cell(record.get("phones", ""), area_code):
+        verdict = check_phone(raw, area_code)
+        if not verdict.valid:
+            problems.append(f"电话 {raw} 有误：{verdict.reason}")
+            printed.append(raw)
+            continue
+        if verdict.e164 and refused and verdict.e164 in refused:
+            problems.append(f"号码 {verdict.display} 在本报拒登名单上")
+        if verdict.e164 and verdict.e164 not in seen:
+            seen.add(verdict.e164)
+            phones.append((verdict.e164, verdict.display))
+            printed.append(verdict.display)
+    for m in check.phones:
+        c = m.check
+        if c.valid and c.e164 and c.e164 not in seen:
+            seen.add(c.e164)
+            phones.append((c.e164, c.display))
+            printed.append(c.display)
+        elif not c.valid and m.text not in printed:
+            printed.append(m.text)
+
+    blocked = print_refusals(check.findings, override)
+    if blocked:
+        said = {p.split("。")[0] for p in problems}
+        for message in blocked:  # a number in both the phone cell and the text: say it once
+            if message.split("。")[0] not in said:
+                said.add(message.split("。")[0])
+                problems.append(message.rstrip("。"))
+
+    dates, bad_dates = parse_dates(record.get("dates", ""))
+    for piece in bad_dates:
+        problems.append(f"刊登日期“{piece}”看不懂，应写成 2023-02-24 这样")
+    if not dates and not bad_dates:
+        dates = list(default_dates)
+
+    return (
+        number,
+        title,
+        body,
+        category,
+        record.get("advertiser", "").strip(),
+        tuple(phones),
+        tuple(printed),
+        tuple(sorted({d.toordinal() for d in dates})),
+        override,
+        tuple(_finding_fields(f) for f in check.findings),
+        "；".join(problems) + "。" if problems else "",
+    )
+
+
+def _finding_fields(f: Finding) -> tuple[Any, ...]:
+    return (f.rule, f.level, f.start, f.end, f.message, f.term)
+
+
+def check_piece(
+    piece: Sequence[tuple[int, Mapping[str, str]]],
+    options: Mapping[str, Any],
+    docs: bool = False,
+) -> tuple[list[RowFacts], list[DocParts | None]]:
+    """Check consecutive rows; with ``docs``, also prepare each good row's search documents
+    (None for a refused row), so the saving process need not."""
+    memo = memo_for(options)
+    with gc_paused():  # the memo holds many checks
+        facts = [check_row(number, record, memo=memo, **options) for number, record in piece]
+        if not docs:
+            return facts, []
+        return facts, [None if f[10] else ad_doc_parts(f[1], f[2]) for f in facts]
