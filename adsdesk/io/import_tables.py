@@ -28,9 +28,9 @@ from adsdesk.io.row_checks import (
     forget_memos,
     gc_paused,
     split_phone_cell,
+    start_worker,
 )
 from adsdesk.io.tables import Table
-from adsdesk.lifeline import pool_args
 from adsdesk.store.ads import AdDraft, PhoneEntry
 from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import refuse_if_damaged
@@ -265,7 +265,10 @@ def _in_processes(
     """
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(pieces)), mp_context=context, **pool_args()
+        max_workers=min(workers, len(pieces)),
+        mp_context=context,
+        initializer=start_worker,
+        initargs=(os.getpid(),),
     )
     ahead: deque[Future[_Checked]] = deque()
     try:

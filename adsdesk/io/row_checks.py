@@ -56,6 +56,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def start_worker(parent_pid: int) -> None:
+    """Run first in each worker process: end with the parent (see lifeline), and no cyclic
+    garbage collection (the checks make no cycles; collections would walk the memos again and
+    again)."""
+    from adsdesk.lifeline import die_with_parent
+
+    die_with_parent(parent_pid)
+    gc.disable()
+
+
 def split_phone_cell(cell: str, area_code: str) -> list[str]:
     """Numbers in a phone cell, separated by , ; 、 / or spaces (a spaced-out number stays whole)."""
     out: list[str] = []
