@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from peewee import (
@@ -133,6 +134,10 @@ def _plain(value: Any) -> Any:
     """JSON-ready form of a recorded value (dates as ISO text, tuples as lists)."""
     if value is None or type(value) in _SCALARS:  # most values: no isinstance chain
         return value
+    if type(value) is list:
+        return [_plain(v) for v in value]
+    if type(value) is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -156,6 +161,7 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[s
     return out
 
 
+@lru_cache(maxsize=16)  # a batch of records shares one time
 def _stamp(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S")
 
