@@ -135,3 +135,24 @@ def test_search_by_advertiser_pinyin_lists_their_ads(capsys, tmp_path: Path) -> 
         run(capsys, "search", "dthp", "--on", "2023-03-01", "--db", str(db), "--json")[1]
     )
     assert out["total"] == 0
+
+
+def test_benchmark_on_a_given_database_copies_the_corpus_once(db_target) -> None:
+    import pytest
+
+    from adsdesk.bench.search import KINDS, bench_search
+    from adsdesk.errors import UserError
+
+    first = bench_search(300, per_kind=3, scan_per_kind=1, db=str(db_target))
+    assert first["backend"] == ("sqlite" if isinstance(db_target, Path) else "postgresql")
+    assert not first["build_reused"] and first["scan_mismatches"] == []
+    assert set(first["search_ms"]) == set(KINDS)
+    again = bench_search(300, per_kind=3, scan_per_kind=1, db=str(db_target))
+    assert again["build_reused"] and again["scan_mismatches"] == []
+    with pytest.raises(UserError, match="合成基准库"):  # never over a desk holding other data
+        bench_search(400, per_kind=3, scan_per_kind=1, db=str(db_target))
+
+
+def test_benchmark_on_a_database_measures_only_what_runs_there(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "bench", "--db", str(tmp_path / "b.sqlite3"), "--only", "layout")
+    assert code != 0 and "--db" in err and "layout" in err

@@ -55,32 +55,27 @@ def _vocabulary_grams(size: int) -> list[str]:
 
 def _queries(rng: random.Random, per_kind: int) -> dict[str, list[str]]:
     """Queries of each kind drawn from the corpus vocabulary and its phones and advertisers."""
-    from adsdesk.store.models import db
+    from adsdesk.store.backend import rows
     from adsdesk.store.search_text import pinyin_forms
 
-    con = db.connection()
     out: dict[str, list[str]] = {}
     for size in (1, 2, 3, 4):
         pool = _vocabulary_grams(size)
         out[f"{size}char"] = rng.sample(pool, min(per_kind, len(pool)))
-    top = con.execute("SELECT max(id) FROM ad_phone").fetchone()[0] or 1
+    top = rows("SELECT max(id) FROM ad_phone")[0][0] or 1
     tails: list[str] = []
     while len(tails) < per_kind:
-        row = con.execute(
-            "SELECT e164 FROM ad_phone WHERE id = ?", (rng.randint(1, top),)
-        ).fetchone()
-        if row:
-            tails.append(row[0][-4:])
+        found = rows("SELECT e164 FROM ad_phone WHERE id = ?", (rng.randint(1, top),))
+        if found:
+            tails.append(found[0][0][-4:])
     out["phone_tail"] = tails
-    top = con.execute("SELECT max(id) FROM advertiser").fetchone()[0] or 1
+    top = rows("SELECT max(id) FROM advertiser")[0][0] or 1
     names: list[str] = []
     while len(names) < per_kind:
-        row = con.execute(
-            "SELECT name FROM advertiser WHERE id = ?", (rng.randint(1, top),)
-        ).fetchone()
-        if not row:
+        found = rows("SELECT name FROM advertiser WHERE id = ?", (rng.randint(1, top),))
+        if not found:
             continue
-        initials, full = pinyin_forms(row[0])
+        initials, full = pinyin_forms(found[0][0])
         if len(names) % 2 == 0 and len(initials) >= 4:
             start = rng.randint(0, len(initials) - 4)
             names.append(initials[start : start + 4])  # like "dthp"
@@ -113,13 +108,12 @@ def _like(q: str) -> str:
 
 def _scan(kind: str, q: str) -> set[int]:
     """The same query the slow way: LIKE over every ad (and number, or every name's pinyin)."""
-    from adsdesk.store.models import db
+    from adsdesk.store.backend import rows
     from adsdesk.store.search_text import normalise, pinyin_forms
 
-    con = db.connection()
     if kind == "pinyin":
         found = set()
-        for i, name, address in con.execute("SELECT id, name, address FROM advertiser"):
+        for i, name, address in rows("SELECT id, name, address FROM advertiser"):
             fields = (normalise(name), normalise(address), *pinyin_forms(name))
             if any(q in f for f in fields):
                 found.add(i)
@@ -129,7 +123,7 @@ def _scan(kind: str, q: str) -> set[int]:
     if kind == "phone_tail":
         sql += " UNION SELECT ad_id FROM ad_phone WHERE e164 LIKE ?"
         params += ("%" + q,)
-    return {r[0] for r in con.execute(sql, params)}
+    return {r[0] for r in rows(sql, params)}
 
 
 def _ensure_db(n_ads: int) -> synth.SynthInfo:
@@ -147,15 +141,30 @@ def _ensure_db(n_ads: int) -> synth.SynthInfo:
 
 
 def bench_search(
-    n_ads: int, per_kind: int = 40, scan_per_kind: int = 4, seed: int = 7
+    n_ads: int, per_kind: int = 40, scan_per_kind: int = 4, seed: int = 7, db: str | None = None
 ) -> dict[str, Any]:
-    """Figures for the search over ``n_ads`` synthetic ads (see the module docstring)."""
+    """Figures for the search over ``n_ads`` synthetic ads (see the module docstring); on the
+    server database ``db`` (a copy of the same corpus) when given."""
     from adsdesk.store import search as S
+    from adsdesk.store.backend import is_postgres
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.search_text import warm_up
 
-    info = _ensure_db(n_ads)
-    init_db(info.path)
+    if db is None:
+        info = _ensure_db(n_ads)
+        built = {
+            "build_s": info.build_s,
+            "data_s": info.data_s,
+            "index_s": info.index_s,
+            "reused": info.reused,
+        }
+        target: str = str(info.path)
+    else:
+        from adsdesk.bench.synth_server import ensure_synth_server
+
+        built = ensure_synth_server(n_ads, db, partial(_ensure_db, n_ads))
+        target = db
+    init_db(target)
     try:
         rng = random.Random(seed)
         warm_up()  # the app does this at start-up: pinyin tables
@@ -178,11 +187,12 @@ def bench_search(
             speedup[kind] = round(scan_ms[kind]["p50"] / max(search_ms[kind]["p95"], 1e-3), 1)
         figures: dict[str, Any] = {
             "ads": n_ads,
-            "build_s": round(info.build_s, 1),
-            "build_reused": info.reused,
-            "data_s": round(info.data_s, 1),
-            "index_s": round(info.index_s, 1),
-            "db_mb": round(Path(info.path).stat().st_size / 2**20, 1),
+            "backend": "postgresql" if is_postgres() else "sqlite",
+            "build_s": round(built["build_s"], 1),
+            "build_reused": built["reused"],
+            "data_s": round(built["data_s"], 1),
+            "index_s": round(built["index_s"], 1),
+            "db_mb": _db_mb(target),
             "index_mb": _index_mb(),
             "search_ms": search_ms,
             "scan_ms": scan_ms,
@@ -197,10 +207,26 @@ def bench_search(
         close_db()
 
 
+def _db_mb(target: str) -> float:
+    from adsdesk.store.backend import is_postgres, rows
+
+    if is_postgres():
+        return round(rows("SELECT pg_database_size(current_database())")[0][0] / 2**20, 1)
+    return round(Path(target).stat().st_size / 2**20, 1)
+
+
 def _index_mb() -> float | None:
-    """Space taken by the search index (its tables and indexes), if SQLite can tell."""
+    """Space taken by the search index (its tables and indexes), if the database can tell."""
+    from adsdesk.store.backend import is_postgres, rows
     from adsdesk.store.models import db
 
+    if is_postgres():
+        size = rows(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class AS c JOIN pg_namespace AS n "
+            "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname LIKE 'search%' "
+            "AND n.nspname = current_schema()"
+        )[0][0]
+        return round(float(size or 0) / 2**20, 1)
     try:
         row = (
             db.connection()

@@ -245,6 +245,9 @@ def _run_copy(args: argparse.Namespace) -> int:
                 "ads": report.tables.get("ad", 0),
                 "ads_checksum": report.ads_checksum,
                 "seconds": report.seconds,
+                "load_s": round(report.load_s, 1),
+                "index_s": round(report.index_s, 1),
+                "verify_s": round(report.verify_s, 1),
             }
         )
     else:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +23,14 @@ from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import StoreError, redact
 
 Progress = Callable[[str, int, int], None]  # table, rows copied, rows in it
-_BATCH = 2000
+_BATCH = 20_000
+PARALLEL_FROM = 50_000  # a desk this big is copied with helper processes (checksum, index)
 # Derived tables the target builds itself (search index), and the schema's own record.
 _SKIP_PREFIXES = ("search_", "sqlite_")
 _SKIP = {"meta_info"}
+APPEND_ONLY = {"audit_record"}  # a trigger refuses to change or delete its rows
+INDEX_STEP = "搜索索引"  # progress steps after the tables (rows 0 of 1, then 1 of 1)
+CHECK_STEP = "核对"
 
 
 @dataclass
@@ -34,6 +40,9 @@ class CopyReport:
     tables: dict[str, int] = field(default_factory=dict)  # rows copied per table
     ads_checksum: str = ""
     seconds: float = 0.0
+    load_s: float = 0.0  # rows copied (and, on a server, the tables' indexes built again)
+    index_s: float = 0.0  # the search index built on the target
+    verify_s: float = 0.0  # counts and checksums compared
 
 
 def _tables(database: Database) -> list[str]:
@@ -65,13 +74,8 @@ def _columns(database: Database, table: str) -> list[tuple[str, str]]:
     return [(c.name, c.data_type.lower()) for c in database.get_columns(table)]
 
 
-def _adapt(value: Any, to_postgres: bool, kind: str) -> Any:
-    if value is None:
-        return None
-    if to_postgres:
-        if kind.startswith("bool"):
-            return bool(value)
-        return value
+def _adapt(value: Any) -> Any:
+    """A value from the source as the SQLite target stores it."""
     if isinstance(value, dt.datetime):
         return value.isoformat(" ")
     if isinstance(value, dt.date):
@@ -90,15 +94,8 @@ def _rows(database: Database, table: str, cols: list[str]) -> Iterator[list[tupl
 
 def _insert(database: Database, table: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
     quoted = ", ".join(f'"{c}"' for c in cols)
-    if is_postgres(database):
-        from psycopg2.extras import execute_values
-
-        execute_values(
-            database.cursor(), f'INSERT INTO "{table}" ({quoted}) VALUES %s', rows, page_size=500
-        )
-    else:
-        marks = ", ".join("?" for _ in cols)
-        database.cursor().executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
+    marks = ", ".join("?" for _ in cols)
+    database.cursor().executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
 
 
 def _count(database: Database, table: str) -> int:
@@ -115,7 +112,7 @@ def ads_checksum(database: Database) -> str:
         phones.setdefault(ad_id, []).append(e164)
     dates: dict[int, list[str]] = {}
     for ad_id, day in database.execute_sql(
-        "SELECT ad_id, date FROM insertion ORDER BY ad_id, date"
+        "SELECT ad_id, CAST(date AS TEXT) FROM insertion ORDER BY ad_id, date"
     ):
         dates.setdefault(ad_id, []).append(str(day)[:10])
     cursor = database.execute_sql(
@@ -165,45 +162,148 @@ def copy_database(source: str, target: str, progress: Progress | None = None) ->
         raise StoreError(
             f"{redact(target)} 里已经有广告；db copy 只复制到新建的空库，未做任何改动。"
         )
+    big = plan.get("ad", ([], 0))[1] >= PARALLEL_FROM
+    with ExitStack() as stack:
+        # A big desk: the source's checksum is taken by a helper process meanwhile.
+        source_sum = _checksum_beside(stack, source) if big else None
+        _copy_into(src, dst, tables, plan, report, progress, source_sum, workers=int(big))
+    report.seconds = round(time.perf_counter() - started, 1)
+    src.close()
+    return report
+
+
+def _copy_into(
+    src: Database,
+    dst: Database,
+    tables: list[str],
+    plan: dict[str, tuple[list[tuple[str, str]], int]],
+    report: CopyReport,
+    progress: Progress | None,
+    source_sum: Future[str] | None,
+    workers: int,
+) -> None:
+    import time
+
+    started = time.perf_counter()
     to_postgres = is_postgres(dst)
     with dst.atomic():
-        for t in reversed(_tables(dst)):  # rows the schema steps made (defaults) give way
-            if t in plan and _count(dst, t):
-                dst.execute_sql(f'DELETE FROM "{t}"')
+        present = set(dst.get_tables())
         for t in tables:
-            if t not in {n for n in dst.get_tables()}:
+            if t not in present:
                 raise StoreError(f"目标库缺少表 {t}（版本不一致？），未做任何改动。")
-            cols, total = plan[t]
-            target_kinds = dict(_columns(dst, t))
-            names = [c for c, _k in cols if c in target_kinds]
-            done = 0
-            for batch in _rows(src, t, names):  # the source is read through its own object
-                rows = [
-                    tuple(
-                        _adapt(v, to_postgres, target_kinds[c])
-                        for v, c in zip(r, names, strict=True)
-                    )
-                    for r in batch
-                ]
-                _insert(dst, t, names, rows)
-                done += len(rows)
-                if progress is not None:
-                    progress(t, done, total)
-            report.tables[t] = done
+        # Rows the schema steps made (defaults) give way. On a server the tables are emptied
+        # with TRUNCATE, so that COPY may write their rows frozen (visible to all, no vacuum
+        # needed); the audit's append-only records are never truncated (they would refuse).
+        emptied = [t for t in tables if t not in APPEND_ONLY] if to_postgres else []
+        if emptied:
+            dst.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied))
+        for t in reversed(_tables(dst)):
+            if t in plan and t not in emptied and _count(dst, t):
+                dst.execute_sql(f'DELETE FROM "{t}"')
+        with _loading(dst, tables):
+            for t in tables:
+                report.tables[t] = _copy_table(src, dst, t, plan[t], progress, t in emptied)
         if to_postgres:
             _reset_sequences(dst, tables)
+        report.load_s = time.perf_counter() - started
         from adsdesk.store.search_backend import rebuild
 
-        rebuild(workers=0)
+        if progress is not None:
+            progress(INDEX_STEP, 0, 1)
+        rebuild(workers=workers)
+        report.index_s = time.perf_counter() - started - report.load_s
+        if progress is not None:
+            progress(INDEX_STEP, 1, 1)
+            progress(CHECK_STEP, 0, 1)
         for t in tables:
             if _count(dst, t) != plan[t][1]:
                 raise StoreError(f"核对失败：表 {t} 的行数不一致，已撤销复制。")
         report.ads_checksum = ads_checksum(dst)
-        if report.ads_checksum != ads_checksum(src):
+        expected = ads_checksum(src) if source_sum is None else source_sum.result()
+        if report.ads_checksum != expected:
             raise StoreError("核对失败：广告内容的校验和不一致，已撤销复制。")
-    report.seconds = round(time.perf_counter() - started, 1)
-    src.close()
-    return report
+        report.verify_s = time.perf_counter() - started - report.load_s - report.index_s
+        if progress is not None:
+            progress(CHECK_STEP, 1, 1)
+
+
+def _checksum_beside(stack: ExitStack, source: str) -> Future[str]:
+    """The source's :func:`ads_checksum`, taken in a helper process while the copy runs."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from adsdesk.lifeline import pool_args
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), **pool_args())
+    stack.enter_context(pool)
+    return pool.submit(source_checksum, source)
+
+
+def source_checksum(source: str) -> str:
+    """:func:`ads_checksum` of the desk at ``source`` (run in a helper process)."""
+    from adsdesk.store.database import close_db, init_db
+
+    try:
+        return ads_checksum(init_db(source))
+    finally:
+        close_db()
+
+
+@contextmanager
+def _loading(database: Database, tables: list[str]) -> Iterator[None]:
+    """On a server: the search triggers off and the tables' secondary indexes and foreign keys
+    set aside while the rows stream in (the search index is built afterwards anyway), and
+    statistics taken once they are in."""
+    if not is_postgres(database):
+        yield
+        return
+    from adsdesk.store import search_pg
+    from adsdesk.store.bulk_pg import indexes_set_aside
+
+    search_pg.drop_triggers()
+    with indexes_set_aside(database, tables):
+        yield
+    search_pg.create_triggers()
+    for t in tables:  # the planner's statistics now (the server may not collect them itself)
+        database.execute_sql(f'ANALYZE "{t}"')
+
+
+def _copy_table(
+    src: Database,
+    dst: Database,
+    table: str,
+    planned: tuple[list[tuple[str, str]], int],
+    progress: Progress | None,
+    freeze: bool = False,
+) -> int:
+    cols, total = planned
+    target_kinds = dict(_columns(dst, table))
+    names = [c for c, _k in cols if c in target_kinds]
+    to_postgres = is_postgres(dst)
+    kinds = [target_kinds[c] for c in names]
+    done = 0
+    for batch in _rows(src, table, names):  # the source is read through its own object
+        if to_postgres:
+            from adsdesk.store.bulk_pg import copy_rows
+
+            bools = [i for i, k in enumerate(kinds) if k.startswith("bool")]
+            rows = [_booleans(r, bools) for r in batch] if bools else batch
+            copy_rows(dst, table, names, rows, freeze)
+        else:
+            _insert(dst, table, names, [tuple(map(_adapt, r)) for r in batch])
+        done += len(batch)
+        if progress is not None:
+            progress(table, done, total)
+    return done
+
+
+def _booleans(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    """SQLite keeps booleans as 0/1; PostgreSQL's boolean columns take true/false."""
+    out = list(row)
+    for i in positions:
+        if out[i] is not None:
+            out[i] = bool(out[i])
+    return tuple(out)
 
 
 def _reset_sequences(database: Database, tables: list[str]) -> None:

@@ -1,40 +1,55 @@
-"""The search index on PostgreSQL: gram arrays with a GIN index, kept in step by triggers.
+"""The search index on PostgreSQL: gram codes with a GIN index, kept in step by triggers.
 
 Why a gram table and not pg_trgm: a 1- or 2-character query (most Chinese searches: 和平,
 房, 招聘) has no trigram at all, and pg_trgm keeps no trigram for Chinese characters under
 the C locale the server may well run in. Only what Debian's packages ship may be assumed
 (no pg_bigm, no PGroonga). So every ad and advertiser has one row whose ``grams`` array
-holds every distinct 1- and 2-character substring of its (normalised) fields, under a GIN
-index, which works under any locale:
+holds a code for every distinct 1- and 2-character substring of its (normalised) fields
+(``search_pg_docs``: integers, as they build and search several times faster than text),
+under a GIN index, which works under any locale:
 
-- a query of one or two characters is one ``grams @> ARRAY[q]``: exact, nothing to check;
-- a longer query ANDs its 2-grams through the GIN index, then ``strpos`` on the stored
-  normalised text keeps exactly the rows that hold it as a substring (same set as a scan);
-- an ad's category is one more element (``#c12``, longer than any gram), so a category
-  filter is part of the same index lookup.
+- a query of one or two characters is one ``grams @> ARRAY[code]``: exact, nothing to check;
+- a longer query ANDs its 2-character codes through the GIN index, then ``strpos`` on the
+  stored normalised text keeps exactly the rows that hold it as a substring (same set as a scan);
+- an ad's category is one more code, so a category filter is part of the same index lookup.
 
-Measured on the synthetic million (2 cores): see README's performance table and
-``adsdesk bench --db URL``. The documents are built in Python with the same normalisation
-and pinyin as on SQLite (``search_text``), so both backends find exactly the same ads.
+The ad documents are split by id into partitions of 65,536 ads (``search_ad_doc_p0`` …), each
+with its own GIN index. A GIN lookup reads a word's whole posting list and every hit has to be
+visited in the table before PostgreSQL can count it or sort it; with one index over a million
+ads, "the newest 50 ads with 房, and are there more than 10,000?" read 130,000 postings.
+Partitions let the newest ones answer: the list is in id order, so PostgreSQL reads partitions
+newest first and stops once the page (or the count limit) is full.
 
-Triggers record what changed in ``search_pending`` and keep ``search_ad`` (category,
-advertiser, first/last insertion date) exact; :func:`sync` applies the pending rows inside
-the saving transaction (``save_ad`` calls it), skipping rows another desk is applying.
+The documents are built in Python with the same normalisation and pinyin as on SQLite
+(``search_text``), so both backends find exactly the same ads. Triggers record what changed in
+``search_pending`` and keep ``search_ad`` (category, advertiser, first/last insertion date)
+exact; :func:`sync` applies the pending rows inside the saving transaction (``save_ad`` calls
+it), skipping rows another desk is applying. Measured figures: README's performance table
+and ``adsdesk bench --db URL``.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from peewee import Database
 
 from adsdesk.store.models import db
+from adsdesk.store.search_pg_docs import (
+    ad_docs,
+    advertiser_docs,
+    category_code,
+    needs_check,
+    query_codes,
+)
 from adsdesk.store.search_schema import AD_KIND, ADV_KIND
-from adsdesk.store.search_text import ad_fields, advertiser_fields
 
 _BATCH = 2000
+PART_BITS = 16  # an ad document partition holds the ids n << 16 … (n + 1) << 16 - 1
+_PARTITION_LOCK = 0x61647370  # "adsp": one transaction at a time adds a partition
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS search_ad (ad_id INTEGER PRIMARY KEY, category_id INTEGER, "
@@ -48,12 +63,14 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS search_pending (kind SMALLINT NOT NULL, id INTEGER NOT NULL, "
     "PRIMARY KEY (kind, id))",
     "CREATE TABLE IF NOT EXISTS search_ad_doc (ad_id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
-    "body TEXT NOT NULL, grams TEXT[] NOT NULL)",
+    "body TEXT NOT NULL, grams INTEGER[] NOT NULL) PARTITION BY RANGE (ad_id)",
     "CREATE INDEX IF NOT EXISTS search_ad_doc_grams ON search_ad_doc USING gin (grams) "
     "WITH (fastupdate = off)",
     "CREATE TABLE IF NOT EXISTS search_adv_doc (adv_id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-    "address TEXT NOT NULL, initials TEXT NOT NULL, pinyin TEXT NOT NULL, grams TEXT[] NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS search_adv_doc_grams ON search_adv_doc USING gin (grams)",
+    "address TEXT NOT NULL, initials TEXT NOT NULL, pinyin TEXT NOT NULL, "
+    "grams INTEGER[] NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS search_adv_doc_grams ON search_adv_doc USING gin (grams) "
+    "WITH (fastupdate = off)",
     "CREATE INDEX IF NOT EXISTS search_ad_phone_tail ON ad_phone (right(e164, 4))",
     "CREATE INDEX IF NOT EXISTS search_adv_phone_tail ON advertiser_phone (right(e164, 4))",
     "CREATE INDEX IF NOT EXISTS search_insertion_date ON insertion (date, ad_id)",
@@ -147,55 +164,51 @@ def install(database: Database) -> None:
 # --------------------------------------------------------------------------- documents
 
 
-def category_element(category_id: int) -> str:
-    """The ``grams`` element of an ad's category (3+ characters: never a real gram)."""
-    return f"#c{category_id}"
+def partition(n: int) -> str:
+    """The name of the ad documents' partition ``n`` (ids ``n << PART_BITS`` onwards)."""
+    return f"search_ad_doc_p{n}"
 
 
-def grams_of(fields: Iterable[str]) -> list[str]:
-    """Every distinct 1- and 2-character substring of each field."""
-    grams: set[str] = set()
-    for f in fields:
-        grams.update(f)
-        grams.update(map(operator.add, f, f[1:]))
-    grams.discard("\x00")
-    return sorted(grams)
+def partitions() -> list[int]:
+    """Numbers of the ad documents' partitions, in order."""
+    rows = _run(
+        "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'search_ad_doc'::regclass"
+    ).fetchall()
+    return sorted(int(r[0].rsplit("_p", 1)[1]) for r in rows)
 
 
-def query_elements(text: str) -> list[str]:
-    """The elements a normalised query needs: itself (1–2 chars) or its distinct 2-grams."""
-    if len(text) <= 2:
-        return [text]
-    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+def _create_partition(n: int) -> None:
+    low, high = n << PART_BITS, (n + 1) << PART_BITS
+    _run(
+        f"CREATE TABLE IF NOT EXISTS {partition(n)} PARTITION OF search_ad_doc "
+        f"FOR VALUES FROM ({low}) TO ({high})"
+    )
 
 
-def _ad_rows(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    out = []
-    for ad_id, title, body, category in rows:
-        t, b = ad_fields(title or "", body or "")
-        grams = grams_of((t, b))
-        if category is not None:
-            grams.append(category_element(category))
-        out.append((ad_id, t, b, grams))
-    return out
-
-
-def _adv_rows(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    out = []
-    for adv_id, name, address in rows:
-        fields = advertiser_fields(name or "", address or "")
-        out.append((adv_id, *fields, grams_of(fields)))
-    return out
+def ensure_partitions(ad_ids: Iterable[int]) -> None:
+    """Create the partitions these ads' documents go into, where missing (in the caller's
+    transaction; two desks adding the same one take turns)."""
+    wanted = sorted({i >> PART_BITS for i in ad_ids})
+    missing = [
+        n for n in wanted if _run("SELECT to_regclass(%s)", (partition(n),)).fetchone()[0] is None
+    ]
+    if not missing:
+        return
+    _run("SELECT pg_advisory_xact_lock(%s)", (_PARTITION_LOCK,))
+    for n in missing:
+        _create_partition(n)
 
 
 def _write_ads(rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
+    ensure_partitions(r[0] for r in rows)
     _values(
         "INSERT INTO search_ad_doc (ad_id, title, body, grams) VALUES {} "
         "ON CONFLICT (ad_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, "
         "grams = EXCLUDED.grams",
-        _ad_rows(rows),
+        ad_docs(rows),
     )
 
 
@@ -206,7 +219,7 @@ def _write_advertisers(rows: Sequence[tuple[Any, ...]]) -> None:
         "INSERT INTO search_adv_doc (adv_id, name, address, initials, pinyin, grams) VALUES {} "
         "ON CONFLICT (adv_id) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address, "
         "initials = EXCLUDED.initials, pinyin = EXCLUDED.pinyin, grams = EXCLUDED.grams",
-        _adv_rows(rows),
+        advertiser_docs(rows),
     )
 
 
@@ -259,46 +272,103 @@ def pending_count() -> int:
 
 def rebuild(workers: int = 0) -> None:
     """Build every document again from the ads and advertisers (inside the caller's
-    transaction, or its own)."""
-    with db.atomic():
-        _run("TRUNCATE search_ad_doc, search_adv_doc, search_pending, search_ad")
-        _run(
-            "INSERT INTO search_ad (ad_id, category_id, advertiser_id, first_date, last_date) "
-            "SELECT ad.id, ad.category_id, ad.advertiser_id, min(i.date), max(i.date) "
-            "FROM ad LEFT JOIN insertion AS i ON i.ad_id = ad.id GROUP BY ad.id"
-        )
-        for sql, write in (
-            ("SELECT id, title, body, category_id FROM ad ORDER BY id", _write_ads),
-            ("SELECT id, name, address FROM advertiser ORDER BY id", _write_advertisers),
-        ):
-            last = 0
-            while True:
-                batch = _run(
-                    sql.replace("ORDER BY", "WHERE id > %s ORDER BY") + " LIMIT %s",
-                    (last, _BATCH * 5),
-                ).fetchall()
-                if not batch:
-                    break
-                write(batch)
-                last = batch[-1][0]
+    transaction, or its own): fresh partitions filled with ``COPY … FREEZE`` (no later
+    vacuum needed to mark the rows visible), the indexes built once at the end, statistics
+    taken for the planner. ``workers`` > 0: the documents are made in that many helper
+    processes while this one sends them."""
+    from adsdesk.store.bulk_pg import indexes_set_aside
+
+    with db.atomic(), _helpers(workers) as pool:
+        _run("TRUNCATE search_adv_doc, search_pending, search_ad")
+        with indexes_set_aside(db.obj, ("search_ad", "search_ad_doc", "search_adv_doc")):
+            for n in partitions():
+                _run(f"DROP TABLE {partition(n)}")
+            top = int(_run("SELECT coalesce(max(id), 0) FROM ad").fetchone()[0])
+            for n in range((top >> PART_BITS) + 1):
+                _create_partition(n)
+                low, high = n << PART_BITS, (n + 1) << PART_BITS
+                source = f"SELECT id, title, body, category_id FROM ad WHERE id < {high} AND"
+                _copy_docs(source, low, partition(n), AD_KIND, pool)
+            source = "SELECT id, name, address FROM advertiser WHERE"
+            _copy_docs(source, 0, "search_adv_doc", ADV_KIND, pool)
+            _run(
+                "INSERT INTO search_ad (ad_id, category_id, advertiser_id, first_date, last_date) "
+                "SELECT ad.id, ad.category_id, ad.advertiser_id, min(i.date), max(i.date) "
+                "FROM ad LEFT JOIN insertion AS i ON i.ad_id = ad.id GROUP BY ad.id"
+            )
+        for table in ("search_ad", "search_ad_doc", "search_adv_doc"):
+            _run(f"ANALYZE {table}")
 
 
-def index_new(ad_ids: Sequence[int], advertiser_ids: Sequence[int] = ()) -> None:
-    """Documents and ``search_ad`` rows of ads/advertisers added with the triggers off."""
-    for start in range(0, len(ad_ids), _BATCH):
-        chunk = list(ad_ids[start : start + _BATCH])
-        _run(
-            "INSERT INTO search_ad (ad_id, category_id, advertiser_id, first_date, last_date) "
-            "SELECT ad.id, ad.category_id, ad.advertiser_id, min(i.date), max(i.date) "
-            "FROM ad LEFT JOIN insertion AS i ON i.ad_id = ad.id WHERE ad.id = ANY(%s) "
-            "GROUP BY ad.id ON CONFLICT (ad_id) DO UPDATE SET category_id = EXCLUDED.category_id, "
-            "advertiser_id = EXCLUDED.advertiser_id, first_date = EXCLUDED.first_date, "
-            "last_date = EXCLUDED.last_date",
-            (chunk,),
-        )
-        _write_ads(_source(AD_KIND, chunk))
-    for start in range(0, len(advertiser_ids), _BATCH):
-        _write_advertisers(_source(ADV_KIND, list(advertiser_ids[start : start + _BATCH])))
+@contextmanager
+def _helpers(workers: int) -> Iterator[Any]:
+    if workers <= 0:
+        yield None
+        return
+    import multiprocessing
+
+    from adsdesk.lifeline import pool_args
+
+    with multiprocessing.get_context("spawn").Pool(workers, **pool_args()) as pool:
+        yield pool
+
+
+_AHEAD = 4  # batches handed to the helpers before the first is sent
+_DOC_COLUMNS = {
+    AD_KIND: ("ad_id", "title", "body", "grams"),
+    ADV_KIND: ("adv_id", "name", "address", "initials", "pinyin", "grams"),
+}
+
+
+def doc_lines(kind: int, rows: Sequence[tuple[Any, ...]]) -> str:
+    """The documents of ads (id, title, body, category) or advertisers (id, name, address)
+    as COPY input (pure: runs in a helper process too)."""
+    from adsdesk.store.bulk_pg import Raw, copy_lines, int_array
+
+    docs = ad_docs(rows) if kind == AD_KIND else advertiser_docs(rows)
+    return copy_lines((*d[:-1], Raw(int_array(d[-1]))) for d in docs)
+
+
+def _copy_docs(source: str, low: int, table: str, kind: int, pool: Any) -> None:
+    """COPY (FREEZE: ``table`` is new or emptied in this transaction) the documents of the
+    rows ``source … id >= low`` gives, read in id order a batch at a time."""
+    from adsdesk.store.bulk_pg import copy_text
+
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        last = low - 1
+        while True:
+            batch = _run(f"{source} id > %s ORDER BY id LIMIT %s", (last, _BATCH * 5)).fetchall()
+            if not batch:
+                return
+            yield batch
+            last = batch[-1][0]
+
+    def chunks() -> Iterator[str]:
+        if pool is None:
+            yield from (doc_lines(kind, b) for b in batches())
+            return
+        waiting: deque[Any] = deque()
+        for batch in batches():
+            waiting.append(pool.apply_async(doc_lines, (kind, batch)))
+            if len(waiting) > _AHEAD:
+                yield waiting.popleft().get()
+        while waiting:
+            yield waiting.popleft().get()
+
+    copy_text(db.obj, table, _DOC_COLUMNS[kind], chunks(), freeze=True)
+
+
+def upgrade(database: Database) -> None:
+    """Schema step v12: documents as integer codes, ads' in id partitions (built again)."""
+    layout = database.execute_sql(
+        "SELECT (SELECT relkind FROM pg_class WHERE oid = to_regclass('search_ad_doc')), "
+        "(SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = to_regclass('search_adv_doc') AND attname = 'grams')"
+    ).fetchone()
+    if tuple(layout) == ("p", "integer[]"):
+        return
+    database.execute_sql("DROP TABLE IF EXISTS search_ad_doc, search_adv_doc CASCADE")
+    install(database)
 
 
 # --------------------------------------------------------------------------- queries
@@ -309,18 +379,18 @@ def text_match(
 ) -> tuple[str, str, list[object], str]:
     """(FROM, WHERE, params, id column) finding ``kind`` ("ad"/"adv") rows holding ``text``
     (normalised, non-empty) as a substring; for ads optionally only in one category."""
-    elements = query_elements(text)
+    codes = query_codes(text)
     if kind == "ad":
         if category_id is not None:
-            elements = [*elements, category_element(category_id)]
+            codes = [*codes, category_code(category_id)]
         fields: tuple[str, ...]
         table, alias, id_col, fields = "search_ad_doc", "d", "d.ad_id", ("title", "body")
     else:
         table, alias, id_col = "search_adv_doc", "d", "d.adv_id"
         fields = ("name", "address", "initials", "pinyin")
-    where = "d.grams @> ?::text[]"
-    params: list[object] = [elements]
-    if len(text) > 2:
+    where = "d.grams @> ?::integer[]"
+    params: list[object] = [codes]
+    if needs_check(text):
         where += " AND (" + " OR ".join(f"strpos(d.{f}, ?) > 0" for f in fields) + ")"
         params += [text] * len(fields)
     return f"{table} AS {alias}", where, params, id_col

@@ -1,0 +1,113 @@
+"""PostgreSQL search documents: every 1- and 2-character piece of a text as one 32-bit code.
+
+A document's ``grams`` is an ``integer[]`` under a GIN index. Integers rather than the text
+pieces themselves: GIN compares keys while it builds and searches, and a text comparison goes
+through the database's collation (``C.UTF-8`` is not the byte-wise "C" fast path), an integer
+comparison does not. Measured on the synthetic million (2 cores, load 5–6): building the index
+took 190 s of server CPU over ``text[]``, 46 s over ``integer[]``; a row check in a scan costs a
+third, and the table is half the size.
+
+A code is a pair of 16-bit characters read as one signed 32-bit integer, ``b << 16 | a``:
+
+- a 2-character piece ``ab`` is the pair (a, b);
+- a single character ``c`` is the pair (c, U+0001), and an ad's category ``k`` the pair
+  (k, U+0002): normalised text never holds U+0001 or U+0002 (control characters become
+  spaces), so these never meet a real piece.
+
+Characters outside the Basic Multilingual Plane share codes (0xD800 | low 11 bits, a range no
+stored text can hold): a query holding one is checked against the text (``needs_check``), so
+the answer stays exact. The codes come from the text's UTF-16 bytes read as integers, with no
+Python step per character (a million ads' documents in about a minute).
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from adsdesk.store.search_text import ad_fields, advertiser_fields
+
+_WIDE = "\U00010000"  # the first character outside the Basic Multilingual Plane
+_SINGLE = 0x0001 << 16  # (c, U+0001): one character c
+_CATEGORY = 0x0002 << 16  # (k, U+0002): category k
+
+
+def _utf16(text: str) -> bytes:
+    """The text as little-endian 16-bit units (outside the BMP: folded, see the module)."""
+    if text and max(text) >= _WIDE:
+        text = "".join(c if c < _WIDE else chr(0xD800 | (ord(c) & 0x7FF)) for c in text)
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _int32(data: bytes | bytearray) -> array[int]:
+    out = array("i", data)  # native order: the stored codes must not depend on the machine
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
+
+
+def _codes(codes: set[int], units: bytes) -> None:
+    """Add the codes of every character and adjacent pair of ``units`` (UTF-16-LE)."""
+    n = len(units) // 2
+    single = bytearray(4 * n)
+    single[0::4] = units[0::2]
+    single[1::4] = units[1::2]
+    single[2::4] = b"\x01" * n
+    codes.update(_int32(single))
+    if n > 1:
+        codes.update(_int32(units[: n // 2 * 4]))  # pairs starting at even positions
+        codes.update(_int32(units[2 : 2 + (n - 1) // 2 * 4]))  # … and at odd ones
+
+
+def gram_codes(fields: Iterable[str]) -> list[int]:
+    """The distinct codes of every 1- and 2-character piece of each field."""
+    codes: set[int] = set()
+    for field in fields:
+        _codes(codes, _utf16(field))
+    return list(codes)
+
+
+def category_code(category_id: int) -> int:
+    """The code an ad's category adds to its document (categories number far below 65,536)."""
+    return _CATEGORY | (category_id & 0xFFFF)
+
+
+def query_codes(text: str) -> list[int]:
+    """The codes a normalised, non-empty query needs: its own (1–2 characters) or those of
+    its distinct 2-character pieces (longer: then the text itself is checked too)."""
+    units = _utf16(text)
+    if len(units) == 2:
+        return [_SINGLE | int.from_bytes(units, "little")]
+    n = len(units) // 2
+    return sorted(
+        {int.from_bytes(units[2 * i : 2 * i + 4], "little", signed=True) for i in range(n - 1)}
+    )
+
+
+def needs_check(text: str) -> bool:
+    """Must rows found through the codes be checked against the text? Yes for 3 or more
+    characters (the pieces may lie apart) and for characters outside the BMP (shared codes)."""
+    return len(text) > 2 or max(text) >= _WIDE
+
+
+def ad_docs(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """(id, title, body, codes) of ads given as (id, title, body, category id)."""
+    out = []
+    for ad_id, title, body, category in rows:
+        t, b = ad_fields(title or "", body or "")
+        codes = gram_codes((t, b))
+        if category is not None:
+            codes.append(category_code(category))
+        out.append((ad_id, t, b, codes))
+    return out
+
+
+def advertiser_docs(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """(id, name, address, initials, pinyin, codes) of advertisers given as (id, name, address)."""
+    out = []
+    for adv_id, name, address in rows:
+        fields = advertiser_fields(name or "", address or "")
+        out.append((adv_id, *fields, gram_codes(fields)))
+    return out

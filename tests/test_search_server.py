@@ -1,0 +1,86 @@
+"""Search on a server: characters beyond the BMP, ads past the first partition, the upgrade
+of a server desk indexed the older way (text grams, one table) — each found as a scan finds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adsdesk.store import search as S
+from adsdesk.store.ads import AdDraft, delete_ad, save_ad
+from adsdesk.store.backend import is_postgres, rows
+from adsdesk.store.models import Ad, db
+
+
+def add(body: str, title: str = "") -> int:
+    return save_ad(AdDraft(category="家居服务", title=title, body=body))
+
+
+def scan(query: str) -> list[int]:
+    found = [i for i, t, b in Ad.select(Ad.id, Ad.title, Ad.body).tuples() if query in t + "\n" + b]
+    return sorted(found, reverse=True)
+
+
+# U+20000 and U+20800 share their low 11 bits, so the server's documents give them one code.
+RARE = ("\U00020000", "\U00020800", "\U0002f800")
+
+
+def test_characters_beyond_the_bmp_are_found_exactly(desk_db: Path) -> None:
+    for body in (RARE[0], RARE[1], RARE[0] + RARE[1], "大" + RARE[1] + "同", RARE[2] + "房"):
+        add(body)
+    queries = [*RARE, RARE[0] + RARE[1], RARE[1] + "同", "大" + RARE[0], RARE[2] + "房", "房"]
+    for q in queries:
+        assert S.search_ad_ids(q) == scan(q), q
+        assert S.count_ads(q) == (len(scan(q)), True), q
+
+
+def _server_only() -> None:
+    if not is_postgres():
+        pytest.skip("about the server's own index layout")
+
+
+def test_ads_past_the_first_partition_are_indexed_and_found(desk_db: Path) -> None:
+    _server_only()
+    first = add("大同和平医院 体检")
+    db.execute_sql("SELECT setval(pg_get_serial_sequence('ad', 'id'), 200000)")
+    far = add("大同和平医院 口腔")
+    assert far > 196_608  # partition 3
+    assert S.search_ad_ids("和平") == [far, first]
+    assert S.search_ad_ids("口腔") == [far]
+    assert S.search_ad_ids("医院 口") == [far]
+    assert S.search_ad_ids("和平", limit=1, offset=1) == [first]
+    names = {
+        r[0] for r in rows("SELECT relname FROM pg_class WHERE relname LIKE 'search_ad_doc_p%'")
+    }
+    assert {"search_ad_doc_p0", "search_ad_doc_p3"} <= names
+    delete_ad(far)
+    assert S.search_ad_ids("和平") == [first]
+
+
+def test_a_server_desk_indexed_the_older_way_is_upgraded(desk_db: Path) -> None:
+    _server_only()
+    from adsdesk.store import search_pg
+    from adsdesk.store.database import SCHEMA_VERSION, close_db, init_db
+
+    kept = [add("石磨浆水豆腐", "食品"), add("纱窗加工安装"), add("豆腐干")]
+    # The layout schema version 11 left: text pieces, one table per kind.
+    db.execute_sql("DROP TABLE search_ad_doc, search_adv_doc CASCADE")
+    db.execute_sql(
+        "CREATE TABLE search_ad_doc (ad_id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+        "body TEXT NOT NULL, grams TEXT[] NOT NULL)"
+    )
+    db.execute_sql(
+        "CREATE TABLE search_adv_doc (adv_id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "address TEXT NOT NULL, initials TEXT NOT NULL, pinyin TEXT NOT NULL, grams TEXT[] NOT NULL)"
+    )
+    db.execute_sql(
+        "UPDATE meta_info SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION - 1),)
+    )
+    close_db()
+    init_db(desk_db)
+    assert S.search_ad_ids("豆腐") == [kept[2], kept[0]]
+    assert S.search_ad_ids("纱窗加工") == [kept[1]]
+    assert search_pg.partitions() == [0]
+    kind = rows("SELECT relkind FROM pg_class WHERE relname = 'search_ad_doc'")[0][0]
+    assert kind == "p"
