@@ -82,5 +82,6 @@ def test_a_server_desk_indexed_the_older_way_is_upgraded(desk_db: Path) -> None:
     assert S.search_ad_ids("豆腐") == [kept[2], kept[0]]
     assert S.search_ad_ids("纱窗加工") == [kept[1]]
     assert search_pg.partitions() == [0]
+    assert search_pg.layout(db.obj) == search_pg.LAYOUT
     kind = rows("SELECT relkind FROM pg_class WHERE relname = 'search_ad_doc'")[0][0]
     assert kind == "p"

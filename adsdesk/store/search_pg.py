@@ -48,6 +48,7 @@ from adsdesk.store.search_pg_docs import (
 from adsdesk.store.search_schema import AD_KIND, ADV_KIND
 
 _BATCH = 2000
+LAYOUT = 1  # the documents' layout (search_pg_docs); a change needs a schema step: upgrade()
 PART_BITS = 16  # an ad document partition holds the ids n << 16 … (n + 1) << 16 - 1
 _PARTITION_LOCK = 0x61647370  # "adsp": one transaction at a time adds a partition
 
@@ -157,6 +158,7 @@ def install(database: Database) -> None:
     """Schema step: create the index tables, functions and triggers; fill them from the rows."""
     for sql in (*TABLES, *_FUNCTIONS):
         database.execute_sql(sql)
+    database.execute_sql(f"COMMENT ON TABLE search_ad_doc IS 'adsdesk search layout {LAYOUT}'")
     create_triggers()
     rebuild()
 
@@ -358,14 +360,20 @@ def _copy_docs(source: str, low: int, table: str, kind: int, pool: Any) -> None:
     copy_text(db.obj, table, _DOC_COLUMNS[kind], chunks(), freeze=True)
 
 
+def layout(database: Database) -> int:
+    """The layout of the documents in ``database``: 0 for text pieces in one table (schema
+    versions 10–11), else the ``LAYOUT`` number written on ``search_ad_doc``."""
+    found = database.execute_sql(
+        "SELECT obj_description(to_regclass('search_ad_doc'), 'pg_class')"
+    ).fetchone()[0]
+    prefix = "adsdesk search layout "
+    return int(found[len(prefix) :]) if found and found.startswith(prefix) else 0
+
+
 def upgrade(database: Database) -> None:
-    """Schema step v12: documents as integer codes, ads' in id partitions (built again)."""
-    layout = database.execute_sql(
-        "SELECT (SELECT relkind FROM pg_class WHERE oid = to_regclass('search_ad_doc')), "
-        "(SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-        "WHERE attrelid = to_regclass('search_adv_doc') AND attname = 'grams')"
-    ).fetchone()
-    if tuple(layout) == ("p", "integer[]"):
+    """Schema step (v12, and any later one changing the documents): when the documents are
+    not laid out as ``LAYOUT`` says, drop them and build them again from the rows."""
+    if layout(database) == LAYOUT:
         return
     database.execute_sql("DROP TABLE IF EXISTS search_ad_doc, search_adv_doc CASCADE")
     install(database)
