@@ -187,3 +187,163 @@ def test_the_command_line_records_the_computer_and_login(desk_db: Path, tmp_path
     assert e.action == "ad.import" and e.via == "cli" and e.computer
     assert e.changes["title"] == [None, "搬家"]
     assert verify_chain().ok
+
+
+def test_writers_at_once_each_extend_a_chain_of_their_own_and_all_of_it_verifies(
+    desk_db: Path | str,
+) -> None:
+    """On a server a second writer does not wait for the first one's chain: it takes another
+    (on an SQLite file writers go one at a time, so there is only chain 1). Every chain still
+    shows an edited record and a cut-off tail."""
+    import threading
+
+    from adsdesk.store.audit import AuditChain, record
+    from adsdesk.store.models import db
+
+    on_server = "://" in str(desk_db)
+    save_ad(_ad(title="之前"))
+    # Each thread has a connection of its own to the bound database (peewee keeps one a thread).
+    held, second_done = threading.Event(), threading.Event()
+    seqs: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with db.atomic():
+                seqs["first"] = record("test.first", "ad", 1, {"n": [0, 1]})
+                held.set()
+                # On a server the second writer finishes meanwhile; on a file it cannot.
+                second_done.wait(10 if on_server else 1)
+            db.close()
+        except BaseException as exc:  # reported by the test below
+            failures.append(exc)
+            held.set()
+
+    def second() -> None:
+        try:
+            held.wait(10)
+            seqs["second"] = record("test.second", "ad", 2, {"n": [0, 2]})
+            second_done.set()
+            db.close()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not failures, failures
+    by_seq = {r.seq: r for r in AuditRecord.select()}
+    chains = {by_seq[seqs["first"]].chain, by_seq[seqs["second"]].chain}
+    assert chains == ({1, 2} if on_server else {1})
+    assert AuditChain.select().count() == len(chains)
+    check = verify_chain()
+    assert check.ok and check.records == 3, check
+    # the next writer, alone again, goes on with chain 1
+    save_ad(_ad(title="之后"))
+    assert AuditRecord.select().order_by(AuditRecord.seq.desc()).first().chain == 1
+    assert verify_chain().ok
+    late = seqs["second"]
+    _tamper(desk_db, f"UPDATE audit_record SET changes = '{{}}' WHERE seq = {late}")
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == late and "改动" in check.problem
+    _tamper(desk_db, f"DELETE FROM audit_record WHERE seq = {late}")
+    check = verify_chain()
+    assert not check.ok
+    if on_server:  # the whole of chain 2
+        assert "记录链 2" in check.problem and "删除" in check.problem
+    else:  # the middle of chain 1
+        assert check.broken_seq == late and "缺失" in check.problem
+
+
+@pytest.mark.sqlite_only
+def test_a_desk_from_before_several_chains_keeps_its_chain_and_still_shows_tampering(
+    db_path: Path,
+) -> None:
+    """A file written by the single-chain desk (schema 12) upgrades: its records become chain 1,
+    verify as before, new records go on from them, and an edit to an old one still shows."""
+    from peewee import SqliteDatabase
+
+    from adsdesk.store.audit import GENESIS, chain_hash
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.migrations import MIGRATIONS
+    from adsdesk.store.models import db
+
+    old = SqliteDatabase(str(db_path))
+    db.initialize(old)
+    for step in MIGRATIONS[:12]:
+        with old.atomic():
+            step(old)
+    old.execute_sql(
+        "INSERT INTO meta_info (key, value) VALUES ('app', 'adsdesk'), ('schema_version', '12')"
+    )
+    prev, at = GENESIS, dt.datetime(2024, 1, 5, 9, 30)
+    for seq in (1, 2, 3):
+        changes = json.dumps({"title": [None, f"第{seq}则"]}, ensure_ascii=False)
+        digest = chain_hash(seq, at, "lihua", "desk-3", "desk", "ad.create", "ad", seq, seq,
+                            changes, "", "", prev)  # fmt: skip
+        old.execute_sql(
+            "INSERT INTO audit_record (seq, at, user, computer, via, action, entity, entity_id,"
+            " ad_id, changes, reason, approver, prev_hash, hash) VALUES"
+            " (?, ?, 'lihua', 'desk-3', 'desk', 'ad.create', 'ad', ?, ?, ?, '', '', ?, ?)",
+            (seq, at.isoformat(" "), seq, seq, changes, prev, digest),
+        )
+        prev = digest
+    old.execute_sql("UPDATE audit_head SET seq = 3, hash = ? WHERE id = 1", (prev,))
+    old.close()
+
+    init_db(db_path)
+    check = verify_chain()
+    assert check.ok and check.records == 3, check
+    save_ad(_ad())
+    newest = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
+    assert (newest.seq, newest.chain, newest.link) == (4, 1, 4)
+    assert verify_chain().ok and verify_chain().records == 4
+    close_db()
+    _tamper(db_path, "UPDATE audit_record SET user = 'nobody' WHERE seq = 2")
+    init_db(db_path)
+    check = verify_chain()
+    assert not check.ok and check.broken_seq == 2
+
+
+def test_what_a_save_records_as_the_new_state_is_what_is_stored(desk_db: Path | str) -> None:
+    """The save works out the ad's new state from the draft instead of reading it back: every
+    recorded change must agree with a fresh read of the stored ad."""
+    from adsdesk.domain.repeats import RunPattern
+    from adsdesk.store.ads import ad_snapshot, load_ad
+
+    def saved_and_recorded(draft: AdDraft) -> None:
+        before = ad_snapshot(draft.id) if draft.id is not None else None
+        ad_id = save_ad(draft)
+        draft.id = ad_id
+        stored = ad_snapshot(ad_id)
+        recorded = entries(ad_id=ad_id)[-1].changes
+        assert json.loads(json.dumps(recorded)) == json.loads(json.dumps(diff(before, stored)))
+
+    from adsdesk.store.audit import diff
+
+    draft = _ad(
+        category=" 新分类 ",
+        advertiser_name=" 张先生 ",
+        repeat=RunPattern((1, 3), DAY, DAY + dt.timedelta(days=14)),
+        dates=[DAY, DAY + dt.timedelta(days=5)],
+    )
+    saved_and_recorded(draft)
+    draft = load_ad(draft.id)  # type: ignore[arg-type]
+    draft.phones = [
+        PhoneEntry("+863525105678", "5105678"),
+        PhoneEntry("+8613903528491", "13903528491"),
+    ]
+    draft.dates = [DAY + dt.timedelta(days=5), DAY + dt.timedelta(days=7)]
+    draft.repeat = RunPattern((0, 1, 2, 3, 4), DAY)
+    draft.body = "疏通下水道、马桶"
+    saved_and_recorded(draft)
+    other = save_ad(_ad(title="另一则", advertiser_name="李女士"))
+    draft = load_ad(draft.id)  # type: ignore[arg-type]
+    draft.advertiser_id = load_ad(other).advertiser_id
+    draft.category = ""
+    draft.repeat = None
+    draft.phones = list(reversed(draft.phones))
+    saved_and_recorded(draft)
+    assert verify_chain().ok

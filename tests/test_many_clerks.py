@@ -94,6 +94,42 @@ def test_a_deleted_ad_is_not_brought_back_by_a_stale_save(desk_db: str) -> None:
     assert Ad.select().count() == 0
 
 
+@pytest.mark.sqlite_only
+def test_writers_to_one_file_take_turns_and_none_waits_forever(
+    db_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save waits its turn while another desk writes, and goes in once that one commits;
+    a desk that holds the file past the busy timeout makes the others say so, not hang."""
+    monkeypatch.setenv("ADSDESK_BUSY_TIMEOUT_MS", "200")
+    init_db(db_path)
+    ad_id = _ad()
+    held, release = threading.Event(), threading.Event()
+
+    def long_writer() -> None:  # another desk in the middle of a long write
+        from adsdesk.store.models import db
+
+        with db.atomic():
+            Ad.update(title="另一台正在改").where(Ad.id == ad_id).execute()
+            held.set()
+            release.wait(30)
+        db.close()
+
+    other = threading.Thread(target=long_writer)
+    other.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(retry.DatabaseBusy) as told:
+            retry.run(lambda: _ad("等待的广告"), attempts=2, sleep=lambda _s: None)
+        assert "数据库正忙" in str(told.value)
+    finally:
+        release.set()
+        other.join(10)
+    # the turn was handed back with the other desk's commit: the next save goes straight in
+    new_id = retry.run(lambda: _ad("等待的广告"))
+    assert {a.title for a in Ad.select()} == {"另一台正在改", "等待的广告"} and new_id != ad_id
+    close_db()
+
+
 # --------------------------------------------------------------------------- two desks
 
 

@@ -13,10 +13,11 @@ from peewee import JOIN, fn
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import as_date, optional_date
 from adsdesk.domain.duplicates import BookedAd
-from adsdesk.domain.repeats import RunPattern
+from adsdesk.domain.repeats import RunPattern, weekdays_from_stored
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK, current_actor
 from adsdesk.store.audit import diff, record
+from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import StoreError
 from adsdesk.store.models import (
     Ad,
@@ -27,6 +28,7 @@ from adsdesk.store.models import (
     Insertion,
     db,
 )
+from adsdesk.store.press_models import RunPatternRow
 from adsdesk.store.rows import delete_rows, first_tuple, tuples
 from adsdesk.store.runs import load_pattern, save_pattern
 from adsdesk.store.search_backend import sync as sync_index
@@ -171,6 +173,16 @@ def _booked_dates(ad_id: int | None) -> set[dt.date]:
     }
 
 
+def _stored_text(ad_id: int) -> tuple[str, str, str] | None:
+    """(title, body, category) of the stored ad, in one read; None when it does not exist."""
+    row = db.execute_sql(
+        "SELECT ad.title, ad.body, category.name FROM ad "
+        f"LEFT JOIN category ON category.id = ad.category_id WHERE ad.id = {db.param}",
+        (ad_id,),
+    ).fetchone()
+    return None if row is None else (row[0], row[1], row[2] or "")
+
+
 def approvals_needed(draft: AdDraft, now: dt.datetime | None = None) -> Approvals:
     """Whether saving ``draft`` needs a supervisor: blocked wording (unless the text was
     already approved unchanged) or a booking added past its issue's cut-off."""
@@ -179,12 +191,8 @@ def approvals_needed(draft: AdDraft, now: dt.datetime | None = None) -> Approval
     from adsdesk.store.settings import load_settings, refused_numbers
 
     settings = load_settings()
-    before = ad_snapshot(draft.id) if draft.id is not None else None
-    text_changed = before is None or (before["title"], before["body"], before["category"]) != (
-        draft.title,
-        draft.body,
-        draft.category.strip(),
-    )
+    before = _stored_text(draft.id) if draft.id is not None else None
+    text_changed = before != (draft.title, draft.body, draft.category.strip())
     terms: list[str] = []
     if text_changed:
         found = check_text(
@@ -200,6 +208,7 @@ def save_ad(
     approval: Credentials | None = None,
     now: dt.datetime | None = None,
     imported: bool = False,
+    needs: Approvals | None = None,
 ) -> int:
     """Save the ad, its phones, advertiser link and insertions in one transaction.
 
@@ -208,133 +217,293 @@ def save_ad(
     password typed for it now. Issues sent to print (签发) refuse changes. The change is
     recorded in the audit with each field's old and new value and the approving supervisor.
     ``imported``: a row of an import file, checked by the import, which brings its own
-    approval reason (recorded as "ad.import").
+    approval reason (recorded as "ad.import"). ``needs``: what ``approvals_needed`` found for
+    this draft just before (the desk asks it first), so it is not worked out twice.
 
     A draft loaded at ``version`` is refused with :class:`StaleAd` when the stored ad has
     moved on since; on success ``draft.version`` becomes the saved row's version.
     """
+    needs, approver = authorize(draft, approval, now, imported, needs)
+    with db.atomic():
+        saved = write_ad(draft, needs.late_dates, approver, imported)
+    draft.version = saved.version  # the editor goes on from the saved row's version
+    return saved.id
+
+
+def authorize(
+    draft: AdDraft,
+    approval: Credentials | None = None,
+    now: dt.datetime | None = None,
+    imported: bool = False,
+    needs: Approvals | None = None,
+) -> tuple[Approvals, str]:
+    """What :func:`save_ad` checks before it writes: the 受理员 role and, for what needs one,
+    a supervisor's approval. Returns what needed approving and the approving supervisor."""
     require(CLERK, "受理或修改广告")
-    needs = Approvals([], []) if imported else approvals_needed(draft, now)
+    if imported:
+        needs = Approvals([], [])
+    elif needs is None:
+        needs = approvals_needed(draft, now)
     approver = ""
     if needs.needed:
         # Checked before the write's transaction so that a wrong password counts.
         approver = approve(approval, needs.describe())
         if needs.blocked_terms and not draft.override_reason.strip():
             raise DeskError("含禁止用语的广告须由主管批准并写明理由。")
-    with db.atomic():
-        before = ad_snapshot(draft.id) if draft.id is not None else None
-        if draft.id is not None and before is None:
+    return needs, approver
+
+
+@dataclass(frozen=True)
+class SavedAd:
+    """What :func:`write_ad` wrote: enough to price the ad's order without reading it back."""
+
+    id: int
+    version: int
+    category: str
+    title: str
+    body: str
+    dates: tuple[dt.date, ...]  # sorted
+    rush: bool  # a booking of it is 加急 (past its cut-off)
+    advertiser_id: int | None
+    advertiser_name: str
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """An ad as stored, read once at the start of its save."""
+
+    snapshot: dict[str, Any]  # as ``ad_snapshot`` gives it
+    cancelled: bool
+    version: int
+    phones: list[tuple[str, str]]  # (e164, display) in order
+    bookings: dict[dt.date, bool]  # date -> 加急
+    pattern: tuple[Any, ...] | None  # run_pattern (id, weekdays, start, until, booked_through)
+
+
+def _stored(ad_id: int) -> _Stored | None:
+    """The stored ad in four reads (on a server its row is locked until the save commits, so
+    no other save slips in between this read and the write)."""
+    lock = " FOR UPDATE OF ad" if is_postgres() else ""
+    row = db.execute_sql(
+        "SELECT ad.title, ad.body, ad.override_reason, category.name, advertiser.name, "
+        "ad.cancelled_at, ad.version FROM ad "
+        "LEFT JOIN category ON category.id = ad.category_id "
+        "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
+        f"WHERE ad.id = {db.param}{lock}",
+        (ad_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    title, body, override, category, advertiser, cancelled_at, version = row
+    p = db.param
+    phones = [
+        (str(e), str(d))
+        for e, d in db.execute_sql(
+            f"SELECT e164, display FROM ad_phone WHERE ad_id = {p} ORDER BY position, id", (ad_id,)
+        )
+    ]
+    bookings = {
+        as_date(d): bool(rush)
+        for d, rush in db.execute_sql(
+            f"SELECT date, rush FROM insertion WHERE ad_id = {p} ORDER BY date", (ad_id,)
+        )
+    }
+    pattern = db.execute_sql(
+        f"SELECT id, weekdays, start, until, booked_through FROM run_pattern WHERE ad_id = {p}",
+        (ad_id,),
+    ).fetchone()
+    repeat = ""
+    if pattern is not None:
+        until = as_date(pattern[3]) if pattern[3] else None
+        repeat = RunPattern(weekdays_from_stored(pattern[1]), as_date(pattern[2]), until).describe()
+    snapshot = {
+        "category": category or "",
+        "advertiser": advertiser or "",
+        "title": title,
+        "body": body,
+        "phones": [d for _e, d in phones],
+        "dates": [d.isoformat() for d in sorted(bookings)],
+        "override_reason": override,
+        "repeat": repeat,
+    }
+    kept = tuple(pattern) if pattern is not None else None
+    return _Stored(snapshot, cancelled_at is not None, int(version), phones, bookings, kept)
+
+
+def write_ad(
+    draft: AdDraft,
+    late: Sequence[dt.date] = (),
+    approver: str = "",
+    imported: bool = False,
+) -> SavedAd:
+    """The writing half of :func:`save_ad` (the caller checked roles and approvals): call it
+    inside a transaction. ``late``: dates past their cut-off, booked as 加急 by ``approver``.
+
+    Reads the stored ad once and writes only what changed; what the audit records as the new
+    state is worked out from the draft (``test_store`` checks it against a fresh read).
+    """
+    from adsdesk.store.issues import refuse_locked, sent_dates
+
+    stored = _stored(draft.id) if draft.id is not None else None
+    if draft.id is not None and stored is None:
+        raise AdNotFound(f"广告 #{draft.id} 已被删除")
+    if draft.id is not None and stored is not None and stored.cancelled:
+        raise DeskError(f"广告 #{draft.id} 已撤销，不能再修改；请新建一则。")
+    before = stored.snapshot if stored is not None else None
+    booked = set(stored.bookings) if stored is not None else set()
+    wanted = set(draft.dates)
+    added, removed = wanted - booked, booked - wanted
+    # Issues sent to print (签发) refuse a change to their bookings, and to an ad on them.
+    locked = sent_dates(booked | added | removed)
+    refuse_locked(locked & (added | removed), "增减这一期的刊登")
+    phones = [(p.e164, p.display) for p in draft.phones]
+    category = draft.category.strip()
+    if before is not None and locked & booked:
+        content = (before["title"], before["body"], before["category"], before["phones"])
+        if content != (draft.title, draft.body, category, [d for _e, d in phones]):
+            refuse_locked(locked & booked, "修改已上版的广告内容")
+    if draft.id is not None and stored is not None and draft.version not in (None, stored.version):
+        raise StaleAd(draft, load_ad(draft.id))  # saved elsewhere since it was loaded
+    advertiser_id = draft.advertiser_id
+    advertiser_name = ""
+    if advertiser_id is None and draft.advertiser_name.strip():
+        advertiser_name = draft.advertiser_name.strip()
+        advertiser_id = Advertiser.create(name=advertiser_name).id
+    elif advertiser_id is not None:
+        found = db.execute_sql(
+            f"SELECT name FROM advertiser WHERE id = {db.param}", (advertiser_id,)
+        ).fetchone()
+        if found is None:
+            raise AdNotFound(f"客户 #{advertiser_id} 不存在")
+        advertiser_name = str(found[0])
+    if advertiser_id is not None and draft.phones:
+        _link_phones(advertiser_id, draft.phones)
+    category_key = category_id(draft.category)
+    values = {
+        Ad.category: category_key,
+        Ad.advertiser: advertiser_id,
+        Ad.title: draft.title,
+        Ad.body: draft.body,
+        Ad.override_reason: draft.override_reason,
+        Ad.updated_at: dt.datetime.now().replace(microsecond=0),
+        Ad.updated_by: current_actor().label,
+    }
+    if draft.id is None:
+        ad_id = int(Ad.insert(values).execute())
+        version = 1
+    else:
+        # The row version makes the check and the write one statement: of two clerks
+        # saving the same copy, the second finds the version moved on (and waits for the
+        # first's commit to see it on PostgreSQL), so nothing is silently overwritten.
+        where = Ad.id == draft.id
+        if draft.version is not None:
+            where &= Ad.version == draft.version
+        if Ad.update({**values, Ad.version: Ad.version + 1}).where(where).execute() == 0:
+            if draft.version is not None and Ad.get_or_none(Ad.id == draft.id) is not None:
+                raise StaleAd(draft, load_ad(draft.id))
             raise AdNotFound(f"广告 #{draft.id} 已被删除")
-        if draft.id is not None and _is_cancelled(draft.id):
-            raise DeskError(f"广告 #{draft.id} 已撤销，不能再修改；请新建一则。")
-        booked = _booked_dates(draft.id)
-        wanted = set(draft.dates)
-        added, removed = wanted - booked, booked - wanted
-        _ensure_unlocked(draft, before, booked, added, removed)
-        advertiser_id = draft.advertiser_id
-        if advertiser_id is None and draft.advertiser_name.strip():
-            advertiser_id = Advertiser.create(name=draft.advertiser_name.strip()).id
-        if advertiser_id is not None:
-            if not Advertiser.select().where(Advertiser.id == advertiser_id).exists():
-                raise AdNotFound(f"客户 #{advertiser_id} 不存在")
-            _link_phones(advertiser_id, draft.phones)
-        values = {
-            Ad.category: category_id(draft.category),
-            Ad.advertiser: advertiser_id,
-            Ad.title: draft.title,
-            Ad.body: draft.body,
-            Ad.override_reason: draft.override_reason,
-            Ad.updated_at: dt.datetime.now().replace(microsecond=0),
-            Ad.updated_by: current_actor().label,
-        }
-        if draft.id is None:
-            ad_id = int(Ad.insert(values).execute())
-            version = 1
+        ad_id = draft.id
+        if draft.version is not None:
+            version = draft.version + 1
         else:
-            # The row version makes the check and the write one statement: of two clerks
-            # saving the same copy, the second finds the version moved on (and waits for the
-            # first's commit to see it on PostgreSQL), so nothing is silently overwritten.
-            where = Ad.id == draft.id
-            if draft.version is not None:
-                where &= Ad.version == draft.version
-            if Ad.update({**values, Ad.version: Ad.version + 1}).where(where).execute() == 0:
-                if draft.version is not None and Ad.get_or_none(Ad.id == draft.id) is not None:
-                    raise StaleAd(draft, load_ad(draft.id))
-                raise AdNotFound(f"广告 #{draft.id} 已被删除")
-            ad_id = draft.id
-            version = Ad.select(Ad.version).where(Ad.id == ad_id).scalar()
+            version = int(Ad.select(Ad.version).where(Ad.id == ad_id).scalar())
+    if stored is None or stored.phones != phones:
+        if stored is not None:
             delete_rows(AdPhone).where(AdPhone.ad == ad_id).execute()
-        if draft.phones:
+        if phones:
             AdPhone.insert_many(
                 [
-                    {"ad": ad_id, "e164": p.e164, "display": p.display, "position": i}
-                    for i, p in enumerate(draft.phones)
+                    {"ad": ad_id, "e164": e164, "display": display, "position": i}
+                    for i, (e164, display) in enumerate(phones)
                 ]
             ).execute()
-        if removed:
-            delete_rows(Insertion).where(
-                (Insertion.ad == ad_id) & Insertion.date.in_(sorted(removed))
-            ).execute()
-        late = set(needs.late_dates)
-        if added:
-            Insertion.insert_many(
-                [
-                    {
-                        "ad": ad_id,
-                        "date": d,
-                        "rush": d in late,
-                        "approved_by": approver if d in late else "",
-                    }
-                    for d in sorted(added)
-                ]
-            ).execute()
-        if draft.repeat is not None or before is not None:
-            dates = sorted(wanted)
-            start = draft.repeat.start if draft.repeat else dt.date.today()
-            save_pattern(ad_id, draft.repeat, dates[-1] if dates else start - dt.timedelta(days=1))
-        sync_index()  # the search index follows in the same transaction
-        changes = diff(before, ad_snapshot(ad_id))
-        if late:
-            changes["rush"] = [None, sorted(late)]
-        if before is None or changes:
-            record(
-                "ad.update" if before is not None else "ad.import" if imported else "ad.create",
-                "ad",
-                ad_id,
-                changes,
-                ad_id=ad_id,
-                reason=draft.override_reason if "override_reason" in changes else "",
-                approver=approver,
-            )
-    draft.version = int(version)  # the editor goes on from the saved row's version
-    return ad_id
+    if removed:
+        delete_rows(Insertion).where(
+            (Insertion.ad == ad_id) & Insertion.date.in_(sorted(removed))
+        ).execute()
+    rush_dates = set(late) & added
+    if added:
+        Insertion.insert_many(
+            [
+                {
+                    "ad": ad_id,
+                    "date": d,
+                    "rush": d in rush_dates,
+                    "approved_by": approver if d in rush_dates else "",
+                }
+                for d in sorted(added)
+            ]
+        ).execute()
+    dates = sorted(wanted)
+    if draft.repeat is not None or stored is not None:
+        start = draft.repeat.start if draft.repeat else dt.date.today()
+        through = dates[-1] if dates else start - dt.timedelta(days=1)
+        _keep_pattern(ad_id, draft.repeat, through, stored.pattern if stored else None)
+    sync_index()  # the search index follows in the same transaction
+    after = {
+        "category": category if category_key is not None else "",
+        "advertiser": advertiser_name,
+        "title": draft.title,
+        "body": draft.body,
+        "phones": [d for _e, d in phones],
+        "dates": [d.isoformat() for d in dates],
+        "override_reason": draft.override_reason,
+        "repeat": draft.repeat.describe() if draft.repeat is not None else "",
+    }
+    changes = diff(before, after)
+    if rush_dates:
+        changes["rush"] = [None, sorted(rush_dates)]
+    if before is None or changes:
+        record(
+            "ad.update" if before is not None else "ad.import" if imported else "ad.create",
+            "ad",
+            ad_id,
+            changes,
+            ad_id=ad_id,
+            reason=draft.override_reason if "override_reason" in changes else "",
+            approver=approver,
+        )
+    kept_rush = stored is not None and any(stored.bookings[d] for d in booked & wanted)
+    return SavedAd(
+        id=ad_id,
+        version=int(version),
+        category=category if category_key is not None else "",
+        title=draft.title,
+        body=draft.body,
+        dates=tuple(dates),
+        rush=bool(rush_dates) or kept_rush,
+        advertiser_id=advertiser_id,
+        advertiser_name=advertiser_name,
+    )
+
+
+def _keep_pattern(
+    ad_id: int, pattern: RunPattern | None, through: dt.date, stored: tuple[Any, ...] | None
+) -> None:
+    """Keep (or, with None, drop) the ad's repeat pattern, writing only when it changed
+    (``stored``: its row as read at the start of the save)."""
+    if pattern is None:
+        if stored is not None:
+            delete_rows(RunPatternRow).where(RunPatternRow.id == stored[0]).execute()
+        return
+    values = (pattern.as_text(), pattern.start, pattern.until, through)
+    if stored is None:
+        save_pattern(ad_id, pattern, through)
+        return
+    have = (
+        stored[1],
+        as_date(stored[2]),
+        as_date(stored[3]) if stored[3] else None,
+        as_date(stored[4]),
+    )
+    if have != values:
+        RunPatternRow.update(
+            weekdays=values[0], start=values[1], until=values[2], booked_through=values[3]
+        ).where(RunPatternRow.id == stored[0]).execute()
 
 
 def _is_cancelled(ad_id: int) -> bool:
     return bool(Ad.select().where((Ad.id == ad_id) & Ad.cancelled_at.is_null(False)).exists())
-
-
-def _ensure_unlocked(
-    draft: AdDraft,
-    before: dict[str, Any] | None,
-    booked: set[dt.date],
-    added: set[dt.date],
-    removed: set[dt.date],
-) -> None:
-    """Refuse a change that would alter an issue already sent to print."""
-    from adsdesk.store.issues import ensure_open, sent_dates
-
-    ensure_open(added | removed, "增减这一期的刊登")
-    if before is None or not sent_dates(booked):
-        return
-    content = (before["title"], before["body"], before["category"], before["phones"])
-    if content != (
-        draft.title,
-        draft.body,
-        draft.category.strip(),
-        [p.display for p in draft.phones],
-    ):
-        ensure_open(booked, "修改已上版的广告内容")
 
 
 def _link_phones(advertiser_id: int, phones: list[PhoneEntry]) -> None:

@@ -24,6 +24,7 @@ from adsdesk.store.backend import is_postgres
 from adsdesk.store.migrations import FOREIGN_KEYS_OFF, MIGRATIONS
 from adsdesk.store.models import MetaInfo, db
 from adsdesk.store.sqlite_health import busy_timeout_ms, connect_ro, explain
+from adsdesk.store.sqlite_turns import WriterTurns
 
 APP_MARKER = "adsdesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -37,7 +38,8 @@ class DeskSqliteDatabase(SqliteDatabase):
     """The desk's SQLite connection: write transactions take the write lock when they begin.
 
     ``BEGIN IMMEDIATE`` waits (busy timeout) for another writer instead of failing at once
-    with "database is locked" when a transaction that read first tries to write. A failed
+    with "database is locked" when a transaction that read first tries to write; before it,
+    the writer takes its turn among the desks on this file (``sqlite_turns``). A failed
     COMMIT (disk full) that SQLite already rolled back is not rolled back a second time, so
     the first error, the true one, is what the caller sees.
     """
@@ -45,11 +47,41 @@ class DeskSqliteDatabase(SqliteDatabase):
     def __init__(self, database: str, **kwargs: Any) -> None:
         kwargs.setdefault("lock_type", "IMMEDIATE")
         super().__init__(database, **kwargs)
+        self.turns = WriterTurns(str(database))
+
+    def begin(self, lock_type: str | None = None) -> None:
+        # A write transaction first takes its turn among the desks writing to this file
+        # (sqlite_turns: prompt and fair, where SQLite's own wait is neither).
+        if str(lock_type or getattr(self, "_lock_type", "")).upper() in ("IMMEDIATE", "EXCLUSIVE"):
+            self.turns.take(busy_timeout_ms() / 1000)
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self.turns.give_back()
+            raise
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except BaseException:
+            if self.is_closed() or not self.connection().in_transaction:
+                self.turns.give_back()  # else the rollback that follows gives it back
+            raise
+        self.turns.give_back()
 
     def rollback(self) -> None:
-        if not self.is_closed() and not self.connection().in_transaction:
-            return
-        super().rollback()
+        try:
+            if not self.is_closed() and not self.connection().in_transaction:
+                return
+            super().rollback()
+        finally:
+            self.turns.give_back()
+
+    def close(self) -> bool:
+        try:
+            return bool(super().close())
+        finally:
+            self.turns.give_back()
 
     def savepoint(self, sid: str | None = None) -> Any:
         return _Savepoint(self, sid)

@@ -95,10 +95,15 @@ def is_sent(date: dt.date) -> bool:
 
 def ensure_open(dates: Iterable[dt.date], what: str) -> None:
     """Refuse (IssueLocked) when any of ``dates`` has been sent to print."""
-    locked = sorted(sent_dates(dates))
-    if locked:
-        days = "、".join(d.isoformat() for d in locked)
-        raise IssueLocked(f"{days} 的版面已签发付印，不能{what}；须由主管重开该期。")
+    refuse_locked(sent_dates(dates), what)
+
+
+def refuse_locked(locked: Iterable[dt.date], what: str) -> None:
+    """Raise IssueLocked naming ``locked`` (issues found sent to print), if there are any."""
+    days = sorted(set(locked))
+    if days:
+        text = "、".join(d.isoformat() for d in days)
+        raise IssueLocked(f"{text} 的版面已签发付印，不能{what}；须由主管重开该期。")
 
 
 def send_info(date: dt.date) -> SendInfo | None:

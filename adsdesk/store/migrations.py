@@ -110,6 +110,14 @@ def v12_search_codes(database: Database) -> None:
         upgrade(database)
 
 
+def v13_audit_chains(database: Database) -> None:
+    """Several audit chains, so that writers no longer queue on one head row: the records so
+    far become chain 1 (``store.audit``'s docstring says why and how it stays verifiable)."""
+    from adsdesk.store.audit import install_chains
+
+    install_chains(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -127,4 +135,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v10_search_server,
     v11_many_clerks,
     v12_search_codes,
+    v13_audit_chains,
 ]

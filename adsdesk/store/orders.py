@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from peewee import IntegrityError, fn
+from peewee import fn
 
 from adsdesk.domain.money import format_fen, parse_yuan, round_half_up
 from adsdesk.domain.pricing import Quote, quote
+from adsdesk.domain.ratecard import RateCard
 from adsdesk.domain.receipt import ReceiptData, ReceiptLine
 from adsdesk.errors import DeskError
 from adsdesk.store.audit import AuditEntry, entries_of, record
+from adsdesk.store.backend import is_postgres
 from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import Ad, Insertion, Setting, db
@@ -148,20 +150,37 @@ def price_ad(
     ad = Ad.get_by_id(ad_id)
     category = ad.category.name if ad.category is not None else ""
     dates = sorted(i.date for i in Insertion.select().where(Insertion.ad == ad_id))
-    day = dates[0] if dates else (today or dt.date.today())
-    card = pick_card(active_cards(), category, day)
+    rush = bool(
+        Insertion.select().where((Insertion.ad == ad_id) & (Insertion.rush == True)).exists()  # noqa: E712
+    )
+    q = price(active_cards(), category, ad.title, ad.body, dates, rush, surcharges, items, today)
+    return q, dates
+
+
+def price(
+    cards: list[tuple[int, RateCard]],
+    category: str,
+    title: str,
+    body: str,
+    dates: Sequence[dt.date],
+    rush: bool,
+    surcharges: Iterable[str] = (),
+    items: Mapping[str, int] | None = None,
+    today: dt.date | None = None,
+) -> Quote:
+    """An ad's price under ``cards``: the card in force on its first run date (today if it has
+    none); ``rush``: a booking of it is 加急, priced so when the card has that surcharge."""
+    day = min(dates) if dates else (today or dt.date.today())
+    card = pick_card(cards, category, day)
     if card is None:
         raise TillError(
             f"没有 {day} 适用于“{category or '未分类'}”的价目表，无法计价；请先在价目表里添加。"
         )
     chosen = list(surcharges)
     # A booking taken past its issue's cut-off (approved, stored 加急) is priced as 加急.
-    if any(s.name == RUSH for s in card.surcharges) and (
-        Insertion.select().where((Insertion.ad == ad_id) & (Insertion.rush == True)).exists()  # noqa: E712
-    ):
+    if rush and any(s.name == RUSH for s in card.surcharges):
         chosen.append(RUSH)
-    q = quote(card, category, ad.title, ad.body, runs=len(dates), surcharges=chosen, items=items)
-    return q, dates
+    return quote(card, category, title, body, runs=len(dates), surcharges=chosen, items=items)
 
 
 def _breakdown(q: Quote, dates: Sequence[dt.date]) -> str:
@@ -170,7 +189,16 @@ def _breakdown(q: Quote, dates: Sequence[dt.date]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+# Order numbers run per day. On a server two desks would otherwise both take the day's
+# highest + 1 and one of them fail: this lock (held until the order's transaction ends)
+# makes them take turns, only for the moment between taking the number and committing.
+ORDER_NUMBER_LOCK = 0x6F726472  # "ordr"
+
+
 def _next_number(day: dt.date) -> int:
+    """The day's next order number; call inside the transaction that creates the order."""
+    if is_postgres():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (ORDER_NUMBER_LOCK, day.toordinal()))
     top = Order.select(fn.MAX(Order.number)).where(Order.day == day).scalar()
     return int(top or 0) + 1
 
@@ -195,78 +223,113 @@ def book_order(
     q, dates = price_ad(ad_id, surcharges, items, today)
     ad = Ad.get_by_id(ad_id)
     customer = ad.advertiser.name if ad.advertiser is not None else ""
-    clerk = current_clerk()
     with db.atomic():
-        existing = order_for_ad(ad_id)
-        if existing is not None:
-            if existing.total_fen == q.total_fen and existing.dates == tuple(dates):
-                return existing
-            if "make_good_of" in existing.breakdown:
-                return existing  # a free make-good run (补登) is never repriced
-            Order.update(
-                breakdown=_breakdown(q, dates),
-                total_fen=q.total_fen,
-                runs=q.runs,
-                first_run=dates[0] if dates else None,
-                card_name=q.card,
-                category=q.category,
-                customer=customer,
-                advertiser=ad.advertiser_id,
-                updated_at=dt.datetime.now().replace(microsecond=0),
-            ).where(Order.id == existing.id).execute()
-            diff = q.total_fen - existing.total_fen
-            if diff:
-                note = f"差额 {'+' if diff > 0 else ''}{format_fen(diff)}"
-                OrderEvent.create(
-                    order=existing.id,
-                    clerk=clerk,
-                    kind="repriced",
-                    old_total_fen=existing.total_fen,
-                    new_total_fen=q.total_fen,
-                    note=note,
-                )
-                record(
-                    "order.reprice",
-                    "order",
-                    existing.id,
-                    {"total_fen": [existing.total_fen, q.total_fen]},
-                    ad_id=ad_id,
-                )
-            return get_order(existing.id)
-        for _attempt in range(5):  # two desks may take the same number: the unique index says so
-            number = _next_number(today)
-            try:
-                with db.atomic():
-                    row = Order.create(
-                        serial=f"{today:%Y%m%d}-{number:03d}",
-                        day=today,
-                        number=number,
-                        ad=ad_id,
-                        advertiser=ad.advertiser_id,
-                        customer=customer,
-                        clerk=clerk,
-                        category=q.category,
-                        card_name=q.card,
-                        breakdown=_breakdown(q, dates),
-                        runs=q.runs,
-                        first_run=dates[0] if dates else None,
-                        total_fen=q.total_fen,
-                        method=method,
-                    )
-                break
-            except IntegrityError:
-                continue
-        else:
-            raise TillError("订单号分配冲突，请再保存一次。")
-        OrderEvent.create(order=row.id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
-        record(
-            "order.create",
-            "order",
-            int(row.id),
-            {"serial": row.serial, "total_fen": q.total_fen, "breakdown": q.as_dict()},
-            ad_id=ad_id,
+        return write_order(ad_id, ad.advertiser_id, customer, q, dates, method, today)
+
+
+def write_order(
+    ad_id: int,
+    advertiser_id: int | None,
+    customer: str,
+    q: Quote,
+    dates: Sequence[dt.date],
+    method: str,
+    today: dt.date,
+) -> OrderInfo:
+    """The writing half of :func:`book_order`, priced already: call inside a transaction."""
+    clerk = current_clerk()
+    dates = list(dates)
+    existing = order_for_ad(ad_id)
+    if existing is not None:
+        if existing.total_fen == q.total_fen and existing.dates == tuple(dates):
+            return existing
+        if "make_good_of" in existing.breakdown:
+            return existing  # a free make-good run (补登) is never repriced
+        breakdown = _breakdown(q, dates)
+        Order.update(
+            breakdown=breakdown,
+            total_fen=q.total_fen,
+            runs=q.runs,
+            first_run=dates[0] if dates else None,
+            card_name=q.card,
+            category=q.category,
+            customer=customer,
+            advertiser=advertiser_id,
+            updated_at=dt.datetime.now().replace(microsecond=0),
+        ).where(Order.id == existing.id).execute()
+        diff = q.total_fen - existing.total_fen
+        if diff:
+            note = f"差额 {'+' if diff > 0 else ''}{format_fen(diff)}"
+            OrderEvent.create(
+                order=existing.id,
+                clerk=clerk,
+                kind="repriced",
+                old_total_fen=existing.total_fen,
+                new_total_fen=q.total_fen,
+                note=note,
+            )
+            record(
+                "order.reprice",
+                "order",
+                existing.id,
+                {"total_fen": [existing.total_fen, q.total_fen]},
+                ad_id=ad_id,
+            )
+        return replace(
+            existing,
+            advertiser_id=advertiser_id,
+            customer=customer,
+            category=q.category,
+            card_name=q.card,
+            breakdown=json.loads(breakdown),
+            runs=q.runs,
+            dates=tuple(dates),
+            total_fen=q.total_fen,
         )
-        return get_order(int(row.id))
+    number = _next_number(today)  # no other desk takes it before this transaction ends
+    breakdown = _breakdown(q, dates)
+    row = Order.create(
+        serial=f"{today:%Y%m%d}-{number:03d}",
+        day=today,
+        number=number,
+        ad=ad_id,
+        advertiser=advertiser_id,
+        customer=customer,
+        clerk=clerk,
+        category=q.category,
+        card_name=q.card,
+        breakdown=breakdown,
+        runs=q.runs,
+        first_run=dates[0] if dates else None,
+        total_fen=q.total_fen,
+        method=method,
+    )
+    OrderEvent.create(order=row.id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
+    record(
+        "order.create",
+        "order",
+        int(row.id),
+        {"serial": row.serial, "total_fen": q.total_fen, "breakdown": q.as_dict()},
+        ad_id=ad_id,
+    )
+    return OrderInfo(
+        id=int(row.id),
+        serial=row.serial,
+        day=today,
+        ad_id=ad_id,
+        advertiser_id=advertiser_id,
+        customer=customer,
+        clerk=clerk,
+        category=q.category,
+        card_name=q.card,
+        breakdown=json.loads(breakdown),
+        runs=q.runs,
+        dates=tuple(dates),
+        total_fen=q.total_fen,
+        paid_fen=0,
+        method=method,
+        status="open",
+    )
 
 
 def day_closed(day: dt.date, clerk: str) -> bool:
@@ -316,6 +379,18 @@ def take_payment(
     up to the credit limit.
     """
     today = today or dt.date.today()
+    check_payment(amount_fen, method, today)
+    with db.atomic():
+        order = Order.get_or_none(Order.id == order_id)
+        if order is None:
+            raise TillError(f"没有订单 {order_id}。")
+        write_payment(_info(order), amount_fen, method, today, note, kind)
+    return get_order(order_id)
+
+
+def check_payment(amount_fen: int, method: str, today: dt.date) -> None:
+    """Refuse (TillError) a payment the till cannot take whatever the order: an unknown
+    method, nothing to take, or the clerk's day already closed (日结)."""
     clerk = current_clerk()
     if method not in METHODS:
         raise TillError(f"付款方式“{method}”不认识；可选：{'、'.join(METHODS)}。")
@@ -323,44 +398,47 @@ def take_payment(
         raise TillError("金额为零，没有可记的款项。")
     if day_closed(today, clerk):
         raise TillError(f"{clerk} 的 {today} 已日结，不能再收付款；请主管重新打开当日。")
-    with db.atomic():
-        order = Order.get_or_none(Order.id == order_id)
-        if order is None:
-            raise TillError(f"没有订单 {order_id}。")
-        if order.status == "cancelled" and amount_fen > 0:
-            raise TillError(f"订单 {order.serial} 已取消，不能再收款。")
-        if method == CREDIT and amount_fen > 0:
-            advertiser = order.advertiser_id
-            limit = credit_limit(advertiser) if advertiser else None
-            if advertiser is None or limit is None:
-                raise TillError(f"“{order.customer or '该客户'}”不是签约客户，不能挂账。")
-            used = credit_used(advertiser)
-            if used + amount_fen > limit:
-                raise TillError(
-                    f"挂账超出额度：额度 {format_fen(limit)} 元，已挂 {format_fen(used)} 元，"
-                    f"本次 {format_fen(amount_fen)} 元。"
-                )
-        kind = kind or ("payment" if amount_fen > 0 else "refund")
-        pay = Payment.create(
-            order=order.id,
-            day=today,
-            clerk=clerk,
-            method=method,
-            amount_fen=amount_fen,
-            kind=kind,
-            note=note,
-        )
-        Order.update(paid_fen=Order.paid_fen + amount_fen, method=method).where(
-            Order.id == order.id
-        ).execute()
-        record(
-            f"payment.{kind}",
-            "payment",
-            int(pay.id),
-            {"order": order.serial, "amount_fen": amount_fen, "method": method, "day": today},
-            ad_id=order.ad_id,
-        )
-    return get_order(order_id)
+
+
+def write_payment(
+    order: OrderInfo, amount_fen: int, method: str, today: dt.date, note: str = "", kind: str = ""
+) -> OrderInfo:
+    """The writing half of :func:`take_payment` (``check_payment`` done): call inside a
+    transaction with ``order`` as read in it. Returns the order with the payment in."""
+    if order.status == "cancelled" and amount_fen > 0:
+        raise TillError(f"订单 {order.serial} 已取消，不能再收款。")
+    if method == CREDIT and amount_fen > 0:
+        advertiser = order.advertiser_id
+        limit = credit_limit(advertiser) if advertiser else None
+        if advertiser is None or limit is None:
+            raise TillError(f"“{order.customer or '该客户'}”不是签约客户，不能挂账。")
+        used = credit_used(advertiser)
+        if used + amount_fen > limit:
+            raise TillError(
+                f"挂账超出额度：额度 {format_fen(limit)} 元，已挂 {format_fen(used)} 元，"
+                f"本次 {format_fen(amount_fen)} 元。"
+            )
+    kind = kind or ("payment" if amount_fen > 0 else "refund")
+    pay = Payment.create(
+        order=order.id,
+        day=today,
+        clerk=current_clerk(),
+        method=method,
+        amount_fen=amount_fen,
+        kind=kind,
+        note=note,
+    )
+    Order.update(paid_fen=Order.paid_fen + amount_fen, method=method).where(
+        Order.id == order.id
+    ).execute()
+    record(
+        f"payment.{kind}",
+        "payment",
+        int(pay.id),
+        {"order": order.serial, "amount_fen": amount_fen, "method": method, "day": today},
+        ad_id=order.ad_id,
+    )
+    return replace(order, paid_fen=order.paid_fen + amount_fen, method=method)
 
 
 def settle_balance(order_id: int, method: str, today: dt.date | None = None) -> OrderInfo:

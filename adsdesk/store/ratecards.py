@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from adsdesk.domain.ratecard import RateCard, card_to_toml, parse_card, pick_card
 from adsdesk.store.audit import record
@@ -81,7 +82,14 @@ def active_cards() -> list[tuple[int, RateCard]]:
         .where(RateCardRow.active == True)  # noqa: E712
         .order_by(RateCardRow.effective.desc(), RateCardRow.id.desc())
     )
-    return [(int(r.id), parse_card(r.toml)) for r in rows]
+    return [(int(r.id), _parsed(r.toml)) for r in rows]
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> RateCard:
+    """A stored card's text, parsed once per process (every save prices with the cards in
+    force; a card is frozen, so the parsed one can be shared)."""
+    return parse_card(text)
 
 
 def card_for(category: str, day: dt.date) -> RateCard | None:

@@ -1,9 +1,9 @@
-"""Frozen table definitions for the early schema steps, so a new file never takes today's models.
+"""Frozen table definitions for the schema steps, so a new file never takes today's models.
 
 A schema step must build exactly the tables of its version. Steps that used the live models
 (``create_tables(ALL_MODELS)``) would create columns that later steps add again, and fail on a
-new file. These classes are copies of the models as they stood at versions 1 and 2; never edit
-them — change the schema with a new step appended in ``migrations.py``.
+new file. These classes are copies of the models as they stood at versions 1, 2 and 13; never
+edit them — change the schema with a new step appended in ``migrations.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     Database,
@@ -124,3 +125,19 @@ def v2_tables(database: Database) -> list[type[Model]]:
 
     LayoutChoice.bind(database, bind_refs=False, bind_backrefs=False)
     return [LayoutChoice]
+
+
+def v13_tables(database: Database) -> list[type[Model]]:
+    """The table schema version 13 adds (the audit's chain heads), bound to ``database``."""
+
+    class AuditChain(Model):
+        id = AutoField()
+        seq = IntegerField(default=0)
+        hash = CharField(max_length=64, default="")
+
+        class Meta:
+            database = None
+            table_name = "audit_chain"
+
+    AuditChain.bind(database, bind_refs=False, bind_backrefs=False)
+    return [AuditChain]

@@ -23,9 +23,10 @@ from adsdesk.store import ads as ads_store
 from adsdesk.store import changes, search_text
 from adsdesk.store import search as search_store
 from adsdesk.store import settings as settings_store
-from adsdesk.store.actor import ROLE_NAMES, SUPERVISOR, current_actor
+from adsdesk.store.actor import ROLE_NAMES, current_actor
 from adsdesk.store.ads import AdDraft, AdvertiserRow, Approvals, StaleAd
 from adsdesk.store.changes import ChangeFeed
+from adsdesk.store.desk_save import SaveOutcome
 from adsdesk.store.runs import extend_open_runs
 from adsdesk.store.users import Credentials
 from adsdesk.ui.ad_list_pane import AdListPane
@@ -39,7 +40,7 @@ from adsdesk.ui.layout_view import LayoutView
 from adsdesk.ui.menus import build_menus
 from adsdesk.ui.run_dates import to_date, to_qdate
 from adsdesk.ui.settings_dialog import SettingsDialog, SettingsValues
-from adsdesk.ui.till import SaveOutcome, TillController
+from adsdesk.ui.till import TillController
 from adsdesk.ui.ui_state import ask_save_path, ui_settings
 from adsdesk.ui.verify_view import VerifyView
 
@@ -561,15 +562,12 @@ class MainWindow(QMainWindow):
             self._db_error(self.tr("保存失败，没有写入任何内容：{0}").format(message))
 
         def job() -> tuple[SaveOutcome, int | None, list[AdvertiserRow]] | Approvals | StaleAd:
-            actor = current_actor()
-            if approval is None and not (actor.user and actor.has(SUPERVISOR)):
-                wanted = ads_store.approvals_needed(draft)
-                if wanted.needed:
-                    return wanted  # the supervisor types their password first
             try:
-                outcome = save_with_order()
+                outcome = save_with_order()  # or what needs a supervisor's password first
             except StaleAd as exc:  # someone saved this ad since it was opened: let them choose
                 return exc
+            if isinstance(outcome, Approvals):
+                return outcome
             advertiser_id = ads_store.load_ad(outcome.ad_id).advertiser_id  # made by the save
             rows = ads_store.advertiser_rows([advertiser_id]) if advertiser_id else []
             return outcome, advertiser_id, rows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,43 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.domain.money import MoneyError, format_fen, parse_yuan
-from adsdesk.store.ads import AdDraft
+from adsdesk.store.ads import AdDraft, Approvals
+from adsdesk.store.desk_save import SaveOutcome, desk_save
 from adsdesk.store.users import Credentials
 from adsdesk.ui.price_panel import METHODS
 
 if TYPE_CHECKING:
     from adsdesk.ui.main_window import MainWindow
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    ad_id: int
-    order: Any  # OrderInfo or None
-    problem: str = ""  # the ad is saved; the order or payment could not be made
-
-
-def _save_with_order(
-    draft: AdDraft,
-    surcharges: list[str],
-    items: dict[str, int] | None,
-    payment: tuple[str, int] | None,
-    approval: Credentials | None = None,
-) -> SaveOutcome:
-    """Save the ad, then make or update its order and take the payment (database thread)."""
-    from adsdesk.store import ads as ads_store
-    from adsdesk.store.orders import TillError, book_order, take_payment
-
-    ad_id = ads_store.save_ad(draft, approval)
-    method = payment[0] if payment else METHODS[0]
-    try:
-        order = book_order(ad_id, surcharges=surcharges, items=items, method=method)
-        if payment:
-            order = take_payment(order.id, payment[1], payment[0])
-    except TillError as exc:
-        from adsdesk.store.orders import order_for_ad
-
-        return SaveOutcome(ad_id, order_for_ad(ad_id), str(exc))
-    return SaveOutcome(ad_id, order)
 
 
 def _cards_and_column() -> tuple[list[Any], Any, Any]:
@@ -136,14 +106,16 @@ class TillController(QObject):
         ReportDialog(self.executor, self.window).show()
 
     # --- saving -------------------------------------------------------------------------
-    def save_job(self, draft: AdDraft, approval: Credentials | None = None) -> tuple[Any, str]:
-        """The database job that saves the ad with its order; (job, problem before saving).
-        ``approval``: a supervisor's name and password typed for this save."""
+    def save_job(
+        self, draft: AdDraft, approval: Credentials | None = None
+    ) -> tuple[Callable[[], SaveOutcome | Approvals], str]:
+        """The database job that saves the ad with its order (``store.desk_save``); (job,
+        problem before saving). ``approval``: a supervisor's name and password typed for it."""
         problem = self.panel.payment_problem()
         surcharges = self.panel.surcharges()
         items = self.panel.item_counts() or None
         payment = None if problem else self.panel.payment()
-        return (lambda: _save_with_order(draft, surcharges, items, payment, approval)), problem
+        return (lambda: desk_save(draft, surcharges, items, payment, approval)), problem
 
     def saved(self, outcome: SaveOutcome) -> None:
         self.panel.paid.clear()
