@@ -16,9 +16,17 @@ def load_column_settings() -> ColumnSettings:
     return ColumnSettings.from_dict(layout_prefs.load_column_settings())
 
 
-def save_column_settings(settings: ColumnSettings) -> ColumnSettings:
-    layout_prefs.save_column_settings(settings.to_dict())
+def save_column_settings(settings: ColumnSettings, version: int | None = None) -> ColumnSettings:
+    """Store the column settings; ``version``: the one they were loaded at (see
+    ``column_settings_copy``), refused with StaleSetting when saved elsewhere since."""
+    layout_prefs.save_column_settings(settings.to_dict(), version)
     return load_column_settings()
+
+
+def column_settings_copy() -> tuple[ColumnSettings, int]:
+    """The column settings with their row version, for the dialog that edits them."""
+    version = layout_prefs.column_settings_version()  # first: see settings.load_copy
+    return load_column_settings(), version
 
 
 def issue_ads(date: dt.date) -> list[IssueAd]:

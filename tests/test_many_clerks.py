@@ -11,6 +11,7 @@ from conftest import type_text
 from PySide6.QtCore import Qt
 
 from adsdesk.store import ads, retry
+from adsdesk.store import settings as settings_store
 from adsdesk.store.actor import Actor, acting_as
 from adsdesk.store.ads import AdDraft, StaleAd
 from adsdesk.store.database import close_db, init_db
@@ -209,3 +210,171 @@ def test_the_second_clerk_sees_both_copies_and_chooses(qtbot, two_desks) -> None
     qtbot.waitUntil(lambda: not b.editor.is_dirty())
     stored = ads.load_ad(ad_id)
     assert stored.title == b_title and stored.version == 3
+
+
+# --------------------------------------------------------------------------- settings, cards, orders
+
+
+def test_two_desks_change_the_same_setting_the_second_sees_both_and_keeps_theirs(
+    qtbot, answer_modal, two_desks
+) -> None:
+    from adsdesk.ui.settings_dialog import SettingsDialog
+
+    a, b = two_desks  # b's settings were loaded before a saves: b's copy goes stale
+
+    def change_a(dialog: SettingsDialog) -> None:
+        dialog.area_code.setText("0351")
+        dialog.paper_name.setText("太原晚报")
+        dialog.accept()
+
+    assert answer_modal(SettingsDialog, change_a) is not None
+    a.open_settings()
+    qtbot.waitUntil(lambda: a._values is not None and a._values.settings.area_code == "0351")
+
+    def change_b(dialog: SettingsDialog) -> None:
+        dialog.area_code.setText("0353")
+        dialog.accept()
+
+    answer_modal(SettingsDialog, change_b)
+    b.open_settings()
+    qtbot.waitUntil(lambda: b.conflict_dialog is not None and b.conflict_dialog.isVisible())
+    dialog = b.conflict_dialog
+    assert "本地区号" in dialog.message.text() and "没有写入" in dialog.message.text()
+    assert "0353" in dialog.mine_text.toPlainText()
+    assert "0351" in dialog.stored_text.toPlainText()
+    assert settings_store.load_settings().area_code == "0351"  # nothing of b's written yet
+    qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: b._values is not None and b._values.settings.area_code == "0353")
+    stored = settings_store.load_settings()
+    # b's own change over a's; a's other change (the paper's name) is kept, not overwritten
+    assert (stored.area_code, stored.paper_name) == ("0353", "太原晚报")
+
+
+def test_a_rate_card_edited_in_two_dialogs_the_second_chooses(qtbot, two_desks) -> None:
+    from adsdesk.store.ratecards import load_card
+    from adsdesk.ui.ratecard_dialog import RateCardDialog
+
+    a, b = two_desks
+    dialogs = [RateCardDialog(w.executor, w) for w in (a, b)]
+    for d in dialogs:
+        d.show()
+    qtbot.waitUntil(lambda: all(d._version is not None for d in dialogs))
+    first, second = dialogs
+    card_id = first._card_id
+    first.text.appendPlainText("# 甲调价")
+    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "# 甲调价" in load_card(card_id).text)
+    second.text.appendPlainText("# 乙调价")
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: second.conflict_dialog is not None and second.conflict_dialog.isVisible()
+    )
+    dialog = second.conflict_dialog
+    assert f"价目表 #{card_id}" in dialog.message.text()
+    assert "# 乙调价" in dialog.mine_text.toPlainText()
+    assert "# 甲调价" in dialog.stored_text.toPlainText()
+    assert "# 乙调价" not in load_card(card_id).text
+    qtbot.mouseClick(dialog.take_stored, Qt.MouseButton.LeftButton)  # theirs, mine dropped
+    qtbot.waitUntil(lambda: "# 甲调价" in second.text.toPlainText())
+    assert "# 乙调价" not in second.text.toPlainText()
+    for d in dialogs:
+        d.close()
+
+
+def test_a_payment_on_an_order_paid_meanwhile_at_the_other_desk_is_held_back(
+    qtbot, answer_modal, two_desks
+) -> None:
+    from adsdesk.store import orders
+    from adsdesk.ui.till import PaymentDialog
+
+    _a, b = two_desks
+    order = orders.Order.select().where(orders.Order.status == "open").first()
+    assert order is not None
+    paid_before = int(order.paid_fen)
+
+    def pay_at_b(dialog: PaymentDialog) -> None:
+        # while b's clerk types, the clerk at a takes 5.00 on the same order
+        with acting_as(Actor(computer="前台一号机")):
+            orders.take_payment(order.id, 500, orders.CASH)
+        dialog.edit.setText("8.00")
+        dialog._accept()
+
+    answer_modal(PaymentDialog, pay_at_b)
+    b.till.take_payment(order.id)
+    qtbot.waitUntil(
+        lambda: (
+            getattr(b.till, "conflict_dialog", None) is not None
+            and b.till.conflict_dialog.isVisible()
+        )
+    )
+    dialog = b.till.conflict_dialog
+    assert "前台一号机" in dialog.message.text() and "没有执行" in dialog.message.text()
+    assert "本次收款：8.00" in dialog.mine_text.toPlainText()
+    assert orders.get_order(order.id).paid_fen == paid_before + 500  # b's 8.00 not taken
+    qtbot.mouseClick(dialog.take_stored, Qt.MouseButton.LeftButton)  # 不收了
+    assert orders.get_order(order.id).paid_fen == paid_before + 500
+
+
+def test_column_settings_saved_meanwhile_at_the_other_desk_are_not_overwritten(
+    qtbot, answer_modal, two_desks
+) -> None:
+    from dataclasses import replace
+
+    from adsdesk.issue import load_column_settings, save_column_settings
+    from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
+
+    _a, b = two_desks
+
+    def at_b(dialog: ColumnSettingsDialog) -> None:
+        # while b's clerk sets 6 columns, the other desk saves 4
+        with acting_as(Actor(computer="前台一号机")):
+            save_column_settings(replace(load_column_settings(), columns=4))
+        dialog.columns.setValue(6)
+        dialog.accept()
+
+    answer_modal(ColumnSettingsDialog, at_b)
+    b.layout_view.open_column_settings()
+    view = b.layout_view
+    qtbot.waitUntil(
+        lambda: (
+            getattr(view, "conflict_dialog", None) is not None and view.conflict_dialog.isVisible()
+        )
+    )
+    dialog = view.conflict_dialog
+    assert "版面设置" in dialog.message.text() and "前台一号机" in dialog.message.text()
+    assert "columns：6" in dialog.mine_text.toPlainText()
+    assert "columns：4" in dialog.stored_text.toPlainText()
+    assert load_column_settings().columns == 4
+    qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: load_column_settings().columns == 6)
+
+
+def test_money_typed_at_the_desk_against_an_order_paid_meanwhile_is_held_back(
+    qtbot, two_desks
+) -> None:
+    from adsdesk.store import orders
+
+    _a, b = two_desks
+    order = orders.Order.select().where(orders.Order.status == "open").first()
+    assert order is not None and order.ad_id is not None
+    before = int(order.paid_fen)
+    b.open_ad(order.ad_id)
+    qtbot.waitUntil(lambda: getattr(b.till.panel.shown_order, "id", None) == order.id)
+    type_text(qtbot, b.editor.body, "，周日休息")
+    b.till.panel.paid.setText("3.00")
+    with acting_as(Actor(computer="前台一号机")):  # the other desk takes 5.00 meanwhile
+        orders.take_payment(order.id, 500, orders.CASH)
+    qtbot.mouseClick(b.editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            getattr(b.till, "conflict_dialog", None) is not None
+            and b.till.conflict_dialog.isVisible()
+        )
+    )
+    dialog = b.till.conflict_dialog
+    assert "前台一号机" in dialog.message.text()
+    assert "本次收款：3.00" in dialog.mine_text.toPlainText()
+    assert "周日休息" in ads.load_ad(order.ad_id).body  # the ad itself is saved
+    assert orders.get_order(order.id).paid_fen == before + 500
+    qtbot.mouseClick(dialog.keep_mine, Qt.MouseButton.LeftButton)  # take it, knowingly
+    qtbot.waitUntil(lambda: orders.get_order(order.id).paid_fen == before + 800)

@@ -33,6 +33,10 @@ class RateCardRow(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=_now)
     created_by = CharField(default="")
+    # Row version: every save adds one; a save from an older copy is refused (no lost update).
+    version = IntegerField(default=1)
+    updated_by = CharField(default="")
+    updated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "rate_card"
@@ -59,6 +63,10 @@ class Order(BaseModel):
     status = CharField(default="open")  # open | cancelled
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)
+    # Row version: every change (reprice, payment, cancellation) adds one; a payment or
+    # cancellation from an older view of the order is refused (no double collection).
+    version = IntegerField(default=1)
+    updated_by = CharField(default="")
 
     class Meta:
         table_name = "ad_order"

@@ -150,12 +150,23 @@ def load_column_settings() -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def save_column_settings(values: dict[str, object]) -> None:
+def save_column_settings(values: dict[str, object], version: int | None = None) -> None:
+    """Store the column settings; ``version``: the settings row's version they were loaded at
+    (``column_settings_version``), refused with StaleSetting when saved elsewhere since."""
+    from adsdesk.store.settings import StaleSetting, Stamp, stamps, write_setting
+
     require(ADMIN, "修改版面设置")
     with db.atomic():
         changes = diff(load_column_settings(), values)
         if changes:
             record("settings.column", "settings", None, changes)
-        Setting.insert(
-            key=COLUMN_SETTINGS_KEY, value=json.dumps(values, ensure_ascii=False)
-        ).on_conflict(conflict_target=[Setting.key], preserve=[Setting.value]).execute()
+        if not write_setting(COLUMN_SETTINGS_KEY, values, version):
+            stamp = stamps().get(COLUMN_SETTINGS_KEY, Stamp())
+            raise StaleSetting([COLUMN_SETTINGS_KEY], stamp)
+
+
+def column_settings_version() -> int:
+    """The version of the stored column settings (0: never saved)."""
+    from adsdesk.store.settings import Stamp, stamps
+
+    return stamps().get(COLUMN_SETTINGS_KEY, Stamp()).version

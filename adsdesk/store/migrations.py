@@ -118,6 +118,14 @@ def v13_audit_chains(database: Database) -> None:
     install_chains(database)
 
 
+def v14_row_versions(database: Database) -> None:
+    """Row versions on settings, rate cards and orders (as on ads since step 11): a save from
+    a stale copy is refused, naming who saved last and when. Plain ``ADD COLUMN``s."""
+    from adsdesk.store.schema_people import add_row_versions
+
+    add_row_versions(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -136,4 +144,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v11_many_clerks,
     v12_search_codes,
     v13_audit_chains,
+    v14_row_versions,
 ]

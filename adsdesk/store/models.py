@@ -45,6 +45,10 @@ class Setting(BaseModel):
 
     key = CharField(primary_key=True)
     value = TextField()
+    # Row version: every save adds one; a save from an older copy is refused (no lost update).
+    version = IntegerField(default=1)
+    updated_by = CharField(default="")  # who saved last (user, else computer)
+    updated_at = DateTimeField(null=True)
 
 
 class Category(BaseModel):

@@ -16,6 +16,7 @@ from adsdesk.domain.pricing import Quote, quote
 from adsdesk.domain.ratecard import RateCard
 from adsdesk.domain.receipt import ReceiptData, ReceiptLine
 from adsdesk.errors import DeskError
+from adsdesk.store.actor import current_actor
 from adsdesk.store.audit import AuditEntry, entries_of, record
 from adsdesk.store.backend import is_postgres
 from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
@@ -32,6 +33,30 @@ DEFAULT_CANCEL_FEE = "10.00"
 
 class TillError(DeskError):
     """A payment or order the till refuses, in one sentence."""
+
+
+class StaleOrder(TillError):
+    """The order changed (paid, repriced, cancelled) since the clerk looked at it: the
+    payment or cancellation they asked for was not done. ``stored``: the order as it is now."""
+
+    def __init__(self, stored: OrderInfo, action: str) -> None:
+        when = f"{stored.updated_at:%Y-%m-%d %H:%M:%S}" if stored.updated_at else "刚才"
+        who = stored.updated_by or "另一台电脑"
+        super().__init__(
+            f"订单 {stored.serial} 已由 {who} 于 {when} 改动过（现在{stored.state_label}），"
+            f"您的{action}没有执行，以免重复收款或退款。请看清现在的订单后再决定。"
+        )
+        self.stored = stored
+        self.action = action
+
+
+def _touch() -> dict[str, object]:
+    """What every change to an order also writes: its version moved on, who, when."""
+    return {
+        "version": Order.version + 1,
+        "updated_by": current_actor().label,
+        "updated_at": dt.datetime.now().replace(microsecond=0),
+    }
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,9 @@ class OrderInfo:
     paid_fen: int
     method: str
     status: str
+    version: int = 1  # the row's version when read: a payment or cancellation names it
+    updated_by: str = ""
+    updated_at: dt.datetime | None = None
 
     @property
     def balance_fen(self) -> int:
@@ -83,12 +111,11 @@ def cancel_fee_fen() -> int:
 def set_cancel_fee(fen: int) -> None:
     if fen < 0:
         raise TillError("取消手续费不能为负数。")
+    from adsdesk.store.settings import write_setting
+
     with db.atomic():
         old = cancel_fee_fen()
-        value = json.dumps(format_fen(fen))
-        Setting.insert(key=CANCEL_FEE_KEY, value=value).on_conflict(  # SQLite and PostgreSQL
-            conflict_target=[Setting.key], update={Setting.value: value}
-        ).execute()
+        write_setting(CANCEL_FEE_KEY, format_fen(fen))
         record("settings.update", "settings", None, {"cancel_fee": [old, fen]})
 
 
@@ -112,7 +139,16 @@ def _info(o: Order) -> OrderInfo:
         paid_fen=int(o.paid_fen),
         method=o.method,
         status=o.status,
+        version=int(o.version or 1),
+        updated_by=o.updated_by or "",
+        updated_at=_as_datetime(o.updated_at),
     )
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def get_order(order_id: int | str) -> OrderInfo:
@@ -227,6 +263,9 @@ def book_order(
         return write_order(ad_id, ad.advertiser_id, customer, q, dates, method, today)
 
 
+_UNREAD: Any = object()
+
+
 def write_order(
     ad_id: int,
     advertiser_id: int | None,
@@ -235,11 +274,14 @@ def write_order(
     dates: Sequence[dt.date],
     method: str,
     today: dt.date,
+    existing: OrderInfo | None = _UNREAD,
 ) -> OrderInfo:
-    """The writing half of :func:`book_order`, priced already: call inside a transaction."""
+    """The writing half of :func:`book_order`, priced already: call inside a transaction.
+    ``existing``: the ad's current order as just read in it, when the caller has it."""
     clerk = current_clerk()
     dates = list(dates)
-    existing = order_for_ad(ad_id)
+    if existing is _UNREAD:
+        existing = order_for_ad(ad_id)
     if existing is not None:
         if existing.total_fen == q.total_fen and existing.dates == tuple(dates):
             return existing
@@ -255,7 +297,7 @@ def write_order(
             category=q.category,
             customer=customer,
             advertiser=advertiser_id,
-            updated_at=dt.datetime.now().replace(microsecond=0),
+            **_touch(),
         ).where(Order.id == existing.id).execute()
         diff = q.total_fen - existing.total_fen
         if diff:
@@ -285,6 +327,9 @@ def write_order(
             runs=q.runs,
             dates=tuple(dates),
             total_fen=q.total_fen,
+            version=existing.version + 1,
+            updated_by=current_actor().label,
+            updated_at=dt.datetime.now().replace(microsecond=0),
         )
     number = _next_number(today)  # no other desk takes it before this transaction ends
     breakdown = _breakdown(q, dates)
@@ -303,6 +348,7 @@ def write_order(
         first_run=dates[0] if dates else None,
         total_fen=q.total_fen,
         method=method,
+        updated_by=current_actor().label,
     )
     OrderEvent.create(order=row.id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
     record(
@@ -329,6 +375,8 @@ def write_order(
         paid_fen=0,
         method=method,
         status="open",
+        updated_by=current_actor().label,
+        updated_at=row.updated_at,
     )
 
 
@@ -372,11 +420,13 @@ def take_payment(
     today: dt.date | None = None,
     note: str = "",
     kind: str = "",
+    version: int | None = None,
 ) -> OrderInfo:
     """Record money in (positive) or out (negative, a refund) on the clerk's day.
 
     A closed day (日结) takes no more payments; 挂账 is only for a contract customer and only
-    up to the credit limit.
+    up to the credit limit. ``version``: the order's version the clerk was shown; when the
+    order has changed since, nothing is taken (:class:`StaleOrder`).
     """
     today = today or dt.date.today()
     check_payment(amount_fen, method, today)
@@ -384,7 +434,10 @@ def take_payment(
         order = Order.get_or_none(Order.id == order_id)
         if order is None:
             raise TillError(f"没有订单 {order_id}。")
-        write_payment(_info(order), amount_fen, method, today, note, kind)
+        info = _info(order)
+        if version is not None and info.version != version:
+            raise StaleOrder(info, "收款" if amount_fen > 0 else "退款")
+        write_payment(info, amount_fen, method, today, note, kind)
     return get_order(order_id)
 
 
@@ -428,7 +481,7 @@ def write_payment(
         kind=kind,
         note=note,
     )
-    Order.update(paid_fen=Order.paid_fen + amount_fen, method=method).where(
+    Order.update(paid_fen=Order.paid_fen + amount_fen, method=method, **_touch()).where(
         Order.id == order.id
     ).execute()
     record(
@@ -438,7 +491,14 @@ def write_payment(
         {"order": order.serial, "amount_fen": amount_fen, "method": method, "day": today},
         ad_id=order.ad_id,
     )
-    return replace(order, paid_fen=order.paid_fen + amount_fen, method=method)
+    return replace(
+        order,
+        paid_fen=order.paid_fen + amount_fen,
+        method=method,
+        version=order.version + 1,
+        updated_by=current_actor().label,
+        updated_at=dt.datetime.now().replace(microsecond=0),
+    )
 
 
 def settle_balance(order_id: int, method: str, today: dt.date | None = None) -> OrderInfo:
@@ -482,15 +542,23 @@ def cancellation_terms(order_id: int, today: dt.date | None = None) -> CancelRes
 
 
 def cancel_order(
-    order_id: int, method: str = CASH, today: dt.date | None = None, reason: str = "取消订单"
+    order_id: int,
+    method: str = CASH,
+    today: dt.date | None = None,
+    reason: str = "取消订单",
+    version: int | None = None,
 ) -> CancelResult:
     """Cancel: the ad is cancelled (its unprinted runs come off the issues, see
-    ``ads.cancel_ad``), the money for those runs is refunded less the fee, the order closed."""
+    ``ads.cancel_ad``), the money for those runs is refunded less the fee, the order closed.
+    ``version``: the order's version the clerk agreed the terms on; when the order has changed
+    since, nothing is done (:class:`StaleOrder`)."""
     from adsdesk.store.ads import _is_cancelled, cancel_ad
 
     today = today or dt.date.today()
-    terms = cancellation_terms(order_id, today)
     with db.atomic():
+        terms = cancellation_terms(order_id, today)
+        if version is not None and terms.order.version != version:
+            raise StaleOrder(terms.order, "取消订单")
         ad_id = terms.order.ad_id
         if ad_id is not None and Ad.get_or_none(Ad.id == ad_id) and not _is_cancelled(ad_id):
             cancel_ad(ad_id, reason, now=dt.datetime.combine(today, dt.time(12)))
@@ -500,7 +568,9 @@ def cancel_order(
             )
         clerk = current_clerk()
         kept = terms.order.paid_fen - terms.refund_fen
-        Order.update(status="cancelled", total_fen=kept).where(Order.id == order_id).execute()
+        Order.update(status="cancelled", total_fen=kept, **_touch()).where(
+            Order.id == order_id
+        ).execute()
         OrderEvent.create(
             order=order_id,
             clerk=clerk,

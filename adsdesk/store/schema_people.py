@@ -1,4 +1,5 @@
-"""Schema step 7 (people and deadlines), with frozen table definitions: never edit it."""
+"""Schema steps 7 (people and deadlines) and 14 (row versions), with frozen table definitions:
+never edit them."""
 
 from __future__ import annotations
 
@@ -64,4 +65,23 @@ def v7_people(database: Database) -> None:
         ("insertion", "approved_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
     ]
     have = {t: {c.name for c in database.get_columns(t)} for t in ("ad", "insertion")}
+    migrate(*(migrator.add_column(t, c, f) for t, c, f in wanted if c not in have[t]))
+
+
+def add_row_versions(database: Database) -> None:
+    """Step 14: version, who saved last and when, on settings, rate cards and orders."""
+    one, empty = [SQL("DEFAULT 1")], [SQL("DEFAULT ''")]
+    migrator = SchemaMigrator.from_database(database)
+    wanted = [
+        ("setting", "version", IntegerField(null=True, constraints=one)),  # type: ignore[call-overload]
+        ("setting", "updated_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
+        ("setting", "updated_at", DateTimeField(null=True)),
+        ("rate_card", "version", IntegerField(null=True, constraints=one)),  # type: ignore[call-overload]
+        ("rate_card", "updated_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
+        ("rate_card", "updated_at", DateTimeField(null=True)),
+        ("ad_order", "version", IntegerField(null=True, constraints=one)),  # type: ignore[call-overload]
+        ("ad_order", "updated_by", CharField(null=True, constraints=empty)),  # type: ignore[call-overload]
+    ]
+    tables = {t for t, _c, _f in wanted}
+    have = {t: {c.name for c in database.get_columns(t)} for t in tables}
     migrate(*(migrator.add_column(t, c, f) for t, c, f in wanted if c not in have[t]))

@@ -8,7 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QMarginsF, QObject, QPoint, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QMarginsF,
+    QObject,
+    QPoint,
+    QRectF,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QPageLayout, QPageSize, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from adsdesk.issue import load_issue, move_ad, save_column_settings
+from adsdesk.issue import column_settings_copy, load_issue, move_ad, save_column_settings
 from adsdesk.layout.engine import IssueInput, lay_out, lay_out_ad
 from adsdesk.layout.fonts import register_fonts
 from adsdesk.layout.geometry import ColumnSettings
@@ -39,6 +50,7 @@ from adsdesk.layout.render import (
 from adsdesk.layout.result import Layout
 from adsdesk.store import layout_prefs
 from adsdesk.store.proof_facts import ProofFacts, proof_facts
+from adsdesk.store.settings import StaleSetting
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.fill_panel import FillPanel
 from adsdesk.ui.layout_canvas import LayoutCanvas
@@ -405,14 +417,62 @@ class LayoutView(QWidget):
 
     # --- settings ---------------------------------------------------------------------------
     def open_column_settings(self) -> None:
-        current = self._issue.settings if self._issue else ColumnSettings()
+        """版面设置, as stored now (with its version), saved only over that version."""
+        self.executor.submit(column_settings_copy, self._edit_column_settings, self._failed)
+
+    def _edit_column_settings(
+        self, copy: tuple[ColumnSettings, int], shown: ColumnSettings | None = None
+    ) -> None:
         from adsdesk.ui.column_settings_dialog import ColumnSettingsDialog
 
-        dialog = ColumnSettingsDialog(current, self)
+        current, version = copy
+        dialog = ColumnSettingsDialog(shown or current, self)
+        self.column_dialog = dialog
         if dialog.exec() != ColumnSettingsDialog.DialogCode.Accepted:
             return
         values = dialog.values()
-        self._save_choice(lambda: save_column_settings(values))
+
+        def job() -> object:
+            try:
+                return save_column_settings(values, version)
+            except StaleSetting as exc:
+                return exc
+
+        def done(result: object) -> None:
+            if isinstance(result, StaleSetting):
+                self._column_conflict(result, values)
+            else:
+                self.refresh()
+
+        self.executor.submit(job, done, self._failed)
+
+    def _column_conflict(self, stale: StaleSetting, mine: ColumnSettings) -> None:
+        """Another desk saved the column settings since they were opened here."""
+        from adsdesk.ui.conflict_dialog import GO_ON, KEEP_MINE, ConflictDialog
+
+        def shown(copy: tuple[ColumnSettings, int]) -> None:
+            stored, version = copy
+
+            def lines(c: ColumnSettings) -> str:
+                return "\n".join(f"{k}：{v}" for k, v in c.to_dict().items())
+
+            dialog = ConflictDialog(
+                str(stale), lines(mine), lines(stored), self, self.tr("版面设置")
+            )
+            self.conflict_dialog = dialog
+
+            def chosen(choice: str) -> None:
+                if choice == KEEP_MINE:
+                    self._save_choice(lambda: save_column_settings(mine, version))
+                elif choice == GO_ON:
+                    QTimer.singleShot(0, lambda: self._edit_column_settings(copy, mine))
+                else:
+                    self.refresh()
+
+            dialog.chosen.connect(chosen)
+            dialog.open()
+
+        self.executor.submit(column_settings_copy, shown, self._failed)
 
     # --- output -----------------------------------------------------------------------------
     def _ask_path(self, title: str, name: str, pattern: str) -> Path | None:

@@ -65,22 +65,29 @@ def _load_context() -> SettingsValues:
 
     settings_store.ensure_default_categories()
     extend_open_runs()  # runs until cancelled stay booked a season ahead
-    settings = settings_store.load_settings()
+    copy = settings_store.load_copy()
+    settings = copy.settings
     folder = Path(settings.backup_dir).expanduser() if settings.backup_dir else default_backup_dir()
     path = database_path()
     return SettingsValues(
         settings=settings,
-        categories=settings_store.list_categories(),
-        refused=settings_store.list_refused(),
+        categories=copy.categories,
+        refused=copy.refused,
         last_backup=last_good_backup(folder, path.stem) if path else None,
         default_backup_dir=str(default_backup_dir()),
+        stamps=copy.stamps,
     )
 
 
-def _save_context(values: SettingsValues) -> SettingsValues:
-    settings_store.save_settings(values.settings)
-    settings_store.set_categories(values.categories)
-    settings_store.set_refused(values.refused)
+def _save_context(
+    values: SettingsValues, base: SettingsValues
+) -> SettingsValues | settings_store.StaleSetting:
+    """Save what the clerk changed in 设置 (against ``base``, what the dialog opened with);
+    a part another desk saved since comes back as the refusal, nothing written."""
+    try:
+        settings_store.save_copy(values.copy(), base.copy())
+    except settings_store.StaleSetting as exc:
+        return exc
     return _load_context()
 
 
@@ -773,15 +780,74 @@ class MainWindow(QMainWindow):
             self._db_error,
         )
 
-    def open_settings(self) -> None:
-        if self._values is None:
+    def open_settings(
+        self, shown: SettingsValues | None = None, base: SettingsValues | None = None
+    ) -> None:
+        """设置: ``shown`` in the dialog (default: the desk's), saved against ``base`` — the
+        settings as loaded, with their versions — so another desk's save is never lost."""
+        base = base or self._values
+        if base is None:
             return
-        dialog = SettingsDialog(self._values, self)
+        dialog = SettingsDialog(shown or base, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
-        self.executor.submit(
-            lambda: _save_context(dialog.values()), self._context_saved, self._db_error
+        mine = dialog.values()
+
+        def saved(result: SettingsValues | settings_store.StaleSetting) -> None:
+            if isinstance(result, settings_store.StaleSetting):
+                self._settings_conflict(result, mine, base)
+            else:
+                self._context_saved(result)
+
+        self.executor.submit(lambda: _save_context(mine, base), saved, self._db_error)
+
+    def _settings_conflict(
+        self, stale: settings_store.StaleSetting, mine: SettingsValues, base: SettingsValues
+    ) -> None:
+        """Another desk saved a part of the settings this clerk changed too: both side by side;
+        keep mine (my changed parts over what is stored), take theirs, or go on editing."""
+        from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
+
+        self.statusBar().showMessage(str(stale), 15000)
+        stored = stale.stored or settings_store.load_copy()
+        ours = settings_store.rebase(mine.copy(), base.copy(), stored)
+        lines = [
+            settings_store.describe_part(c, k) for c in (mine.copy(), stored) for k in stale.keys
+        ]
+        half = len(stale.keys)
+        dialog = ConflictDialog(
+            str(stale), "\n".join(lines[:half]), "\n".join(lines[half:]), self, self.tr("设置")
         )
+        self.conflict_dialog = dialog
+        theirs_values = mine.with_copy(stored)
+
+        def chosen(choice: str) -> None:
+            if choice == KEEP_MINE:
+                self.executor.submit(
+                    lambda: _save_context(mine.with_copy(ours), theirs_values),
+                    lambda r: self._settings_resaved(r, mine.with_copy(ours), theirs_values),
+                    self._db_error,
+                )
+            elif choice == TAKE_STORED:
+                self.reload_context()
+            else:  # go on editing: my values, now against the stored ones
+                QTimer.singleShot(
+                    0, lambda: self.open_settings(mine.with_copy(ours), theirs_values)
+                )
+
+        dialog.chosen.connect(chosen)
+        dialog.open()
+
+    def _settings_resaved(
+        self,
+        result: SettingsValues | settings_store.StaleSetting,
+        mine: SettingsValues,
+        base: SettingsValues,
+    ) -> None:
+        if isinstance(result, settings_store.StaleSetting):  # yet another desk, meanwhile
+            self._settings_conflict(result, mine, base)
+        else:
+            self._context_saved(result)
 
     def _context_saved(self, values: SettingsValues) -> None:
         self._context_loaded(values)

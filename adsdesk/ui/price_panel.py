@@ -46,6 +46,7 @@ class PricePanel(QWidget):
         self.last: LivePrice | None = None
         self._order_id: int | None = None
         self.order_serial: str = ""
+        self.shown_order: object | None = None
         self._surcharge_boxes: dict[str, QCheckBox] = {}
         self._deadlines: DeskSettings | None = None  # the cut-off setting, once loaded
         self._booked: set[dt.date] = set()  # the open ad's stored dates (not new bookings)
@@ -304,6 +305,7 @@ class PricePanel(QWidget):
         """The ad's order (an ``OrderInfo``) or None for an ad without one."""
         self._order_id = getattr(info, "id", None)
         self.order_serial = getattr(info, "serial", "")
+        self.shown_order = info  # as the clerk sees it: a payment typed here is against it
         for b in (self.receipt_button, self.pay_button, self.cancel_button):
             b.setEnabled(info is not None and getattr(info, "status", "") != "cancelled")
         self.receipt_button.setEnabled(info is not None)

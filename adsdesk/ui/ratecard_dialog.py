@@ -36,6 +36,8 @@ class RateCardDialog(QDialog):
         self.resize(900, 600)
         self.executor = executor
         self._card_id: int | None = None
+        self._version: int | None = None  # the shown card's row version, for its save
+        self.conflict_dialog: QDialog | None = None
         self.cards = QListWidget()
         self.cards.setObjectName("rateCardList")
         self.cards.currentItemChanged.connect(self._picked)
@@ -121,16 +123,19 @@ class RateCardDialog(QDialog):
             return
         card_id, active = item.data(Qt.ItemDataRole.UserRole)
         self.toggle_button.setText(self.tr("停用") if active else self.tr("启用"))
-        from adsdesk.store.ratecards import card_text
+        from adsdesk.store.ratecards import load_card
 
-        def shown(text: str) -> None:
-            self._card_id = card_id
-            self.text.setPlainText(text)
+        self.executor.submit(lambda: load_card(card_id), self._show_card, self._failed)
 
-        self.executor.submit(lambda: card_text(card_id), shown, self._failed)
+    def _show_card(self, card: Any) -> None:
+        if not isValid(self.text):
+            return
+        self._card_id, self._version = card.id, card.version
+        self.text.setPlainText(card.text)
 
     def _new(self) -> None:
         self._card_id = None
+        self._version = None
         self.cards.clearSelection()
         self.text.setPlainText(
             resource_path("ratecards", "default.toml").read_text(encoding="utf-8")
@@ -160,15 +165,49 @@ class RateCardDialog(QDialog):
     def _save(self) -> None:
         if not self._check():
             return
-        from adsdesk.store.ratecards import save_card
+        text, card_id, version = self.text.toPlainText(), self._card_id, self._version
+        self._save_text(text, card_id, version)
 
-        text, card_id = self.text.toPlainText(), self._card_id
-        self.executor.submit(lambda: save_card(text, card_id), self._saved, self._failed)
+    def _save_text(self, text: str, card_id: int | None, version: int | None) -> None:
+        from adsdesk.store.ratecards import StaleCard, load_card, save_card
 
-    def _saved(self, card_id: int) -> None:
-        self._card_id = card_id
+        def job() -> Any:
+            try:  # over the version this copy was opened at, never over another desk's save
+                saved = save_card(text, card_id, version)
+            except StaleCard as exc:
+                return exc
+            return load_card(saved)
+
+        self.executor.submit(job, self._saved, self._failed)
+
+    def _saved(self, result: Any) -> None:
+        from adsdesk.store.ratecards import StaleCard
+
+        if not isValid(self.verdict):
+            return
+        if isinstance(result, StaleCard):
+            self._conflict(result)
+            return
+        self._card_id, self._version = result.id, result.version
         self.verdict.setText(self.verdict.text() + self.tr("　已保存。"))
-        self.reload(card_id)
+        self.reload(result.id)
+
+    def _conflict(self, stale: Any) -> None:
+        """Another desk saved this card since it was opened here: theirs beside mine."""
+        from adsdesk.ui.conflict_dialog import KEEP_MINE, TAKE_STORED, ConflictDialog
+
+        self._failed(str(stale))
+        dialog = ConflictDialog(str(stale), stale.mine, stale.stored.text, self, self.tr("价目表"))
+        self.conflict_dialog = dialog
+
+        def chosen(choice: str) -> None:
+            if choice == KEEP_MINE:  # mine, over the version now stored
+                self._save_text(stale.mine, stale.stored.id, stale.stored.version)
+            elif choice == TAKE_STORED:
+                self._show_card(stale.stored)
+
+        dialog.chosen.connect(chosen)
+        dialog.open()
 
     def _toggle(self) -> None:
         item = self.cards.currentItem()
@@ -179,7 +218,7 @@ class RateCardDialog(QDialog):
 
         self.executor.submit(
             lambda: set_active(card_id, not active), lambda _r: self.reload(card_id), self._failed
-        )
+        )  # the card's text is reloaded with its new version
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

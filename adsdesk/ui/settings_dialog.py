@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.profile import area_code_problem
 from adsdesk.store.backup import BackupFile
-from adsdesk.store.settings import DeskSettings, RefusedEntry
+from adsdesk.store.settings import DeskSettings, RefusedEntry, SettingsCopy, Stamp
 from adsdesk.store.upkeep import backup_is_stale
 
 
@@ -42,6 +42,21 @@ class SettingsValues:
     refused: list[RefusedEntry]
     last_backup: BackupFile | None = None
     default_backup_dir: str = ""
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # each part's version as loaded
+
+    def copy(self) -> SettingsCopy:
+        """The parts the store saves, with their versions."""
+        return SettingsCopy(self.settings, self.categories, self.refused, self.stamps)
+
+    def with_copy(self, copy: SettingsCopy) -> SettingsValues:
+        """These values with the parts (and versions) of ``copy``."""
+        return replace(
+            self,
+            settings=copy.settings,
+            categories=list(copy.categories),
+            refused=list(copy.refused),
+            stamps=dict(copy.stamps),
+        )
 
 
 class SettingsDialog(QDialog):
@@ -339,4 +354,5 @@ class SettingsDialog(QDialog):
             refused=list(self._refused),
             last_backup=self._values.last_backup,
             default_backup_dir=self._values.default_backup_dir,
+            stamps=self._values.stamps,
         )

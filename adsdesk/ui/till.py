@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -115,7 +115,14 @@ class TillController(QObject):
         surcharges = self.panel.surcharges()
         items = self.panel.item_counts() or None
         payment = None if problem else self.panel.payment()
-        return (lambda: desk_save(draft, surcharges, items, payment, approval)), problem
+        seen = self.panel.shown_order if draft.id is not None else None
+        version = getattr(seen, "version", None)
+        self._typed = (payment, seen)  # for a payment held back: what the clerk typed and saw
+
+        def job() -> SaveOutcome | Approvals:
+            return desk_save(draft, surcharges, items, payment, approval, order_version=version)
+
+        return job, problem
 
     def saved(self, outcome: SaveOutcome) -> None:
         self.panel.paid.clear()
@@ -124,6 +131,9 @@ class TillController(QObject):
             message = self.tr("广告已保存，但订单/收款未完成：{0}").format(outcome.problem)
             self.window.editor._set_status(message, "error")
             self.window.statusBar().showMessage(message, 15000)
+        payment, seen = getattr(self, "_typed", (None, None))
+        if outcome.order_conflict is not None and payment is not None and seen is not None:
+            self._order_conflict(outcome.order_conflict, seen, payment[1], payment[0])
 
     def show_order_for(self, ad_id: int | None) -> None:
         if ad_id is None:
@@ -154,18 +164,66 @@ class TillController(QObject):
 
         self.executor.submit(lambda: get_order(order_id), self._ask_payment, self.window._db_error)
 
-    def _ask_payment(self, info: Any) -> None:
-        dialog = PaymentDialog(info, self.window)
+    def _ask_payment(self, info: Any, amount_fen: int | None = None) -> None:
+        dialog = PaymentDialog(info, self.window, amount_fen)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.amount is None:
             return
-        from adsdesk.store.orders import take_payment
+        self._pay(info, dialog.amount, dialog.method)
 
-        amount, method = dialog.amount, dialog.method
-        self.executor.submit(
-            lambda: take_payment(info.id, amount, method),
-            self._refresh_order,
-            self.window._db_error,
+    def _pay(self, info: Any, amount: int, method: str) -> None:
+        """Take the payment on the order as the clerk saw it (``info``): refused, and the
+        choice offered again, when another desk changed the order meanwhile."""
+        from adsdesk.store.orders import StaleOrder, take_payment
+
+        def job() -> Any:
+            try:
+                return take_payment(info.id, amount, method, version=info.version)
+            except StaleOrder as exc:
+                return exc
+
+        def done(result: Any) -> None:
+            if isinstance(result, StaleOrder):
+                self._order_conflict(result, info, amount, method)
+            else:
+                self._refresh_order(result)
+
+        self.executor.submit(job, done, self.window._db_error)
+
+    def _order_conflict(self, stale: Any, seen: Any, amount: int, method: str) -> None:
+        """The order changed between the clerk looking at it and paying: the order as they
+        saw it with what they meant to take, beside the order now; they choose again."""
+        from adsdesk.ui.conflict_dialog import GO_ON, KEEP_MINE, ConflictDialog
+
+        self.window.statusBar().showMessage(str(stale), 15000)
+        kind = self.tr("收款") if amount > 0 else self.tr("退款")
+        mine = (
+            describe_order(seen)
+            + "\n"
+            + self.tr("本次{0}：{1} 元（{2}）").format(kind, format_fen(abs(amount)), method)
         )
+        dialog = ConflictDialog(
+            str(stale),
+            mine,
+            describe_order(stale.stored),
+            self.window,
+            self.tr("订单"),
+            (
+                self.tr("仍按我填的金额{0}").format(kind),
+                self.tr("不{0}了").format(kind),
+                self.tr("按现在的订单重新填写"),
+            ),
+        )
+        self.conflict_dialog = dialog
+        self._refresh_order(stale.stored)
+
+        def chosen(choice: str) -> None:
+            if choice == KEEP_MINE:  # on the order as it is now, knowingly
+                self._pay(stale.stored, amount, method)
+            elif choice == GO_ON:
+                QTimer.singleShot(0, lambda: self._ask_payment(stale.stored))
+
+        dialog.chosen.connect(chosen)
+        dialog.open()
 
     def open_order_history(self, order_id: int) -> None:
         """历史…: the order's own records (opened, repriced, paid, refunded, receipts, cancelled)."""
@@ -205,9 +263,18 @@ class TillController(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        from adsdesk.store.orders import cancel_order
+        from adsdesk.store.orders import StaleOrder, cancel_order
+
+        def job() -> Any:
+            try:  # on the terms the clerk agreed to, or not at all
+                return cancel_order(terms.order.id, version=terms.order.version)
+            except StaleOrder as exc:
+                return exc
 
         def done(result: Any) -> None:
+            if isinstance(result, StaleOrder):
+                self._cancel_conflict(result, terms)
+                return
             self._refresh_order(result.order)
             ad_id = result.order.ad_id
             if ad_id is not None:
@@ -215,7 +282,38 @@ class TillController(QObject):
             self.window.reload_list(select=ad_id)
             self.window.layout_view.refresh()
 
-        self.executor.submit(lambda: cancel_order(terms.order.id), done, self.window._db_error)
+        self.executor.submit(job, done, self.window._db_error)
+
+    def _cancel_conflict(self, stale: Any, terms: Any) -> None:
+        """The order changed after the clerk agreed the cancellation's terms: nothing was done;
+        the terms as agreed beside the order now, and the choice to work them out again."""
+        from adsdesk.ui.conflict_dialog import KEEP_MINE, ConflictDialog
+
+        self.window.statusBar().showMessage(str(stale), 15000)
+        mine = (
+            describe_order(terms.order)
+            + "\n"
+            + self.tr("取消：退 {0} 元，手续费 {1} 元").format(
+                format_fen(terms.refund_fen), format_fen(terms.fee_fen)
+            )
+        )
+        dialog = ConflictDialog(
+            str(stale),
+            mine,
+            describe_order(stale.stored),
+            self.window,
+            self.tr("订单"),
+            (self.tr("按现在的订单重新计算"), self.tr("不取消了"), None),
+        )
+        self.conflict_dialog = dialog
+        self._refresh_order(stale.stored)
+
+        def chosen(choice: str) -> None:
+            if choice == KEEP_MINE:
+                QTimer.singleShot(0, lambda: self.cancel_order(stale.stored.id))
+
+        dialog.chosen.connect(chosen)
+        dialog.open()
 
     # --- receipts -----------------------------------------------------------------------
     def open_receipt(self, order_id: int) -> None:
@@ -288,17 +386,34 @@ class TillController(QObject):
         self.executor.submit(job, write, self.window._db_error)
 
 
+def describe_order(info: Any) -> str:
+    """An order as plain text, for comparing how a clerk saw it with how it is now."""
+    when = f"{info.updated_at:%Y-%m-%d %H:%M:%S}" if getattr(info, "updated_at", None) else ""
+    lines = [
+        f"订单：{info.serial}",
+        f"状态：{info.state_label}",
+        f"应收：{format_fen(info.total_fen)} 元",
+        f"已收：{format_fen(info.paid_fen)} 元",
+    ]
+    if getattr(info, "updated_by", "") or when:
+        lines.append(f"最后改动：{info.updated_by or '—'} {when}".rstrip())
+    return "\n".join(lines)
+
+
 class PaymentDialog(QDialog):
     """Collect (positive) or refund (negative) an amount, by a payment method."""
 
-    def __init__(self, info: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, info: Any, parent: QWidget | None = None, amount_fen: int | None = None
+    ) -> None:
         super().__init__(parent)
+        self.setObjectName("paymentDialog")
         self.setWindowTitle(self.tr("收款/退款 — 订单 {0}").format(info.serial))
         self.amount: int | None = None
         self.method = METHODS[0]
         self.methods = QComboBox()
         self.methods.addItems(list(METHODS))
-        self.edit = QLineEdit(format_fen(info.balance_fen))
+        self.edit = QLineEdit(format_fen(info.balance_fen if amount_fen is None else amount_fen))
         self.edit.setObjectName("paymentAmount")
         self.note = QLabel(
             self.tr("应收 {0}，已收 {1}；负数为退款。").format(
