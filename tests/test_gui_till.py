@@ -20,6 +20,8 @@ def test_typing_an_ad_shows_the_live_price_and_saving_takes_payment(
     panel = editor.price
     qtbot.waitUntil(lambda: bool(panel.pricer.cards))  # the demo's default card has arrived
     window.new_ad()
+    # a blank form shows no price (not the 2-line minimum) until something is typed
+    assert panel.total.text() == "合计 —" and "计价" in panel.unit.text()
     editor.category.setCurrentText("家居服务")
     editor.run_dates.start.setDate(QDate(2023, 3, 1))
     editor.run_dates.days.setValue(1)

@@ -236,6 +236,15 @@ class PricePanel(QWidget):
     def _recompute(self) -> None:
         category, title, body, dates = self._inputs
         self._apply_rush(dates)
+        if not (title.strip() or body.strip()):  # a blank form has no price yet (not the minimum)
+            self.last = None
+            self.counts.setText(self.tr("字数 0"))
+            self.counts.setStyleSheet("")
+            self.unit.setText(self.tr("输入标题或正文后计价"))
+            self.total.setText(self.tr("合计 —"))
+            self.detail.setText("")
+            self.items.setVisible(False)
+            return
         live = self.pricer.price(
             category, title, body, dates, self.surcharges(), self.item_counts() or None
         )
