@@ -102,6 +102,11 @@ def test_renewal_list_shows_runs_ending_with_the_phone(qtbot, demo_desk) -> None
     cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert cells[0] == "#3 纱窗加工安装" and cells[2] == "18911267373"
     assert cells[3].endswith("（3 天后）") and cells[4] == "2 期"
+    table = dialog.table  # the columns fill the list (the last one takes what is left)
+    qtbot.waitUntil(
+        lambda: table.horizontalHeader().length() >= table.viewport().width() - 1, timeout=3000
+    )
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance(cells[0])
     dialog.within.setValue(2)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=15000)
     dialog.within.setValue(3)

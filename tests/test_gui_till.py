@@ -115,6 +115,11 @@ def test_cash_up_dialog_closes_the_day(qtbot, demo_desk) -> None:
     qtbot.waitUntil(
         lambda: dialog.summary is not None and dialog.summary.orders == 13, timeout=5000
     )
+    dialog.show()
+    table = dialog.table  # the labels take the width: no blank strip beside the amounts
+    qtbot.waitUntil(
+        lambda: table.horizontalHeader().length() >= table.viewport().width() - 1, timeout=3000
+    )
     expected = dialog.summary.expected_cash_fen
     type_text(qtbot, dialog.counted, f"{(expected - 100) / 100:.2f}")
     assert dialog.difference.text().startswith("-1.00")

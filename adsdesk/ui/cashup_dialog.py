@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -43,7 +44,9 @@ class CashUpDialog(QDialog):
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("cashUpTable")
         self.table.setHorizontalHeaderLabels([self.tr("项目"), self.tr("金额（元）")])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()  # labels take the width, amounts their own
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.counted = QLineEdit()
         self.counted.setObjectName("cashCounted")
@@ -146,7 +149,6 @@ class CashUpDialog(QDialog):
             cell = QTableWidgetItem(format_fen(fen))
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 1, cell)
-        self.table.resizeColumnsToContents()
         if s.closed:
             self.state.setText(self.tr("已关账，不能再收款"))
             self.counted.setText(format_fen(s.counted_cash_fen or 0))

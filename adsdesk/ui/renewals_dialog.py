@@ -48,9 +48,11 @@ class RenewalsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch
-        )
+        # columns fit their contents as rows arrive, the last takes the rest of the width
+        # (resizeColumnsToContents() would shrink a stretched section back)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._open)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("列出")))
@@ -87,7 +89,6 @@ class RenewalsDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, r.ad_id)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self.count.setText(
             self.tr("共 {0} 则，请电话联系续订").format(len(rows)) if rows else self.tr("没有")
         )
