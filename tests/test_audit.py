@@ -347,3 +347,44 @@ def test_what_a_save_records_as_the_new_state_is_what_is_stored(desk_db: Path | 
     draft.phones = list(reversed(draft.phones))
     saved_and_recorded(draft)
     assert verify_chain().ok
+
+
+def test_records_with_their_changes_already_written_as_json_are_the_usual_records(
+    desk_db: Path | str,
+) -> None:
+    """An import hands over its changes as JSON text (record_prepared): same records, same
+    hashes as record_many writes, odd characters and all, and the chain still verifies."""
+    from adsdesk.store.audit import Change, record_many, record_prepared
+    from adsdesk.store.models import db
+
+    odd = 'a "quote", a \\ backslash,\nnew line\ttab \x01 control, 全角，emoji 📞 and \u2028'
+    samples = [
+        {"title": [None, odd], "phones": [None, ["0352-5393120", odd]], "dates": [None, []]},
+        {"advertiser": [None, "#12"], "override_reason": [None, ""]},
+        {},
+    ]
+    ids = [(7, 7), (None, 8), (9, None)]
+    with db.atomic():
+        usual = record_many(
+            [Change("ad.import", "ad", e, c, a) for (e, a), c in zip(ids, samples, strict=True)]
+        )
+        prepared = record_prepared(
+            "ad.import",
+            "ad",
+            [
+                (e, a, json.dumps(c, ensure_ascii=False))
+                for (e, a), c in zip(ids, samples, strict=True)
+            ],
+        )
+    assert len(prepared) == 3 and min(prepared) > max(usual)
+    rows = {r.seq: r for r in AuditRecord.select().where(AuditRecord.seq.in_(usual + prepared))}
+    for before, after in zip(usual, prepared, strict=True):
+        a, b = rows[before], rows[after]
+        assert (b.action, b.entity, b.entity_id, b.ad_id) == (
+            a.action,
+            a.entity,
+            a.entity_id,
+            a.ad_id,
+        )
+        assert b.changes == a.changes and json.loads(b.changes) == json.loads(a.changes)
+    assert verify_chain().ok  # every hash recomputed the usual way matches

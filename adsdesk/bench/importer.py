@@ -94,13 +94,13 @@ def write_csv(path: Path, rows: int, seed: int = 20230224) -> None:
 def bench_import(rows: int = 100_000) -> dict[str, object]:
     """Import a ``rows``-row CSV into a fresh temporary database, with every check, as
     ``adsdesk import`` does: rows checked in worker processes while this one saves."""
-    from adsdesk.io.import_tables import PARALLEL_FROM, import_table
+    from adsdesk.io.import_tables import import_table, import_workers
     from adsdesk.io.tables import read_table
     from adsdesk.store.database import close_db, init_db
     from adsdesk.store.models import Ad, db
 
     previous = db.obj
-    workers = (os.cpu_count() or 1) if rows >= PARALLEL_FROM else 1
+    workers = import_workers(rows)  # besides this process, which saves
     with tempfile.TemporaryDirectory(prefix="adsdesk-bench-import-") as folder:
         csv_path = Path(folder) / "ads.csv"
         write_csv(csv_path, rows)
@@ -109,7 +109,7 @@ def bench_import(rows: int = 100_000) -> dict[str, object]:
             cpu0, t0 = _cpu_seconds(), time.perf_counter()
             table = read_table(csv_path)
             t1 = time.perf_counter()
-            done = import_table(table, area_code=_AREA, workers=workers)
+            done = import_table(table, area_code=_AREA)
             t2 = time.perf_counter()
             cpu = _cpu_seconds() - cpu0
             stored = Ad.select().count()

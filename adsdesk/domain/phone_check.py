@@ -86,6 +86,7 @@ _TRIM = " \t\r\n,，。;；、:："
 _MULTI_RE = re.compile(r"\d\s*[,，/、;；]+\s*\d")
 _PLUS_RE = re.compile(r"^\(?\s*\+")
 _ALLOWED = frozenset("0123456789 -.()+")
+_PLAIN_RE = re.compile(r"[0-9][0-9-]*")
 
 
 @dataclass
@@ -104,20 +105,23 @@ def check_phone(text: str, area_code: str) -> PhoneCheck:
 # Large: an import checks tens of thousands of distinct numbers, each many times over.
 @lru_cache(maxsize=1 << 17)
 def _check_cached(text: str, area: str) -> PhoneCheck:
-    s = to_scan_form(text)
     parsed = _Parsed(notes=[], extension="")
-
-    m = _EXT_RE.search(s)
-    if m:
-        parsed.extension = m.group("ext")
-        s = s[: m.start()] + " " + s[m.end() :]
-    wechat = _WECHAT_RE.findall(s)
-    if wechat:
-        parsed.notes.append("微信同号" if any(w != "微信" for w in wechat) else "微信")
-        s = _WECHAT_RE.sub(" ", s)
-    s = _LEAD_LABEL_RE.sub("", s).strip(_TRIM)
-    if parsed.extension:
-        parsed.notes.append(f"分机 {parsed.extension}")
+    plain = _PLAIN_RE.fullmatch(text) is not None
+    if plain:  # ASCII digits and dashes (most numbers): nothing below would change them
+        s = text
+    else:
+        s = to_scan_form(text)
+        m = _EXT_RE.search(s)
+        if m:
+            parsed.extension = m.group("ext")
+            s = s[: m.start()] + " " + s[m.end() :]
+        wechat = _WECHAT_RE.findall(s)
+        if wechat:
+            parsed.notes.append("微信同号" if any(w != "微信" for w in wechat) else "微信")
+            s = _WECHAT_RE.sub(" ", s)
+        s = _LEAD_LABEL_RE.sub("", s).strip(_TRIM)
+        if parsed.extension:
+            parsed.notes.append(f"分机 {parsed.extension}")
 
     def bad(
         reason: str, display: str = "", kind: Kind = "other", incomplete: bool = False
@@ -132,7 +136,10 @@ def _check_cached(text: str, area: str) -> PhoneCheck:
             kind=kind,
         )
 
-    digits = "".join(ch for ch in s if ch.isascii() and ch.isdigit())
+    if plain:
+        digits = s.replace("-", "")
+    else:
+        digits = "".join(ch for ch in s if ch.isascii() and ch.isdigit())
     if not digits:
         # Nothing yet, or only "+" / "(": the clerk has just started typing.
         return bad("没有数字", incomplete=set(s) <= _ALLOWED)

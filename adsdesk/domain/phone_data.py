@@ -84,6 +84,7 @@ def split_area_code(d: str) -> int:
 
 
 @lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # called for every number checked, nearly always with the same code
 def norm_area_code(area_code: str) -> str:
     digits = "".join(ch for ch in to_scan_form(area_code) if ch.isascii() and ch.isdigit())
     if digits and not digits.startswith("0"):

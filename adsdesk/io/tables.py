@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from adsdesk.errors import DeskError
@@ -90,15 +91,39 @@ class Table:
 
     def records(self) -> list[tuple[int, dict[str, str]]]:
         """Every non-empty row as (row number, field -> text)."""
+        return [
+            (number, dict(zip(FIELDS, cells, strict=True))) for number, cells in self.cell_rows()
+        ]
+
+    def cell_rows(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Every non-empty row as (row number, its text per field in ``FIELDS`` order)."""
+        by_field: dict[str, list[int]] = {}
+        for index, name in sorted(self.columns.items()):
+            if name in FIELDS:
+                by_field.setdefault(name, []).append(index)
         out = []
+        if all(len(v) == 1 for v in by_field.values()):
+            # Each field from one column (the usual case): pick the cells, "" for the others
+            # (the last place of a row padded with one "").
+            indexes = [by_field[f][0] if f in by_field else -1 for f in FIELDS]
+            pick = itemgetter(*indexes)
+            width = max(indexes) + 1
+            for number, cells in self.rows:
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                row = pick([*cells, ""])
+                if any(row):
+                    out.append((number, row))
+            return out
         for number, cells in self.rows:
-            record = {f: "" for f in FIELDS}
-            for index, name in self.columns.items():
-                if index < len(cells) and cells[index]:
-                    value = cells[index]
-                    record[name] = f"{record[name]}\n{value}" if record[name] else value
-            if any(record.values()):
-                out.append((number, record))
+            record = [""] * len(FIELDS)
+            for f, name in enumerate(FIELDS):
+                for index in by_field.get(name, ()):
+                    if index < len(cells) and cells[index]:
+                        value = cells[index]
+                        record[f] = f"{record[f]}\n{value}" if record[f] else value
+            if any(record):
+                out.append((number, tuple(record)))
         return out
 
 
@@ -168,15 +193,16 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    strip = str.strip
     try:
         header = next(reader)
-        rows = [(reader.line_num, row) for row in reader]
+        # csv.reader counts physical lines; a row number is the record number the clerk sees
+        # in Excel (the header is row 1)
+        numbered = [(i, list(map(strip, row))) for i, row in enumerate(reader, start=2)]
     except csv.Error as exc:
         raise TableError(
             f"{path.name} 第 {reader.line_num} 行格式有误（{exc}），无法读取。"
         ) from exc
-    # csv.reader counts physical lines; a row number is the record number the clerk sees in Excel
-    numbered = [(i + 2, [c.strip() for c in row]) for i, (_n, row) in enumerate(rows)]
     return [h.strip() for h in header], numbered, ""
 
 

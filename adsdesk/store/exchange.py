@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from peewee import JOIN, SqliteDatabase, fn
@@ -17,7 +18,7 @@ from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK
 from adsdesk.store.ads import AdDraft
 from adsdesk.store.advertisers import AdvertiserNotFound
-from adsdesk.store.audit import Change, record_many
+from adsdesk.store.audit import Change, record_many, record_prepared
 from adsdesk.store.backend import insert_many, is_postgres
 from adsdesk.store.models import (
     Ad,
@@ -70,13 +71,16 @@ def create_advertisers(names: Sequence[str]) -> dict[str, int]:
         return {}
     now = dt.datetime.now().replace(microsecond=0)
     stamp = _sql_value(now)
-    rows = [{"name": n, "address": "", "note": "", "created_at": stamp} for n in wanted]
-    ids = _insert_with_ids(Advertiser, rows)
+    rows = [(n, "", "", stamp) for n in wanted]
+    ids = _insert_with_ids(Advertiser, ["name", "address", "note", "created_at"], rows)
     return dict(zip(wanted, ids, strict=True))
 
 
-def _insert_with_ids(model: type[BaseModel], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their ids, in order (inside a transaction).
+def _insert_with_ids(
+    model: type[BaseModel], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows (values of the fields ``names``) and return their ids, in order (inside a
+    transaction).
 
     SQLite: the first row goes in through peewee, which takes SQLite's write lock and gives
     the next free id; the others follow on with the ids after it in one ``executemany``.
@@ -84,18 +88,19 @@ def _insert_with_ids(model: type[BaseModel], rows: list[dict[str, Any]]) -> list
     """
     if not rows:
         return []
+    fields = [model._meta.fields[n] for n in names]
     if is_postgres():
         ids: list[int] = []
         for start in range(0, len(rows), CHUNK):
-            returned = model.insert_many(rows[start : start + CHUNK]).returning(model.id)
+            chunk = [tuple(r) for r in rows[start : start + CHUNK]]
+            returned = model.insert_many(chunk, fields=fields).returning(model.id)
             ids += [int(r.id) for r in returned.execute()]
         return ids
-    first = int(model.insert(rows[0]).execute())
+    first = int(model.insert(dict(zip(fields, rows[0], strict=True))).execute())
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:
-        names = ["id", *rows[0]]
-        values = [(i, *row.values()) for i, row in zip(ids[1:], rows[1:], strict=True)]
-        insert_many(model, names, values, CHUNK)
+        values = [(i, *row) for i, row in zip(ids[1:], rows[1:], strict=True)]
+        insert_many(model, ["id", *names], values, CHUNK)
     return ids
 
 
@@ -181,6 +186,14 @@ class _TriggersIndex:
 # ``ad_doc_parts``): normalised title, normalised body, gram document.
 DocParts = tuple[str, str, str]
 
+# A new ad for BulkSaver.add_new: (category name, advertiser id or None, title, body, override
+# reason, phones (each with .e164 and .display, as saved), dates (sorted, each once)).
+NewAd = tuple[str, int | None, str, str, str, Sequence[Any], Sequence[dt.date]]
+_AD_FIELDS = (
+    *("category", "advertiser", "title", "body", "override_reason", "created_at"),
+    "updated_at",
+)
+
 
 class BulkSaver:
     """Adds new ads batch by batch in the transaction of :func:`bulk_saver`."""
@@ -236,7 +249,7 @@ class BulkSaver:
                     "updated_at": stamp,
                 }
             )
-        ids = _insert_with_ids(Ad, ad_rows)
+        ids = _insert_with_ids(Ad, _AD_FIELDS, [tuple(r.values()) for r in ad_rows])
         if docs is None:
             indexer.ads(
                 [
@@ -278,6 +291,69 @@ class BulkSaver:
         insert_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
         indexer.search_ad(search_rows)
         record_many([_created(ad_id, draft) for ad_id, draft in zip(ids, drafts, strict=True)])
+        return ids
+
+    def add_new(self, ads: Sequence[NewAd], docs: Sequence[DocParts] | None = None) -> list[int]:
+        """:meth:`add` for ads given as plain tuples (see :data:`NewAd`), their advertisers
+        already found or made (:meth:`advertisers`): the same rows, search entries and audit
+        records, without a draft, a dict and a generic audit conversion per ad."""
+        self._load_advertisers({a for ad in ads if (a := ad[1]) is not None})
+        categories, linked, days, stamp = self._categories, self._linked, self._days, self._stamp
+        ad_rows: list[tuple[Any, ...]] = []
+        for cat, adv, title, body, override, _phones, _dates in ads:
+            cat = cat.strip()
+            if cat not in categories:
+                categories[cat] = category_id(cat)
+            ad_rows.append((categories[cat], adv, title, body, override, stamp, stamp))
+        ids = _insert_with_ids(Ad, _AD_FIELDS, ad_rows)
+        if docs is None:
+            self._indexer.ads([(i, r[2], r[3], r[0]) for i, r in zip(ids, ad_rows, strict=True)])
+        else:
+            self._indexer.ad_documents(
+                [(i, *d, r[0]) for i, d, r in zip(ids, docs, ad_rows, strict=True)]
+            )
+        phone_rows: list[tuple[Any, ...]] = []
+        adv_phone_rows: list[tuple[Any, ...]] = []
+        insertion_rows: list[tuple[Any, ...]] = []
+        search_rows: list[tuple[Any, ...]] = []
+        audit_rows: list[tuple[int, int, str]] = []
+        enc = encode_basestring
+        for ad_id, ad, row in zip(ids, ads, ad_rows, strict=True):
+            cat, adv, title, body, override, phones, dates = ad
+            mine = linked.setdefault(adv, set()) if adv is not None else None
+            for position, phone in enumerate(phones):
+                phone_rows.append((ad_id, phone.e164, phone.display, position))
+                if mine is not None and phone.e164 not in mine:
+                    mine.add(phone.e164)
+                    adv_phone_rows.append((adv, phone.e164, phone.display))
+            booked: list[str] = []  # ISO dates, as stored
+            for d in dates:
+                day = days.get(d)
+                if day is None:
+                    day = days[d] = str(_sql_value(d))
+                insertion_rows.append((ad_id, day, stamp))
+                booked.append(day)
+            search_rows.append(
+                (ad_id, row[0], adv, booked[0] if booked else None, booked[-1] if booked else None)
+            )
+            # _created's changes as json.dumps(…, ensure_ascii=False) writes them, written out.
+            audit_rows.append(
+                (
+                    ad_id,
+                    ad_id,
+                    f'{{"category": [null, {enc(cat.strip())}], '
+                    f'"advertiser": [null, {enc("" if adv is None else f"#{adv}")}], '
+                    f'"title": [null, {enc(title)}], "body": [null, {enc(body)}], '
+                    f'"phones": [null, [{", ".join([enc(p.display) for p in phones])}]], '
+                    f'"dates": [null, [{", ".join(map(enc, booked))}]], '
+                    f'"override_reason": [null, {enc(override)}]}}',
+                )
+            )
+        insert_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
+        insert_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
+        insert_many(Insertion, ["ad", "date", "created_at"], insertion_rows)
+        self._indexer.search_ad(search_rows)
+        record_prepared("ad.import", "ad", audit_rows)
         return ids
 
     def _load_advertisers(self, wanted: set[int]) -> None:

@@ -44,13 +44,28 @@ def normalise(text: str) -> str:
     return text.translate(_NORM)
 
 
+class _HexOf(dict[str, str]):
+    """Character -> its UTF-8 bytes in hex, worked out once per character."""
+
+    def __missing__(self, ch: str) -> str:
+        value = self[ch] = ch.encode().hex()
+        return value
+
+
+_HEX_OF = _HexOf()
+
+
 def hex_grams(fields: Iterable[str]) -> str:
-    """The gram document: every distinct 1- and 2-character substring of each field."""
+    """The gram document: every distinct 1- and 2-character substring of each field (in no
+    particular order), each as its UTF-8 bytes in hex."""
     grams: set[str] = set()
+    hex_of = _HEX_OF.__getitem__
     for f in fields:
-        grams.update(f)
-        grams.update(map(operator.add, f, f[1:]))
-    return " ".join(map(bytes.hex, map(str.encode, grams)))
+        # A 2-character gram's hex is its characters' hex joined: no encoding per gram.
+        chars = list(map(hex_of, f))
+        grams.update(chars)
+        grams.update(map(operator.add, chars, chars[1:]))
+    return " ".join(grams)
 
 
 def gram_token(gram: str) -> str:
