@@ -8,7 +8,7 @@ and the editor answer at once. Built by ``adsdesk.domain.cn_numbers_build``.
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 
 from adsdesk.assets import resource_path
 
@@ -53,7 +53,29 @@ def _floor(table: bytes, key: bytes) -> int:
     return lo - 1
 
 
+@cache
+def _longest_digits(kind: str) -> int:
+    """Digits of the longest prefix of this kind in the table (places 7, carriers 4)."""
+    table = _table()[0]
+    head = kind.encode("ascii")
+    return max(
+        (
+            len(key.rstrip(b".")) - 1
+            for key in (table[i : i + KEY_WIDTH] for i in range(0, len(table), RECORD))
+            if key[:1] == head
+        ),
+        default=KEY_WIDTH - 1,
+    )
+
+
 def _longest(kind: str, national: str) -> str | None:
+    # Only the first digits can match a prefix: cut the rest, and remember the answer (a
+    # carrier is one of a few hundred 3-4 digit prefixes, a place one of ~130,000 up to 7).
+    return _longest_of(kind, national[: _longest_digits(kind)])
+
+
+@lru_cache(maxsize=1 << 16)
+def _longest_of(kind: str, national: str) -> str | None:
     table, names, _ = _table()
     # One bisection usually does: every prefix of the query sorts at or before it (the "."
     # padding sorts before digits), the longer the later; so when the last record at or
