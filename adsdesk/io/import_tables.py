@@ -200,11 +200,11 @@ def import_workers(total: int, workers: int | None = None) -> int:
     """Check processes :func:`import_table` starts for ``total`` rows; 0: checked in this one.
 
     ``workers`` None: for PARALLEL_FROM rows or more, one per CPU but the one this process
-    saves on (at least one: checking and saving then go on side by side); a number: that
-    many processes, one meaning this process (as for :func:`check_table`).
+    saves on (two CPUs: one worker, checking side by side with the saving; one CPU: none); a
+    number: that many processes, one meaning this process (as for :func:`check_table`).
     """
     if workers is None:
-        return max(1, (os.cpu_count() or 1) - 1) if total >= PARALLEL_FROM else 0
+        return (os.cpu_count() or 1) - 1 if total >= PARALLEL_FROM else 0
     return workers if workers > 1 else 0
 
 
