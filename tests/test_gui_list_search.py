@@ -117,3 +117,26 @@ def test_newest_first_shows_a_down_arrow(qtbot, demo_desk) -> None:
     qtbot.waitUntil(lambda: [int(i) for i in _column(window, 0)] == sorted(ids))
     up = _arrow_rows(header, COL_ID)
     assert up and up[0] < up[-1]  # wide at the bottom: ▲
+
+
+def test_a_search_past_the_cap_says_so_and_lists_the_rest_on_scrolling(
+    qtbot, demo_desk, monkeypatch
+) -> None:
+    """More hits than a window: the list holds the first window, the status line says "30+",
+    and scrolling to the end lists the rest in the same order as the whole search."""
+    from adsdesk.store.search import search_ad_ids
+    from adsdesk.ui import ad_list_pane
+
+    monkeypatch.setattr(ad_list_pane, "LIST_WINDOW", 30)  # a window taller than the pane
+    for k in range(35):
+        save_ad(AdDraft(category="家居服务", body=f"蓝鲸搬运 第{k}号 1393521{k:04d}"))
+    window = demo_desk
+    window.resize(900, 500)
+    _search(qtbot, window, "蓝鲸搬运")
+    pane = window.list_pane
+    assert pane.count.text() == "找到 30+ 则广告，已列出前 30 则，滚动到底可接着列出"
+    assert pane.model.rowCount() == 30
+    pane.table.scrollToBottom()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 35)
+    qtbot.waitUntil(lambda: pane.count.text() == "找到 35 则广告")
+    assert pane.model.ids() == search_ad_ids("蓝鲸搬运")

@@ -117,3 +117,39 @@ def test_edits_keep_the_index_exact(desk_db: Path, corpus, edits, qs) -> None:
         for category in CATEGORIES:
             found = find(S.parse_query(q), S.Filters(category), "id_desc", None, 0, None, 0)
             assert found.ids == _scan(q, lambda i, c=category: cats[i] == c), (q, category)
+
+
+@SETTINGS
+@given(
+    corpus=ads,
+    qs=queries,
+    picks=st.lists(st.integers(0, 11), max_size=8),
+    order=st.sampled_from(("id_desc", "id_asc")),
+    window=st.tuples(st.integers(1, 5), st.integers(0, 4)),
+    cap=st.sampled_from((None, 1, 3, 20)),
+)
+def test_ads_found_another_way_merge_exactly(
+    desk_db: Path, monkeypatch, corpus, qs, picks, order, window, cap
+) -> None:
+    """Ads an advertiser or a number brings (``also``) join the text's hits without repeats:
+    the same page at any offset, and a total exact up to the cap, with the extra ads checked
+    one by one and (FEW_EXTRAS 0) taken as they come."""
+    import adsdesk.store.search_plan as plan
+
+    _reset(corpus)
+    ids = [i for (i,) in Ad.select(Ad.id).tuples()]
+    also = sorted({ids[p % len(ids)] for p in picks})
+    limit, offset = window
+    for few in (plan.FEW_EXTRAS, 0):
+        monkeypatch.setattr(plan, "FEW_EXTRAS", few)
+        for q in qs:
+            union = sorted(set(_scan(q)) | set(also), reverse=order == "id_desc")
+            everything = find(S.parse_query(q), S.NO_FILTERS, order, None, 0, cap, also=also)
+            assert everything.ids == union, (q, few)
+            found = find(S.parse_query(q), S.NO_FILTERS, order, limit, offset, cap, also=also)
+            assert found.ids == union[offset : offset + limit], (q, few)
+            if found.exact:
+                assert found.total == len(union), (q, few)
+            else:
+                assert cap is not None and cap <= found.total < len(union), (q, few)
+            assert found.exact or len(union) > (cap or 0), (q, few)

@@ -37,6 +37,7 @@ from typing import Any
 
 from peewee import Database
 
+from adsdesk.store import backend
 from adsdesk.store.models import db
 from adsdesk.store.search_pg_docs import (
     ad_docs,
@@ -402,3 +403,58 @@ def text_match(
         where += " AND (" + " OR ".join(f"strpos(d.{f}, ?) > 0" for f in fields) + ")"
         params += [text] * len(fields)
     return f"{table} AS {alias}", where, params, id_col
+
+
+def first_ad_ids(text: str, category_id: int | None, descending: bool, n: int) -> list[int]:
+    """The first ``n`` ads holding ``text`` (optionally in one category) in id order, read from
+    the newest partitions first when ``descending`` (the oldest when not), in batches of 1, 2,
+    4 … partitions, stopping once ``n`` are found.
+
+    Why not one ``ORDER BY ad_id LIMIT n`` over the partitioned table: PostgreSQL then sorts
+    every hit of every partition whenever it guesses few hits (a query of 3+ characters has
+    several codes, each cutting its guess), and on the synthetic million a page of 50 took
+    40–75 ms reading ~9,000 hits; read this way it takes the newest partition's (~600)."""
+    _, where, params, _ = text_match(text, "ad", category_id)
+    direction = "DESC" if descending else "ASC"
+    parts = partitions()
+    if descending:
+        parts.reverse()
+    found: list[int] = []
+    start, size = 0, 1
+    while start < len(parts) and len(found) < n:
+        batch = parts[start : start + size]
+        low, high = min(batch) << PART_BITS, (max(batch) + 1) << PART_BITS
+        found += [
+            r[0]
+            for r in backend.rows(
+                f"SELECT d.ad_id FROM search_ad_doc AS d WHERE {where} "
+                f"AND d.ad_id >= ? AND d.ad_id < ? ORDER BY d.ad_id {direction} LIMIT ?",
+                (*params, low, high, n - len(found)),
+            )
+        ]
+        start, size = start + size, size * 2
+    return found
+
+
+_NEWEST_FIRST = 1 << 14  # ids newest_ids looks at first
+
+
+def newest_ids(source: str, where: str, params: Sequence[object], id_col: str, n: int) -> list[int]:
+    """The ``n`` highest ids (highest first) of the rows of ``source`` matching ``where``: the
+    top 16,384 ids looked at first, the rest only if they do not hold ``n`` hits.
+
+    The advertisers' documents are one table: asked for the newest 300 holding 众 over 375,000
+    advertisers PostgreSQL walked the primary key backwards testing every row (45 ms); a range
+    lets it AND the index's bitmap with the key's and visit only hits in the range (8 ms). Two
+    steps, not more: each step reads the query's postings again (a rare pinyin query's are
+    long)."""
+    top = backend.rows(f"SELECT max({id_col}) FROM {source}")[0][0]
+    if top is None:
+        return []
+    sql = f"SELECT {id_col} FROM {source} WHERE {where} AND {id_col} >= ? AND {id_col} < ? "
+    sql += f"ORDER BY {id_col} DESC LIMIT ?"
+    border = top + 1 - _NEWEST_FIRST
+    found = [r[0] for r in backend.rows(sql, (*params, border, top + 1, n))]
+    if len(found) < n and border > 0:
+        found += [r[0] for r in backend.rows(sql, (*params, 0, border, n - len(found)))]
+    return found

@@ -39,6 +39,7 @@ from adsdesk.ui.ad_table import (
     COL_TITLE,
     PAGE,
     AdTableModel,
+    MoreFetcher,
 )
 from adsdesk.ui.dbexec import DbExecutor
 from adsdesk.ui.highlight import HighlightDelegate
@@ -64,6 +65,10 @@ COLUMN_MIN_WIDTHS = {
 }
 TITLE_MIN_WIDTH = 170
 SEARCH_DELAY_MS = 200
+# A search lists this many ads at a time and counts no further ("找到 1000+ 则"): a common
+# character holds hundreds of thousands of the ads of a large desk, and every id listed or
+# counted costs the database a row visit. Scrolling to the end lists the next ones.
+LIST_WINDOW = search_store.DEFAULT_COUNT_LIMIT
 
 
 class AdListPane(QWidget):
@@ -215,12 +220,13 @@ class AdListPane(QWidget):
         area, refused = self._area_code, dict(self._refused)
         self.count.setText(self.tr("正在查找…") if query else self.tr("正在读取…"))
 
-        def job() -> tuple[list[int], list[AdRow], dict[int, list[Finding]], list[Any]]:
-            filters = search_store.Filters(category=category, on_date=date)
+        filters = search_store.Filters(category=category, on_date=date)
+
+        def job() -> tuple[list[int], list[AdRow], dict[int, list[Finding]], list[Any], bool]:
             if query:
                 # the advertisers the query names bring their ads into the list
-                ids, advertisers = search_store.search_ad_ids_and_advertisers(query, filters, order)
-                return ids, search_store.fetch_rows(ids[:PAGE]), {}, advertisers
+                ids, advertisers, more = _search_window(query, filters, order, 0)
+                return ids, search_store.fetch_rows(ids[:PAGE]), {}, advertisers, more
             if date is not None:  # an issue: the desk's category order, with its review
                 rows = ads_store.list_ads(date=date, category=category)
                 return (
@@ -228,15 +234,28 @@ class AdListPane(QWidget):
                     rows,
                     review_issue(date, area or load_settings().area_code, refused),
                     [],
+                    False,
                 )
             ids = search_store.ad_ids(filters, order)
-            return ids, search_store.fetch_rows(ids[:PAGE]), {}, []
+            return ids, search_store.fetch_rows(ids[:PAGE]), {}, [], False
+
+        def more(start: int, done: Callable[[list[int], bool], None]) -> None:
+            def next_window() -> tuple[list[int], bool]:
+                ids, _advertisers, left = _search_window(query, filters, order, start)
+                return ids, left
+
+            self.executor.submit(next_window, lambda result: done(*result), self.failed.emit)
 
         # An issue's list is in the desk's category order, not sorted by a column.
         self.table.horizontalHeader().setSortIndicatorShown(bool(query) or date is None)
-        self.executor.submit(
-            job, lambda result: self._loaded(generation, query, *result), self.failed.emit
-        )
+
+        def arrived(
+            result: tuple[list[int], list[AdRow], dict[int, list[Finding]], list[Any], bool],
+        ) -> None:
+            ids, first, flags, advertisers, has_more = result
+            self._loaded(generation, query, ids, first, flags, advertisers, has_more, more)
+
+        self.executor.submit(job, arrived, self.failed.emit)
 
     def _loaded(
         self,
@@ -246,6 +265,8 @@ class AdListPane(QWidget):
         first: list[AdRow],
         flags: dict[int, list[Finding]],
         advertisers: list[Any],
+        has_more: bool,
+        more: MoreFetcher,
     ) -> None:
         if generation != self._generation:
             return  # a newer request is on its way
@@ -253,14 +274,10 @@ class AdListPane(QWidget):
         selection = self.table.selectionModel()
         selection.blockSignals(True)
         self.model.set_ids(ids, first, flags)
+        self.model.set_more(more if has_more else None)
+        self.model.on_more = lambda: self._show_count(query, {})
         selection.blockSignals(False)
-        text = self.tr("共 {0} 则广告").format(len(ids))
-        if query:
-            text = self.tr("找到 {0} 则广告").format(len(ids))
-        needing = sum(1 for f in flags.values() if f)
-        if needing:
-            text += self.tr("，{0} 则需核对").format(needing)
-        self.count.setText(text)
+        self._show_count(query, flags)
         self._show_advertisers(advertisers)
         if (
             query or not self.filter_on_date.isChecked()
@@ -270,6 +287,20 @@ class AdListPane(QWidget):
             self.select_ad(self._pending_select)
             self._pending_select = None
         self.rows_shown.emit()
+
+    def _show_count(self, query: str, flags: dict[int, list[Finding]]) -> None:
+        """The status line under the list: how many ads (a search past the cap: "1000+")."""
+        listed = self.model.rowCount()
+        if not query:
+            text = self.tr("共 {0} 则广告").format(listed)
+        elif self.model.has_more():
+            text = self.tr("找到 {0}+ 则广告，已列出前 {0} 则，滚动到底可接着列出").format(listed)
+        else:
+            text = self.tr("找到 {0} 则广告").format(listed)
+        needing = sum(1 for f in flags.values() if f)
+        if needing:
+            text += self.tr("，{0} 则需核对").format(needing)
+        self.count.setText(text)
 
     def _show_advertisers(self, hits: list[Any]) -> None:
         if not hits:
@@ -335,3 +366,14 @@ class AdListPane(QWidget):
 
     def issue_date(self) -> dt.date | None:
         return to_date(self.filter_date.date()) if self.filter_on_date.isChecked() else None
+
+
+def _search_window(
+    query: str, filters: search_store.Filters, order: search_store.Order, start: int
+) -> tuple[list[int], list[Any], bool]:
+    """The ``LIST_WINDOW`` ads of a search from ``start`` on, the advertisers it names, and
+    whether more ads follow (database thread)."""
+    ids, advertisers = search_store.search_ad_ids_and_advertisers(
+        query, filters, order, limit=LIST_WINDOW + 1, offset=start
+    )
+    return ids[:LIST_WINDOW], advertisers, len(ids) > LIST_WINDOW

@@ -20,6 +20,8 @@ PAGE = 200  # rows fetched per request
 Index = QModelIndex | QPersistentModelIndex
 # Submits fetch_rows(ids) to the database worker and calls back with the rows.
 PageFetcher = Callable[[Sequence[int], Callable[[list[AdRow]], None]], None]
+# Submits the search for the ids after the first n on the list; calls back (ids, more left).
+MoreFetcher = Callable[[int, Callable[[list[int], bool], None]], None]
 
 
 def _dates_text(row: AdRow) -> str:
@@ -34,7 +36,9 @@ def _dates_text(row: AdRow) -> str:
 
 
 class AdTableModel(QAbstractTableModel):
-    """Knows every id of the current list; asks for a page of rows when a row is first shown."""
+    """Knows the ids of the current list (a search past the count cap: the first window of
+    them, the next window asked for when the view reaches the end); asks for a page of rows
+    when a row is first shown."""
 
     def __init__(self, parent: Any = None, fetcher: PageFetcher | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +49,9 @@ class AdTableModel(QAbstractTableModel):
         self._requested: set[int] = set()
         self._generation = 0
         self._fetcher = fetcher
+        self._more: MoreFetcher | None = None  # set while the list has more ids to ask for
+        self._asking_more = False
+        self.on_more: Callable[[], None] | None = None  # told when more ids have arrived
         self._headers = [
             self.tr("编号"),
             self.tr("分类"),
@@ -78,7 +85,44 @@ class AdTableModel(QAbstractTableModel):
         self._flags = dict(flags or {})
         self._snippets = dict(snippets or {})
         self._requested = set()
+        self._more = None
+        self._asking_more = False
         self.endResetModel()
+
+    def set_more(self, more: MoreFetcher | None) -> None:
+        """The list shown is a first window: ``more`` asks for the ids after it (None: none)."""
+        self._more = more
+
+    def has_more(self) -> bool:
+        return self._more is not None
+
+    # --- more ids (Qt asks when the view is scrolled to the end) ------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more is not None and not self._asking_more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        assert self._more is not None
+        self._asking_more = True
+        generation = self._generation
+        self._more(len(self._ids), lambda ids, more: self._more_arrived(generation, ids, more))
+
+    def _more_arrived(self, generation: int, ids: list[int], more: bool) -> None:
+        if generation != self._generation:
+            return  # the list was replaced meanwhile
+        known = set(self._ids)
+        new = [i for i in ids if i not in known]
+        if new:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._ids += new
+            self.endInsertRows()
+        self._asking_more = False
+        if not more or not new:
+            self._more = None
+        if self.on_more is not None:
+            self.on_more()
 
     def add_extras(
         self, flags: dict[int, list[Finding]], snippets: dict[int, tuple[str, Spans]]
