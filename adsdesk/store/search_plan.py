@@ -300,9 +300,12 @@ def find(
             f"WHERE {tm.where} AND {rest.sql()}"
         )
         params = [*tm.params, *rest.params]
-        _, few = _count(f"{tm.source} WHERE {tm.where}", tm.params, PRUNE_FROM)
-        bounds = None if few else _id_bounds(filters)
-        if bounds is not None:  # ads are entered about when they run: prune the postings
+        bounds = _id_bounds(filters)  # (the text's hits counted only when this can prune them)
+        if (
+            bounds is not None
+            and not _count(f"{tm.source} WHERE {tm.where}", tm.params, PRUNE_FROM)[1]
+        ):
+            # ads are entered about when they run: prune the postings
             from_where += f" AND {id_col} BETWEEN ? AND ?"
             params += bounds
     text_sql = f"SELECT {id_col} FROM {from_where}"
@@ -343,7 +346,10 @@ def find(
         return Found(ids, len(ids), True)
     if count_limit == NO_COUNT:
         return Found(ids, len(ids), False)
-    total, exact = _count(from_where, params, count_limit)
+    if rest.where:
+        total, exact = _count(from_where, params, count_limit)
+    else:  # ordered by date: the join with search_ad orders, it filters nothing
+        total, exact = _count(f"{tm.source} WHERE {tm.where}", tm.params, count_limit)
     if overlap and exact:  # few text hits: those the extra ads add
         in_text = {r[0] for r in query_rows(text_sql, params)}
         return Found(ids, total + sum(i not in in_text for i in extras), True)
