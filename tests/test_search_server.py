@@ -50,6 +50,12 @@ def test_ads_past_the_first_partition_are_indexed_and_found(desk_db: Path) -> No
     assert S.search_ad_ids("口腔") == [far]
     assert S.search_ad_ids("医院 口") == [far]
     assert S.search_ad_ids("和平", limit=1, offset=1) == [first]
+    # a page is read from the newest partitions first (or the oldest, ascending)
+    assert S.search_ad_ids("和平", limit=1) == [far]
+    assert S.search_ad_ids("和平", order="id_asc", limit=1) == [first]
+    assert S.search_ad_ids("和平", order="id_asc", limit=1, offset=1) == [far]
+    assert S.search_ad_ids("医院 口", limit=5) == [far]
+    assert S.count_ads("和平", limit=1) == (1, False)
     names = {
         r[0] for r in rows("SELECT relname FROM pg_class WHERE relname LIKE 'search_ad_doc_p%'")
     }

@@ -424,6 +424,8 @@ def first_ad_ids(text: str, category_id: int | None, descending: bool, n: int) -
     while start < len(parts) and len(found) < n:
         batch = parts[start : start + size]
         low, high = min(batch) << PART_BITS, (max(batch) + 1) << PART_BITS
+        if max(batch) == max(parts):  # open-ended: a partition another desk adds meanwhile
+            high = 1 << 31
         found += [
             r[0]
             for r in backend.rows(
@@ -454,7 +456,7 @@ def newest_ids(source: str, where: str, params: Sequence[object], id_col: str, n
     sql = f"SELECT {id_col} FROM {source} WHERE {where} AND {id_col} >= ? AND {id_col} < ? "
     sql += f"ORDER BY {id_col} DESC LIMIT ?"
     border = top + 1 - _NEWEST_FIRST
-    found = [r[0] for r in backend.rows(sql, (*params, border, top + 1, n))]
+    found = [r[0] for r in backend.rows(sql, (*params, border, 1 << 31, n))]  # (and newer)
     if len(found) < n and border > 0:
         found += [r[0] for r in backend.rows(sql, (*params, 0, border, n - len(found)))]
     return found
