@@ -153,3 +153,27 @@ def test_ads_found_another_way_merge_exactly(
             else:
                 assert cap is not None and cap <= found.total < len(union), (q, few)
             assert found.exact or len(union) > (cap or 0), (q, few)
+
+
+# Digit groups too short to be phone numbers (a desk refuses a wrong number), as in prices.
+groups = st.lists(st.text(alphabet="8620", min_size=1, max_size=6), max_size=5)
+digit_ads = st.lists(
+    st.tuples(st.just(""), groups.map("元 ".join), st.just("房屋出售"), st.just([])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@SETTINGS
+@given(
+    corpus=digit_ads, qs=st.lists(st.text(alphabet="8620元", min_size=1, max_size=7), max_size=8)
+)
+def test_digits_in_a_row_are_found_exactly(desk_db: Path, corpus, qs) -> None:
+    """Runs of digits (a price, a phone number's tail) are found as any other text: exactly
+    the ads a substring scan finds, pages included."""
+    _reset(corpus)
+    for q in qs:
+        expected = _scan(q)
+        assert S.search_ad_ids(q) == expected, q
+        assert S.search_ad_ids(q, limit=2) == expected[:2], q
+        assert S.count_ads(q) == (len(expected), True), q

@@ -126,6 +126,13 @@ def v14_row_versions(database: Database) -> None:
     add_row_versions(database)
 
 
+def v15_search_digits(database: Database) -> None:
+    """On PostgreSQL, the search documents again with a code for every 4 digits in a row
+    (layout 2: a phone number's last digits found without reading ads that hold them apart);
+    nothing on SQLite."""
+    v12_search_codes(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -145,4 +152,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v12_search_codes,
     v13_audit_chains,
     v14_row_versions,
+    v15_search_digits,
 ]
