@@ -105,8 +105,11 @@ def test_synthetic_corpus_and_benchmark_figures() -> None:
     figures = bench_search(400, per_kind=5, scan_per_kind=2)
     assert figures["ads"] == 400 and not figures["build_reused"]
     assert set(figures["search_ms"]) == set(KINDS) == set(figures["scan_ms"])
+    assert set(figures["search_cpu_ms"]) == set(KINDS) == set(figures["scan_cpu_ms"])
     for kind in KINDS:
         assert {"p50", "p95", "n"} <= set(figures["search_ms"][kind])
+        assert figures["speedup_cpu_scan_p50_over_search_p95"][kind] >= 0
+    assert len(figures["load_avg_1min"]) == 2
     assert figures["scan_mismatches"] == []
     assert figures["rss_mb"] > 0
 

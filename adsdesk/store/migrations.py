@@ -133,6 +133,14 @@ def v15_search_digits(database: Database) -> None:
     v12_search_codes(database)
 
 
+def v16_phone_tails(database: Database) -> None:
+    """On SQLite, the index of ads' numbers by their last four digits also holds the number and
+    the ad, so "the number ending 4048" reads no table rows; nothing on PostgreSQL."""
+    from adsdesk.store.search_schema import cover_phone_tails
+
+    cover_phone_tails(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -153,4 +161,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v13_audit_chains,
     v14_row_versions,
     v15_search_digits,
+    v16_phone_tails,
 ]

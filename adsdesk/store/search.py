@@ -17,11 +17,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
 from adsdesk.store.ads import AdRow, ad_rows
-from adsdesk.store.search_backend import newest
 from adsdesk.store.search_plan import (
     NO_COUNT,
     NO_FILTERS,
@@ -30,6 +30,7 @@ from adsdesk.store.search_plan import (
     Filters,
     Order,
     ParsedQuery,
+    advertiser_ids,
     ensure_synced,
     find,
     iso,
@@ -39,7 +40,6 @@ from adsdesk.store.search_plan import (
     placeholders,
     query_rows,
     text_in,
-    text_match,
 )
 from adsdesk.store.search_text import normalise
 
@@ -62,6 +62,7 @@ __all__ = [
     "search",
     "search_ad_ids",
     "search_advertisers",
+    "warm_up",
 ]
 
 # Totals are exact up to here, past it "1000+" (the list pane lists this many at a time). Why
@@ -134,6 +135,16 @@ class AdvertiserHistory:
     last_ad_id: int | None  # the ad booked last (for "repeat their last ad")
 
 
+def warm_up() -> None:
+    """Load what the first searches need (the pinyin table, the number tables behind "is this
+    a phone number?") now, off the UI thread, rather than in the first keystrokes' search."""
+    from adsdesk.store.search_text import warm_up as pinyin
+
+    pinyin()
+    parse_query("0352 5393120", "0352")
+    parse_query("13903528495", "0352")
+
+
 # --------------------------------------------------------------------------- public: ads
 
 
@@ -168,26 +179,16 @@ def search_ad_ids_and_advertisers(
     own text holds the query.
     """
     pq = parse_query(query)
-    advertisers = search_advertisers(query, limit=advertiser_limit)
-    also = _named_ads(advertisers)
-    found = find(pq, filters, order, limit, offset, NO_COUNT, also=also)
+    advertisers = _advertisers(pq, advertiser_limit)
+    named = _named(advertisers)
+    found = find(pq, filters, order, limit, offset, NO_COUNT, of_advertisers=named)
     return found.ids, advertisers
 
 
-def _named_ads(advertisers: Sequence[AdvertiserHit]) -> list[int]:
-    """Every ad of the advertisers found by their name or its pinyin (not by an address, which
-    names a street, nor by a number: the ads with the number are found by it already)."""
-    named = [a.id for a in advertisers if a.matched in ("name", "pinyin")]
-    out: list[int] = []
-    for chunk in chunks(named):
-        out += [
-            r[0]
-            for r in query_rows(
-                f"SELECT ad_id FROM search_ad WHERE advertiser_id IN ({placeholders(len(chunk))})",
-                chunk,
-            )
-        ]
-    return out
+def _named(advertisers: Sequence[AdvertiserHit]) -> list[int]:
+    """The advertisers found by their name or its pinyin, whose ads a search lists too (not by
+    an address, which names a street, nor by a number: the ads with it are found by it)."""
+    return [a.id for a in advertisers if a.matched in ("name", "pinyin")]
 
 
 def ad_ids(
@@ -215,10 +216,13 @@ def fetch_rows(ids: Sequence[int]) -> list[AdRow]:
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where ``query`` (normalised as for searching) occurs in ``text``: (start, end) offsets."""
-    needle = normalise(query).strip(" ")
+    return _spans(normalise(text), normalise(query).strip(" "))
+
+
+def _spans(hay: str, needle: str) -> list[tuple[int, int]]:
+    """Where the normalised ``needle`` occurs in the normalised ``hay``."""
     if not needle:
         return []
-    hay = normalise(text)
     out, pos = [], hay.find(needle)
     while pos >= 0:
         out.append((pos, pos + len(needle)))
@@ -249,21 +253,20 @@ def body_snippets(rows: Sequence[AdRow], query: str) -> dict[int, tuple[str, Spa
     return out
 
 
-def _phone_patterns(pq: ParsedQuery) -> list[re.Pattern[str]]:
+@lru_cache(maxsize=16)
+def _phone_patterns(pq: ParsedQuery) -> tuple[re.Pattern[str], ...]:
     """How the query's number may be printed: as typed, with or without the trunk 0, last 7."""
     seqs = [pq.tail] if pq.tail else []
     if pq.e164 and pq.e164.startswith("+86"):
         national = pq.e164[3:]
         seqs += ["0" + national, national, national[-7:]]
-    return [re.compile(r"[ \-.]?".join(d)) for d in dict.fromkeys(seqs)]
+    return tuple(re.compile(r"[ \-.]?".join(d)) for d in dict.fromkeys(seqs))
 
 
 def _snippet(pq: ParsedQuery, body: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     text = body.replace("\n", " ").replace("\r", " ")
     hay = normalise(body)
-    spans: list[tuple[int, int]] = []
-    if pq.text:
-        spans = highlight_spans(body, pq.text)
+    spans = _spans(hay, pq.text)  # the query is normalised and stripped already
     for pattern in _phone_patterns(pq) if not spans else ():
         spans = [m.span() for m in pattern.finditer(hay)]
         if spans:
@@ -300,11 +303,9 @@ def search(
     """
     pq = parse_query(query)
     filters = Filters(category, date_from, date_to, on_date)
-    advertisers = (
-        search_advertisers(query, advertiser_limit) if advertiser_limit and pq.text else []
-    )
-    also = _named_ads(advertisers)  # an advertiser named by the query brings their ads
-    found = find(pq, filters, order, limit, offset, count_limit, also=also)
+    advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
+    named = _named(advertisers)  # an advertiser named by the query brings their ads
+    found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
     rows = fetch_rows(found.ids)
     hits = []
     for row in rows:
@@ -332,50 +333,58 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
     pinyin hold it (``dthp``, ``hepingyiyuan`` → 大同和平医院), or who use the phone number.
 
     Ranked: names starting with the query (and phone matches) first, then names holding it,
-    then address and pinyin matches; within each, the most recently booked first. When very
-    many advertisers match, the newest ``ADVERTISER_CANDIDATES`` of them are ranked.
+    then address and pinyin matches; within each, the most recently booked first, then the
+    most ads. When very many advertisers match, the newest ``ADVERTISER_CANDIDATES`` of them
+    are ranked.
     """
-    pq = parse_query(query)
+    return _advertisers(parse_query(query), limit)
+
+
+def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
     if pq.impossible or not pq.text or limit <= 0:
         return []
     ensure_synced()
-    tm = text_match(pq.text, "adv")
-    ids = set(newest(tm, ADVERTISER_CANDIDATES))
     by_phone = phone_owners(pq, "advertiser_phone", "advertiser_id")
-    candidates = sorted(ids | by_phone)
-    names: dict[int, tuple[str, str]] = {}
-    stats: dict[int, tuple[int, str | None]] = {}
+    candidates = sorted(set(advertiser_ids(pq.text, ADVERTISER_CANDIDATES)) | by_phone)
+    found: dict[int, tuple[str, str]] = {}
+    keys: dict[int, tuple[int, str]] = {}  # (-tier, latest date): ranks before the ad count
+    lasts: dict[int, str | None] = {}
     for chunk in chunks(candidates):
-        marks = placeholders(len(chunk))
-        for i, name, address in query_rows(
-            f"SELECT id, name, address FROM advertiser WHERE id IN ({marks})", chunk
-        ):
-            names[i] = (name, address)
-        for i, count, last in query_rows(
-            "SELECT advertiser_id, count(*), max(last_date) FROM search_ad "
-            f"WHERE advertiser_id IN ({marks}) GROUP BY advertiser_id",
+        for i, name, address, last in query_rows(
+            "SELECT a.id, a.name, a.address, (SELECT max(s.last_date) FROM search_ad AS s "
+            "WHERE s.advertiser_id = a.id) FROM advertiser AS a "
+            f"WHERE a.id IN ({placeholders(len(chunk))})",
             chunk,
         ):
-            stats[i] = (count, iso(last))
+            found[i], lasts[i] = (name, address), iso(last)
+            plain = normalise(name)
+            tier = (
+                0 if (i in by_phone or plain.startswith(pq.text)) else 1 if pq.text in plain else 2
+            )
+            keys[i] = (-tier, lasts[i] or "")
+    if not keys:
+        return []
+    # The number of ads breaks ties: counted only for the advertisers that may make the cut.
+    ranked = sorted(keys, key=keys.__getitem__, reverse=True)
+    cut = keys[ranked[min(limit, len(ranked)) - 1]]
+    near = [i for i in ranked if keys[i] >= cut]
+    stats = _ad_stats(near)
 
     def rank(i: int) -> tuple[int, str, int, int]:
-        name = normalise(names[i][0])
-        tier = 0 if (i in by_phone or name.startswith(pq.text)) else 1 if pq.text in name else 2
-        count, last = stats.get(i, (0, None))
-        return (-tier, last or "", count, i)
+        return (*keys[i], stats.get(i, (0, None))[0], i)
 
-    best = sorted((i for i in candidates if i in names), key=rank, reverse=True)[:limit]
+    best = sorted(near, key=rank, reverse=True)[:limit]
     phones: dict[int, list[str]] = defaultdict(list)
-    if best:
-        for adv, display in query_rows(
-            "SELECT advertiser_id, display FROM advertiser_phone "
-            f"WHERE advertiser_id IN ({placeholders(len(best))}) ORDER BY advertiser_id, id",
-            best,
-        ):
-            phones[adv].append(display)
+    for adv, display in query_rows(
+        "SELECT advertiser_id, display FROM advertiser_phone "
+        f"WHERE advertiser_id IN ({placeholders(len(best))}) ORDER BY advertiser_id, id",
+        best,
+    ):
+        phones[adv].append(display)
     out = []
     for i in best:
-        name, address = names[i]
+        name, address = found[i]
+        last_date = lasts.get(i)
         if text_in(pq, name):
             matched = "name"
         elif text_in(pq, address):
@@ -384,7 +393,7 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
             matched = "phone"
         else:
             matched = "pinyin"
-        count, last_date, last_ad = _advertiser_stats(i)
+        count, last_ad = stats.get(i, (0, None))
         out.append(
             AdvertiserHit(
                 i,
@@ -397,6 +406,25 @@ def search_advertisers(query: str, limit: int = 10) -> list[AdvertiserHit]:
                 matched,
             )
         )
+    return out
+
+
+def _ad_stats(advertisers: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+    """(ads, the ad booked last) of each advertiser, from their index rows: the newest ad with
+    the latest insertion date, or the newest ad when none is booked (seeks, not sorts)."""
+    out: dict[int, tuple[int, int | None]] = {}
+    for chunk in chunks(list(advertisers)):
+        for adv, n, dated, undated in query_rows(
+            "SELECT a.id, (SELECT count(*) FROM search_ad AS s WHERE s.advertiser_id = a.id), "
+            "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
+            "AND s.last_date = (SELECT max(t.last_date) FROM search_ad AS t "
+            "WHERE t.advertiser_id = a.id)), "
+            "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
+            "AND s.last_date IS NULL) "
+            f"FROM advertiser AS a WHERE a.id IN ({placeholders(len(chunk))})",
+            chunk,
+        ):
+            out[adv] = (int(n), dated if dated is not None else undated)
     return out
 
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from peewee import Database
 
+from adsdesk.chunks import chunks
 from adsdesk.store.backend import is_postgres
 
 
@@ -21,6 +22,9 @@ class TextMatch(NamedTuple):
     where: str
     params: list[object]
     id_col: str
+
+
+_MARKER_CHARS = frozenset("k0123456789")  # what the ``cat`` column's markers (k12k) are made of
 
 
 def text_match(text: str, kind: str, category_id: int | None = None) -> TextMatch:
@@ -41,7 +45,8 @@ def text_match(text: str, kind: str, category_id: int | None = None) -> TextMatc
         table = f"search_{kind}_text"
         match = '"' + text.replace('"', '""') + '"'
         if kind == "ad":
-            match = "{title body} : " + match
+            if set(text) <= _MARKER_CHARS:  # else it cannot occur in ``cat`` (a bit quicker)
+                match = "{title body} : " + match
             if category_id is not None:
                 match += f' AND cat : "{category_marker(category_id)}"'
     return TextMatch(table, f"{table} MATCH ?", [match], f"{table}.rowid")
@@ -57,6 +62,73 @@ def newest(tm: TextMatch, n: int) -> list[int]:
         return search_pg.newest_ids(tm.source, tm.where, tm.params, tm.id_col, n)
     sql = f"SELECT {tm.id_col} FROM {tm.source} WHERE {tm.where} ORDER BY {tm.id_col} DESC LIMIT ?"
     return [r[0] for r in rows(sql, (*tm.params, n))]
+
+
+LONG_TEXT = 7  # from this length an advertiser query is looked up by three of its trigrams
+LONG_CANDIDATES = 100  # … and checked one by one, unless more advertisers hold those
+LONG_FORWARD = 2_000  # … else all phrase matches in rowid order, unless there are more
+
+
+def advertiser_ids(text: str, limit: int) -> list[int]:
+    """The newest ``limit`` advertisers whose name, address, pinyin initials or full pinyin
+    holds the normalised, non-empty ``text``."""
+    from adsdesk.store.backend import rows
+
+    tm = text_match(text, "adv")
+    if not is_postgres() and len(text) >= LONG_TEXT:
+        found = _long_advertiser_ids(text)
+        if found is None:
+            # Many hold the trigrams: the phrase, in rowid order (FTS5 reads backwards slowly).
+            sql = f"SELECT {tm.id_col} FROM {tm.source} WHERE {tm.where} LIMIT ?"
+            found = [r[0] for r in rows(sql, (*tm.params, LONG_FORWARD + 1))]
+        if len(found) <= LONG_FORWARD:
+            return sorted(found, reverse=True)[:limit]
+    return newest(tm, limit)
+
+
+_COMMON = frozenset("aeiounghr")  # the letters most pinyin syllables share (ang, eng, ing …)
+
+
+def _rare_trigrams(text: str, k: int = 3) -> list[str]:
+    """Up to ``k`` trigrams of ``text`` that do not overlap, fewest common letters first."""
+    chosen: list[int] = []
+    for i in sorted(
+        range(len(text) - 2), key=lambda i: (sum(c in _COMMON for c in text[i : i + 3]), i)
+    ):
+        if all(abs(i - j) >= 3 for j in chosen):
+            chosen.append(i)
+            if len(chosen) == k:
+                break
+    return [text[i : i + 3] for i in sorted(chosen)]
+
+
+def _long_advertiser_ids(text: str) -> list[int] | None:
+    """A long query (full pinyin, mostly: ``hepingyiyuan``) as a phrase makes FTS5 walk the
+    postings of each of its trigrams, many of them common (``ang``, ``eng``): a few ms. Three
+    of its trigrams, the rarest-looking, narrow the advertisers about as well; those few are
+    then checked for the whole text. None when more than ``LONG_CANDIDATES`` hold them."""
+    from adsdesk.store.backend import rows
+    from adsdesk.store.search_text import advertiser_fields
+
+    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in _rare_trigrams(text))
+    ids = [
+        r[0]
+        for r in rows(
+            "SELECT rowid FROM search_adv_text WHERE search_adv_text MATCH ? LIMIT ?",
+            (match, LONG_CANDIDATES + 1),
+        )
+    ]
+    if len(ids) > LONG_CANDIDATES:
+        return None
+    out: list[int] = []
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for i, name, address in rows(
+            f"SELECT id, name, address FROM advertiser WHERE id IN ({marks})", chunk
+        ):
+            if any(text in f for f in advertiser_fields(name or "", address or "")):
+                out.append(i)
+    return out
 
 
 def sync() -> int:

@@ -19,7 +19,7 @@ from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.textnorm import digits_only, to_halfwidth
 from adsdesk.store import backend
 from adsdesk.store.backend import is_postgres
-from adsdesk.store.search_backend import TextMatch, ensure_synced, text_match
+from adsdesk.store.search_backend import TextMatch, advertiser_ids, ensure_synced, text_match
 from adsdesk.store.search_text import normalise
 
 Order = Literal["id_desc", "id_asc", "date_desc", "date_asc"]
@@ -90,7 +90,7 @@ def query_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]
     return backend.rows(sql, params)
 
 
-__all__ = ["TextMatch", "ensure_synced", "text_match"]
+__all__ = ["TextMatch", "advertiser_ids", "ensure_synced", "text_match"]
 
 
 def placeholders(n: int) -> str:
@@ -266,13 +266,15 @@ def find(
     count_limit: int | None,
     small_filter: int = SMALL_FILTER,
     also: Collection[int] = (),
+    of_advertisers: Sequence[int] = (),
 ) -> Found:
     """The plan: no text → straight from the date/category indexes; text under a filter that
     leaves fewer than ``small_filter`` ads → check those ads one by one; otherwise → the FTS
     posting list (ordered by rowid), joined with the filter conditions, plus phone matches.
 
-    ``also``: ads found another way (those of an advertiser the query names), merged in like
-    the ads found by number, under the same filters and order."""
+    ``also``: ads found another way, and ``of_advertisers``: every ad of these advertisers
+    (those the query names) — merged in like the ads found by number, under the same filters
+    and order."""
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}; one of {ORDERS}")
     conds = _conds(filters)
@@ -281,13 +283,13 @@ def find(
     if not pq.text:
         return _find_no_text(filters, conds, order, limit, offset, count_limit)
     ensure_synced()
-    phone_ids = phone_owners(pq, "ad_phone", "ad_id") | set(also)
+    extra_ids = phone_owners(pq, "ad_phone", "ad_id") | set(also)
     if not filters.empty():
         if _few_filtered(filters, conds, small_filter):
             source, params = _filtered(filters, conds)
-            return _verify(
-                pq, [r[0] for r in query_rows(source, params)], phone_ids, order, limit, offset
-            )
+            candidates = [r[0] for r in query_rows(source, params)]
+            extra_ids |= _ads_of(of_advertisers)
+            return _verify(pq, candidates, extra_ids, order, limit, offset)
     tm = text_match(pq.text, "ad", conds.category_id)
     id_col = tm.id_col
     rest = conds.without_category()
@@ -309,6 +311,13 @@ def find(
             from_where += f" AND {id_col} BETWEEN ? AND ?"
             params += bounds
     text_sql = f"SELECT {id_col} FROM {from_where}"
+    if (extra_ids or of_advertisers) and order.startswith("id") and not is_postgres():
+        # SQLite: the extra ads merged into the postings by SQL (PostgreSQL pages the text by
+        # partition, search_pg, and merges in Python below).
+        extra = _extra_sql(extra_ids, of_advertisers, conds)
+        short = len(pq.text) <= 2
+        return _find_merged(text_sql, params, extra, order, limit, offset, count_limit, short)
+    phone_ids = extra_ids | _ads_of(of_advertisers)
     extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params)
     select = f"SELECT {id_col} FROM {from_where} ORDER BY {_order_by(order, id_col)}"
     window = None if limit is None else offset + limit
@@ -355,6 +364,86 @@ def find(
         return Found(ids, total + sum(i not in in_text for i in extras), True)
     # past the cap the total is the cap ("1000+"), however many the number or advertiser add
     return Found(ids, total + len(extras) if exact else total, exact)
+
+
+Arm = tuple[str, list[object]]  # SQL selecting ad ids, and its parameters
+
+
+def _ads_of(advertisers: Sequence[int]) -> set[int]:
+    """Every ad of these advertisers."""
+    out: set[int] = set()
+    for chunk in chunks(list(advertisers)):
+        out.update(
+            r[0]
+            for r in query_rows(
+                f"SELECT ad_id FROM search_ad WHERE advertiser_id IN ({placeholders(len(chunk))})",
+                chunk,
+            )
+        )
+    return out
+
+
+def _extra_sql(ids: Collection[int], advertisers: Sequence[int], conds: _Conds) -> Arm:
+    """One SELECT of the extra ads passing the filters: those given by id (the numbers' ads,
+    looked up once and passed as one list, as the window and the count each read them) and
+    every ad of the advertisers. Arms joined by UNION: a compound is read left to right, so
+    a UNION ALL here would keep duplicates of the text hits."""
+    arms: list[Arm] = []
+    if ids:
+        sql, param = backend.id_list(sorted(ids))
+        arms.append((sql, [param]))
+    for chunk in chunks(list(advertisers)):
+        marks = placeholders(len(chunk))
+        arms.append((f"SELECT ad_id FROM search_ad WHERE advertiser_id IN ({marks})", [*chunk]))
+    sql = " UNION ".join(a[0] for a in arms)
+    params = [p for a in arms for p in a[1]]
+    if not conds.where:  # every ad has its search_ad row (a trigger writes it)
+        return sql, params
+    return (
+        f"SELECT s.ad_id FROM search_ad AS s WHERE s.ad_id IN ({sql}) AND {conds.sql()}",
+        [*params, *conds.params],
+    )
+
+
+def _find_merged(
+    text_sql: str,
+    text_params: Sequence[object],
+    extra: Arm,
+    order: str,
+    limit: int | None,
+    offset: int,
+    count_limit: int | None,
+    short: bool,
+) -> Found:
+    """Text hits and extra ads as one ordered UNION: the window read in one query, the count
+    in one more (the merge walks the postings in rowid order and stops at the cap)."""
+    union = f"{text_sql} UNION {extra[0]}"
+    params = [*text_params, *extra[1]]
+    direction = "DESC" if order.endswith("desc") else "ASC"
+    window = backend.no_limit() if limit is None else limit
+    ids = [
+        r[0]
+        for r in query_rows(
+            f"{union} ORDER BY 1 {direction} LIMIT ? OFFSET ?", (*params, window, offset)
+        )
+    ]
+    if limit is None and offset == 0:
+        return Found(ids, len(ids), True)
+    if count_limit == NO_COUNT:
+        return Found(ids, len(ids), False)
+    if count_limit is None:
+        n = int(query_rows(f"SELECT count(*) FROM ({union}) AS u", params)[0][0])
+        return Found(ids, n, True)
+    if short:  # one or two characters: the text alone passes the cap more often than not
+        _, exact = _count(f"({text_sql}) AS t", text_params, count_limit)
+        if not exact:
+            return Found(ids, count_limit, False)
+    n = int(
+        query_rows(
+            f"SELECT count(*) FROM ({union} ORDER BY 1 LIMIT ?) AS u", (*params, count_limit + 1)
+        )[0][0]
+    )
+    return Found(ids, min(n, count_limit), n <= count_limit)
 
 
 def _find_no_text(

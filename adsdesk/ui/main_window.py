@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from adsdesk.store import ads as ads_store
-from adsdesk.store import changes, search_text
+from adsdesk.store import changes
 from adsdesk.store import search as search_store
 from adsdesk.store import settings as settings_store
 from adsdesk.store.actor import ROLE_NAMES, current_actor
@@ -55,7 +55,7 @@ def _warm_up() -> None:
     """What the first screen does not need but the first keystrokes do, loaded off the UI."""
     import adsdesk.domain.splitter  # noqa: F401  (the editor's category suggestion)
 
-    search_text.warm_up()
+    search_store.warm_up()
 
 
 def _load_context() -> SettingsValues:
