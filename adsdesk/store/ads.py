@@ -662,6 +662,7 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
     base: dict[int, tuple[Any, ...]] = {}
     phones: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[dt.date]] = defaultdict(list)
+    seen: dict[object, dt.date] = {}
     for chunk in chunks(ids):
         marks = ", ".join([db.param] * len(chunk))
         for row in db.execute_sql(
@@ -682,7 +683,10 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
             f"SELECT ad_id, date FROM insertion WHERE ad_id IN ({marks}) ORDER BY ad_id, date",
             chunk,
         ):
-            dates[ad].append(as_date(day))
+            as_day = seen.get(day)  # a page's ads share most of their dates
+            if as_day is None:
+                as_day = seen[day] = as_date(day)
+            dates[ad].append(as_day)
     return [
         AdRow(
             id=i,
