@@ -109,6 +109,9 @@ def test_synthetic_corpus_and_benchmark_figures() -> None:
     for kind in KINDS:
         assert {"p50", "p95", "n"} <= set(figures["search_ms"][kind])
         assert figures["speedup_cpu_scan_p50_over_search_p95"][kind] >= 0
+    # beside the capped LIKE, the scan listing every hit (all kinds but pinyin)
+    assert set(figures["full_scan_ms"]) == set(KINDS) - {"pinyin"}
+    assert all(v > 0 for v in figures["speedup_full_scan_p50_over_search_p95"].values())
     assert len(figures["load_avg_1min"]) == 2
     assert figures["scan_mismatches"] == []
     assert figures["rss_mb"] > 0
