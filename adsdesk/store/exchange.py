@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN, SqliteDatabase, fn
 
@@ -195,6 +195,14 @@ _AD_FIELDS = (
 )
 
 
+class _LinkRows(NamedTuple):
+    """Rows of a batch's ads that hang off them: numbers, advertisers' numbers, insertions."""
+
+    phones: list[tuple[Any, ...]]
+    advertiser_phones: list[tuple[Any, ...]]
+    insertions: list[tuple[Any, ...]]
+
+
 class BulkSaver:
     """Adds new ads batch by batch in the transaction of :func:`bulk_saver`."""
 
@@ -221,13 +229,39 @@ class BulkSaver:
             self._indexer.by_id("advertiser", list(created.values()))
         return {n: self._advertisers[n] for n in wanted}
 
+    def _link_rows(
+        self,
+        ad_id: int,
+        adv: int | None,
+        phones: Sequence[Any],
+        dates: Sequence[dt.date],
+        links: _LinkRows,
+    ) -> list[str]:
+        """Add the rows of one new ad's numbers (and its advertiser's new ones) and insertions
+        (``dates`` sorted, no repeats) to ``links``; its ISO dates as stored, in order."""
+        mine = self._linked.setdefault(adv, set()) if adv is not None else None
+        for position, phone in enumerate(phones):
+            links.phones.append((ad_id, phone.e164, phone.display, position))
+            if mine is not None and phone.e164 not in mine:
+                mine.add(phone.e164)
+                links.advertiser_phones.append((adv, phone.e164, phone.display))
+        days, stamp = self._days, self._stamp
+        booked: list[str] = []
+        for d in dates:
+            day = days.get(d)
+            if day is None:
+                day = days[d] = str(_sql_value(d))
+            links.insertions.append((ad_id, day, stamp))
+            booked.append(day)
+        return booked
+
     def add(self, drafts: Sequence[AdDraft], docs: Sequence[DocParts] | None = None) -> list[int]:
         """Insert new ads; returns their ids. ``docs``, one per draft, saves building the
         search documents here."""
         if any(d.id is not None for d in drafts):
             raise ValueError("save_many only adds new ads")
         self._load_advertisers({a for d in drafts if (a := d.advertiser_id) is not None})
-        categories, linked, days, stamp = self._categories, self._linked, self._days, self._stamp
+        categories, stamp = self._categories, self._stamp
         indexer = self._indexer
         ad_rows: list[dict[str, Any]] = []
         for draft in drafts:
@@ -264,25 +298,12 @@ class BulkSaver:
                     for ad_id, parts, row in zip(ids, docs, ad_rows, strict=True)
                 ]
             )
-        phone_rows: list[tuple[Any, ...]] = []
-        adv_phone_rows: list[tuple[Any, ...]] = []
-        insertion_rows: list[tuple[Any, ...]] = []
+        links = _LinkRows([], [], [])
+        phone_rows, adv_phone_rows, insertion_rows = links
         search_rows: list[tuple[Any, ...]] = []
         for ad_id, draft, row in zip(ids, drafts, ad_rows, strict=True):
             adv = row["advertiser"]
-            mine = linked.setdefault(adv, set()) if adv is not None else None
-            for position, phone in enumerate(draft.phones):
-                phone_rows.append((ad_id, phone.e164, phone.display, position))
-                if mine is not None and phone.e164 not in mine:
-                    mine.add(phone.e164)
-                    adv_phone_rows.append((adv, phone.e164, phone.display))
-            booked: list[str] = []  # ISO dates, as stored
-            for d in sorted(set(draft.dates)):
-                day = days.get(d)
-                if day is None:
-                    day = days[d] = str(_sql_value(d))
-                insertion_rows.append((ad_id, day, stamp))
-                booked.append(day)
+            booked = self._link_rows(ad_id, adv, draft.phones, sorted(set(draft.dates)), links)
             search_rows.append(
                 (ad_id, row["category"], adv, min(booked, default=None), max(booked, default=None))
             )
@@ -298,7 +319,7 @@ class BulkSaver:
         already found or made (:meth:`advertisers`): the same rows, search entries and audit
         records, without a draft, a dict and a generic audit conversion per ad."""
         self._load_advertisers({a for ad in ads if (a := ad[1]) is not None})
-        categories, linked, days, stamp = self._categories, self._linked, self._days, self._stamp
+        categories, stamp = self._categories, self._stamp
         ad_rows: list[tuple[Any, ...]] = []
         for cat, adv, title, body, override, _phones, _dates in ads:
             cat = cat.strip()
@@ -312,27 +333,14 @@ class BulkSaver:
             self._indexer.ad_documents(
                 [(i, *d, r[0]) for i, d, r in zip(ids, docs, ad_rows, strict=True)]
             )
-        phone_rows: list[tuple[Any, ...]] = []
-        adv_phone_rows: list[tuple[Any, ...]] = []
-        insertion_rows: list[tuple[Any, ...]] = []
+        links = _LinkRows([], [], [])
+        phone_rows, adv_phone_rows, insertion_rows = links
         search_rows: list[tuple[Any, ...]] = []
         audit_rows: list[tuple[int, int, str]] = []
         enc = encode_basestring
         for ad_id, ad, row in zip(ids, ads, ad_rows, strict=True):
             cat, adv, title, body, override, phones, dates = ad
-            mine = linked.setdefault(adv, set()) if adv is not None else None
-            for position, phone in enumerate(phones):
-                phone_rows.append((ad_id, phone.e164, phone.display, position))
-                if mine is not None and phone.e164 not in mine:
-                    mine.add(phone.e164)
-                    adv_phone_rows.append((adv, phone.e164, phone.display))
-            booked: list[str] = []  # ISO dates, as stored
-            for d in dates:
-                day = days.get(d)
-                if day is None:
-                    day = days[d] = str(_sql_value(d))
-                insertion_rows.append((ad_id, day, stamp))
-                booked.append(day)
+            booked = self._link_rows(ad_id, adv, phones, dates, links)
             search_rows.append(
                 (ad_id, row[0], adv, booked[0] if booked else None, booked[-1] if booked else None)
             )
