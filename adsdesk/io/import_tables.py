@@ -57,6 +57,7 @@ Progress = Callable[[int, int], bool | None]
 _CHUNK = 2_000  # rows checked between two progress reports
 _PIPE_CHUNK = 1_000  # rows checked, then saved, at a time by import_table
 PARALLEL_FROM = 20_000  # tables this long are checked in several processes
+_CHECKED_HERE = 2  # pieces the saving process checks itself while the workers start
 
 
 class ImportCancelled(DeskError):
@@ -283,6 +284,9 @@ def _in_processes(
     on Windows): a script that calls this must guard its top level with
     ``if __name__ == "__main__":`` as usual for multiprocessing. The workers stay at most two
     pieces each ahead, so a slower consumer (the saving) gets the CPU they would idle on.
+    While the workers start (a spawned process imports the checks: about half a second) this
+    process checks the first pieces itself; at the end it does not wait for them to exit
+    (freeing a worker's memos takes most of a second, time the saving can use to commit).
     """
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
@@ -292,18 +296,27 @@ def _in_processes(
         initargs=(os.getpid(),),
     )
     ahead: deque[Future[_Checked]] = deque()
+    here = min(_CHECKED_HERE, len(pieces) - 1)  # at least one piece for the workers
+    queued = here
+
+    def top_up() -> None:
+        nonlocal queued
+        while queued < len(pieces) and len(ahead) < 2 * workers:
+            ahead.append(pool.submit(check_piece, pieces[queued], options, docs))
+            queued += 1
+
     try:
-        queued = 0
-        while ahead or queued < len(pieces):
-            while queued < len(pieces) and len(ahead) < 2 * workers:
-                ahead.append(pool.submit(check_piece, pieces[queued], options, docs))
-                queued += 1
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            yield ahead.popleft().result()
+        top_up()
+        if meanwhile is not None:
+            meanwhile()
+        for piece in pieces[:here]:
+            yield check_piece(piece, options, docs)
+        while ahead:
+            result = ahead.popleft().result()
+            top_up()  # before the consumer saves this piece: the workers stay busy meanwhile
+            yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def plan_from_drafts(
