@@ -178,6 +178,9 @@ class _TriggersIndex:
     def ad_documents(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
+    def advertisers(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        pass
+
     def search_ad(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
@@ -226,7 +229,8 @@ class BulkSaver:
             self._advertisers.update(created)
             for adv in created.values():
                 self._linked[adv] = set()
-            self._indexer.by_id("advertiser", list(created.values()))
+            # Their documents from what was just written (name, no address): not read back.
+            self._indexer.advertisers([(adv, name, "") for name, adv in created.items()])
         return {n: self._advertisers[n] for n in wanted}
 
     def _link_rows(
