@@ -146,6 +146,22 @@ def test_wording_highlighted_and_listed(qtbot, open_desk) -> None:
     assert spans and spans[0].level == "block"
 
 
+def test_wording_findings_are_in_view_without_scrolling(qtbot, open_desk) -> None:
+    """At a counter PC's usual window (1400×900) the wording check sits under the numbers'
+    check, in view with the text, not below the price panel."""
+    window = open_desk()
+    window.resize(1400, 900)
+    editor = window.editor
+    _type(qtbot, editor.body, "全市最好的纱窗，国家级工艺。13903528495")
+    qtbot.waitUntil(lambda: any("国家级" in t for t in editor.findings.texts()))
+    viewport = editor.fields_scroll.viewport()
+    assert editor.fields_scroll.verticalScrollBar().value() == 0
+    top = editor.findings.mapTo(viewport, editor.findings.rect().topLeft()).y()
+    bottom = top + editor.findings.height()
+    assert 0 <= top and bottom <= viewport.height()
+    assert top < editor.price.mapTo(viewport, editor.price.rect().topLeft()).y()
+
+
 def test_esc_asks_before_discarding(qtbot, answer_modal, open_desk) -> None:
     window = open_desk()
     editor = window.editor

@@ -178,14 +178,16 @@ class AdEditor(QWidget):
         form.addRow(self.tr("标题"), self.title)
         form.addRow(self.tr("正文"), self.body)
         form.addRow(self.tr("电话"), self.verdicts)
-        self.price = PricePanel()  # under the text it prices, updated on every keystroke
-        form.addRow(self.tr("价格"), self.price)
-        history_row = QHBoxLayout()
+        history_row = QHBoxLayout()  # what the numbers were booked for before
         history_row.addWidget(self.history, 1)
         history_row.addWidget(self.link_button)
         history_row.addWidget(self.repeat_button)
         form.addRow("", history_row)
+        # The wording check right under the numbers' check: both are what the clerk must act
+        # on before the ad may run, so they stay in view without scrolling the price away.
         form.addRow(self.tr("检查"), self.findings)
+        self.price = PricePanel()  # under the text it prices, updated on every keystroke
+        form.addRow(self.tr("价格"), self.price)
         form.addRow(self.tr("刊登"), self.run_dates)
         over = QHBoxLayout()
         over.addWidget(self.override)
