@@ -24,14 +24,14 @@ from adsdesk.io.row_checks import (
     Cells,
     DocParts,
     RowFacts,
+    check_cells,
     check_piece,
-    check_row,
     forget_memos,
     gc_paused,
     split_phone_cell,
     start_worker,
 )
-from adsdesk.io.tables import Table
+from adsdesk.io.tables import FIELDS, Table
 from adsdesk.store.ads import AdDraft, PhoneEntry
 from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import refuse_if_damaged
@@ -137,7 +137,7 @@ class ImportPlan:
 
 
 def _row_check(f: RowFacts) -> RowCheck:
-    """A row's verdict as it came back from :func:`check_row` (here or from a worker)."""
+    """A row's verdict as it came back from :func:`check_cells` (here or from a worker)."""
     number, title, body, category, advertiser, phones, printed, days, override, found, reason = f
     return RowCheck(
         row=number,
@@ -164,16 +164,9 @@ def check_record(
     default_dates: Sequence[dt.date] = (),
 ) -> RowCheck:
     """Check one row: its text like a typed ad, its phone and date cells."""
-    return _row_check(
-        check_row(
-            number,
-            record,
-            area_code=area_code,
-            refused=refused,
-            categories=categories,
-            default_dates=default_dates,
-        )
-    )
+    cells = tuple(record.get(f, "") for f in FIELDS)
+    options = _options(area_code, refused, categories, default_dates)
+    return _row_check(check_cells(number, cells, **options))
 
 
 def _options(

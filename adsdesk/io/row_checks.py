@@ -20,7 +20,6 @@ from adsdesk.domain.dates import parse_dates
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.splitter import guess_category
 from adsdesk.domain.wording import Finding
-from adsdesk.io.tables import FIELDS
 from adsdesk.store.search_text import ad_doc_parts
 
 _PHONE_SPLIT = re.compile(r"[,;、，；/\n]+")
@@ -107,28 +106,6 @@ def forget_memos() -> None:
     _DATE_CELLS.clear()
 
 
-def check_row(
-    number: int,
-    record: Mapping[str, str],
-    *,
-    area_code: str,
-    refused: Mapping[str, str] | None = None,
-    categories: Sequence[str] | None = None,
-    default_dates: Sequence[dt.date] = (),
-    memo: Memo | None = None,
-) -> RowFacts:
-    """Check one row: its text like a typed ad, its phone and date cells."""
-    return check_cells(
-        number,
-        tuple(record.get(f, "") for f in FIELDS),
-        area_code=area_code,
-        refused=refused,
-        categories=categories,
-        default_dates=default_dates,
-        memo=memo,
-    )
-
-
 def check_cells(
     number: int,
     cells: Sequence[str],
@@ -139,7 +116,8 @@ def check_cells(
     default_dates: Sequence[dt.date] = (),
     memo: Memo | None = None,
 ) -> RowFacts:
-    """:func:`check_row` for a row given as its cells in ``tables.FIELDS`` order."""
+    """Check one row, given as its cells in ``tables.FIELDS`` order: its text like a typed ad,
+    its phone and date cells."""
     title, body, phone_cell, category, advertiser, date_cell, override = cells
     title = title.strip()
     body = body.strip()

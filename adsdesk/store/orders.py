@@ -287,7 +287,19 @@ def write_order(
             return existing
         if "make_good_of" in existing.breakdown:
             return existing  # a free make-good run (补登) is never repriced
-        breakdown = _breakdown(q, dates)
+    breakdown = _breakdown(q, dates)
+    terms: dict[str, Any] = {  # what the order says, new or repriced
+        "advertiser_id": advertiser_id,
+        "customer": customer,
+        "category": q.category,
+        "card_name": q.card,
+        "breakdown": json.loads(breakdown),
+        "runs": q.runs,
+        "dates": tuple(dates),
+        "total_fen": q.total_fen,
+        "updated_by": current_actor().label,
+    }
+    if existing is not None:
         Order.update(
             breakdown=breakdown,
             total_fen=q.total_fen,
@@ -319,20 +331,11 @@ def write_order(
             )
         return replace(
             existing,
-            advertiser_id=advertiser_id,
-            customer=customer,
-            category=q.category,
-            card_name=q.card,
-            breakdown=json.loads(breakdown),
-            runs=q.runs,
-            dates=tuple(dates),
-            total_fen=q.total_fen,
+            **terms,
             version=existing.version + 1,
-            updated_by=current_actor().label,
             updated_at=dt.datetime.now().replace(microsecond=0),
         )
     number = _next_number(today)  # no other desk takes it before this transaction ends
-    breakdown = _breakdown(q, dates)
     row = Order.create(
         serial=f"{today:%Y%m%d}-{number:03d}",
         day=today,
@@ -363,20 +366,12 @@ def write_order(
         serial=row.serial,
         day=today,
         ad_id=ad_id,
-        advertiser_id=advertiser_id,
-        customer=customer,
         clerk=clerk,
-        category=q.category,
-        card_name=q.card,
-        breakdown=json.loads(breakdown),
-        runs=q.runs,
-        dates=tuple(dates),
-        total_fen=q.total_fen,
         paid_fen=0,
         method=method,
         status="open",
-        updated_by=current_actor().label,
         updated_at=row.updated_at,
+        **terms,
     )
 
 

@@ -192,29 +192,10 @@ class TillController(QObject):
     def _order_conflict(self, stale: Any, seen: Any, amount: int, method: str) -> None:
         """The order changed between the clerk looking at it and paying: the order as they
         saw it with what they meant to take, beside the order now; they choose again."""
-        from adsdesk.ui.conflict_dialog import GO_ON, KEEP_MINE, ConflictDialog
+        from adsdesk.ui.conflict_dialog import GO_ON, KEEP_MINE
 
-        self.window.statusBar().showMessage(str(stale), 15000)
         kind = self.tr("收款") if amount > 0 else self.tr("退款")
-        mine = (
-            describe_order(seen)
-            + "\n"
-            + self.tr("本次{0}：{1} 元（{2}）").format(kind, format_fen(abs(amount)), method)
-        )
-        dialog = ConflictDialog(
-            str(stale),
-            mine,
-            describe_order(stale.stored),
-            self.window,
-            self.tr("订单"),
-            (
-                self.tr("仍按我填的金额{0}").format(kind),
-                self.tr("不{0}了").format(kind),
-                self.tr("按现在的订单重新填写"),
-            ),
-        )
-        self.conflict_dialog = dialog
-        self._refresh_order(stale.stored)
+        meant = self.tr("本次{0}：{1} 元（{2}）").format(kind, format_fen(abs(amount)), method)
 
         def chosen(choice: str) -> None:
             if choice == KEEP_MINE:  # on the order as it is now, knowingly
@@ -222,6 +203,32 @@ class TillController(QObject):
             elif choice == GO_ON:
                 QTimer.singleShot(0, lambda: self._ask_payment(stale.stored))
 
+        choices = (
+            self.tr("仍按我填的金额{0}").format(kind),
+            self.tr("不{0}了").format(kind),
+            self.tr("按现在的订单重新填写"),
+        )
+        self._show_order_conflict(stale, seen, meant, choices, chosen)
+
+    def _show_order_conflict(
+        self,
+        stale: Any,
+        seen: Any,
+        meant: str,
+        choices: tuple[str, str, str | None],
+        chosen: Callable[[str], None],
+    ) -> None:
+        """The order as the clerk saw it with what they ``meant`` to do, beside the order now
+        (shown in the panel too); ``chosen`` gets their choice."""
+        from adsdesk.ui.conflict_dialog import ConflictDialog
+
+        self.window.statusBar().showMessage(str(stale), 15000)
+        mine = describe_order(seen) + "\n" + meant
+        dialog = ConflictDialog(
+            str(stale), mine, describe_order(stale.stored), self.window, self.tr("订单"), choices
+        )
+        self.conflict_dialog = dialog
+        self._refresh_order(stale.stored)
         dialog.chosen.connect(chosen)
         dialog.open()
 
@@ -287,33 +294,18 @@ class TillController(QObject):
     def _cancel_conflict(self, stale: Any, terms: Any) -> None:
         """The order changed after the clerk agreed the cancellation's terms: nothing was done;
         the terms as agreed beside the order now, and the choice to work them out again."""
-        from adsdesk.ui.conflict_dialog import KEEP_MINE, ConflictDialog
+        from adsdesk.ui.conflict_dialog import KEEP_MINE
 
-        self.window.statusBar().showMessage(str(stale), 15000)
-        mine = (
-            describe_order(terms.order)
-            + "\n"
-            + self.tr("取消：退 {0} 元，手续费 {1} 元").format(
-                format_fen(terms.refund_fen), format_fen(terms.fee_fen)
-            )
+        meant = self.tr("取消：退 {0} 元，手续费 {1} 元").format(
+            format_fen(terms.refund_fen), format_fen(terms.fee_fen)
         )
-        dialog = ConflictDialog(
-            str(stale),
-            mine,
-            describe_order(stale.stored),
-            self.window,
-            self.tr("订单"),
-            (self.tr("按现在的订单重新计算"), self.tr("不取消了"), None),
-        )
-        self.conflict_dialog = dialog
-        self._refresh_order(stale.stored)
 
         def chosen(choice: str) -> None:
             if choice == KEEP_MINE:
                 QTimer.singleShot(0, lambda: self.cancel_order(stale.stored.id))
 
-        dialog.chosen.connect(chosen)
-        dialog.open()
+        choices = (self.tr("按现在的订单重新计算"), self.tr("不取消了"), None)
+        self._show_order_conflict(stale, terms.order, meant, choices, chosen)
 
     # --- receipts -----------------------------------------------------------------------
     def open_receipt(self, order_id: int) -> None:
