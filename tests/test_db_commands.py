@@ -84,6 +84,46 @@ def test_copy_moves_the_whole_desk_verified(sample_file: Path, db_target, capsys
     assert Ad.select().count() == 14
 
 
+def test_copy_into_a_desk_made_with_db_init_brings_the_whole_audit(
+    sample_file: Path, db_target, capsys
+) -> None:
+    """README's way: ``db init`` the new desk (it records its default categories), then
+    ``db copy`` the one-PC desk into it; its own setup record gives way to the copied chain."""
+    from adsdesk.store.audit import AuditRecord, verify_chain
+
+    init_db(sample_file)
+    source = [(r.seq, r.action, r.hash) for r in AuditRecord.select().order_by(AuditRecord.seq)]
+    close_db()
+    target = str(db_target)
+    assert main(["db", "init", target]) == 0
+    assert [r.action for r in AuditRecord.select()] == ["settings.categories"]
+    close_db()
+    capsys.readouterr()
+    assert main(["db", "copy", str(sample_file), target]) == 0, capsys.readouterr().err
+    init_db(target)
+    copied = [(r.seq, r.action, r.hash) for r in AuditRecord.select().order_by(AuditRecord.seq)]
+    assert copied == source and verify_chain().ok
+
+
+def test_copy_refuses_a_desk_whose_audit_holds_a_clerks_work(
+    sample_file: Path, db_target, capsys
+) -> None:
+    from adsdesk.store.audit import AuditRecord, record
+
+    target = str(db_target)
+    assert main(["db", "init", target]) == 0
+    record("user.add", "user", 1, {"name": ["", "王芳"]})
+    close_db()
+    capsys.readouterr()
+    assert main(["db", "copy", str(sample_file), target]) == 2
+    assert "已有操作记录" in capsys.readouterr().err
+    init_db(target)
+    assert [r.action for r in AuditRecord.select().order_by(AuditRecord.seq)] == [
+        "settings.categories",
+        "user.add",
+    ]
+
+
 def test_a_server_desk_is_backed_up_with_pg_dump(db_target, tmp_path: Path, capsys, monkeypatch):
     target = str(db_target)
     if "://" not in target:

@@ -116,6 +116,32 @@ _GUARDS: dict[str, list[str]] = {
 }
 
 
+# What setting up a desk records by itself (``db init`` and a first start seed the categories).
+SETUP_ACTIONS: frozenset[str] = frozenset({"settings.categories"})
+
+
+def clear_setup_records(database: Database) -> bool:
+    """Remove a new desk's own records (only ``SETUP_ACTIONS``, inside the caller's
+    transaction: the append-only guard is lifted for the delete and put back), so that a desk
+    copied in brings its whole chain. False, and nothing removed, when any other record is there.
+    """
+    found = database.execute_sql("SELECT DISTINCT action FROM audit_record").fetchall()
+    if any(action not in SETUP_ACTIONS for (action,) in found):
+        return False
+    if not found:
+        return True
+    if isinstance(database, PostgresqlDatabase):
+        database.execute_sql("ALTER TABLE audit_record DISABLE TRIGGER audit_record_append_only")
+        database.execute_sql("DELETE FROM audit_record")
+        database.execute_sql("ALTER TABLE audit_record ENABLE TRIGGER audit_record_append_only")
+    else:
+        database.execute_sql("DROP TRIGGER audit_record_no_delete")
+        database.execute_sql("DELETE FROM audit_record")
+        database.execute_sql(_GUARDS["sqlite"][1])
+    database.execute_sql("DELETE FROM audit_chain")
+    return True
+
+
 def install(database: Database) -> None:
     """Schema step: the audit tables, the chain's head, and the append-only guard.
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from peewee import Database
 
+from adsdesk.store.audit import clear_setup_records
 from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import StoreError, redact
 
@@ -194,6 +195,11 @@ def _copy_into(
         # Rows the schema steps made (defaults) give way. On a server the tables are emptied
         # with TRUNCATE, so that COPY may write their rows frozen (visible to all, no vacuum
         # needed); the audit's append-only records are never truncated (they would refuse).
+        if not clear_setup_records(dst):
+            raise StoreError(
+                "目标库已有操作记录（不只是建库时写下的默认分类）；db copy 只复制到新建的空库，"
+                "未做任何改动。"
+            )
         emptied = [t for t in tables if t not in APPEND_ONLY] if to_postgres else []
         if emptied:
             dst.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied))
