@@ -157,6 +157,29 @@ def test_long_advertiser_queries_equal_a_scan(desk_db: Path, advertisers, q) -> 
     assert {a.id for a in S.search_advertisers(q, limit=100)} == expected
 
 
+@SETTINGS
+@given(
+    advertisers=st.lists(
+        st.tuples(
+            st.text(alphabet="ab1和平", max_size=10), st.text(alphabet="ab1 和", max_size=10)
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    qs=st.lists(st.text(alphabet="ab1和", min_size=1, max_size=6), min_size=1, max_size=6),
+)
+def test_short_latin_advertiser_queries_equal_a_scan(desk_db: Path, advertisers, qs) -> None:
+    """Letters and digits in a row (initials, pinyin, a shop's Latin name) mixed with Chinese:
+    on a server their 3-letter pieces have codes of their own, and the answer is a scan's."""
+    Advertiser.delete().execute()
+    made = [
+        (Advertiser.create(name=n, address=a).id, advertiser_fields(n, a)) for n, a in advertisers
+    ]
+    for q in qs:
+        expected = {i for i, fields in made if any(q in f for f in fields)}
+        assert {a.id for a in S.search_advertisers(q, limit=100)} == expected, q
+
+
 def test_a_long_query_whose_trigrams_many_hold_apart(desk_db: Path) -> None:
     """More advertisers hold the query's trigrams (apart) than are checked one by one."""
     q = "hepingyiyuan"

@@ -141,6 +141,13 @@ def v16_phone_tails(database: Database) -> None:
     cover_phone_tails(database)
 
 
+def v17_search_latin(database: Database) -> None:
+    """On PostgreSQL, the search documents again with a code for every 3 letters or digits in
+    a row in an advertiser's (layout 3: pinyin found without reading most advertisers);
+    nothing on SQLite."""
+    v12_search_codes(database)
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -162,4 +169,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v14_row_versions,
     v15_search_digits,
     v16_phone_tails,
+    v17_search_latin,
 ]

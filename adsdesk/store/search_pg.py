@@ -49,7 +49,7 @@ from adsdesk.store.search_pg_docs import (
 from adsdesk.store.search_schema import AD_KIND, ADV_KIND
 
 _BATCH = 2000
-LAYOUT = 2  # the documents' layout (search_pg_docs); a change needs a schema step: upgrade()
+LAYOUT = 3  # the documents' layout (search_pg_docs); a change needs a schema step: upgrade()
 PART_BITS = 16  # an ad document partition holds the ids n << 16 … (n + 1) << 16 - 1
 _PARTITION_LOCK = 0x61647370  # "adsp": one transaction at a time adds a partition
 
@@ -388,7 +388,7 @@ def text_match(
 ) -> tuple[str, str, list[object], str]:
     """(FROM, WHERE, params, id column) finding ``kind`` ("ad"/"adv") rows holding ``text``
     (normalised, non-empty) as a substring; for ads optionally only in one category."""
-    codes = query_codes(text)
+    codes = query_codes(text, triples=kind == "adv")
     if kind == "ad":
         if category_id is not None:
             codes = [*codes, category_code(category_id)]
