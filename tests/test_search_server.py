@@ -64,6 +64,24 @@ def test_ads_past_the_first_partition_are_indexed_and_found(desk_db: Path) -> No
     assert S.search_ad_ids("和平") == [first]
 
 
+def test_advertisers_past_the_first_partition_are_found_newest_first(desk_db: Path) -> None:
+    _server_only()
+    from adsdesk.store import search_pg
+    from adsdesk.store.models import Advertiser
+
+    first = Advertiser.create(name="大同和平医院", address="").id
+    db.execute_sql("SELECT setval(pg_get_serial_sequence('advertiser', 'id'), 40000)")
+    far = Advertiser.create(name="和平口腔", address="hepingyiyuan 对面").id
+    assert far >> 14 == 2  # the third partition
+    assert [a.id for a in S.search_advertisers("heping")] == [far, first]
+    assert [a.id for a in S.search_advertisers("hpyy")] == [first]
+    assert [a.id for a in S.search_advertisers("yiyuan")] == [far, first]
+    assert [a.id for a in S.search_advertisers("口腔")] == [far]
+    assert {0, 2} <= set(search_pg.partitions(search_pg.ADV_DOCS))
+    Advertiser.delete().where(Advertiser.id == far).execute()
+    assert [a.id for a in S.search_advertisers("heping")] == [first]
+
+
 def test_a_server_desk_indexed_the_older_way_is_upgraded(desk_db: Path) -> None:
     _server_only()
     from adsdesk.store import search_pg

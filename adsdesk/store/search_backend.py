@@ -53,13 +53,13 @@ def text_match(text: str, kind: str, category_id: int | None = None) -> TextMatc
 
 
 def newest(tm: TextMatch, n: int) -> list[int]:
-    """The ``n`` highest ids among the rows ``tm`` finds, highest first."""
+    """The ``n`` highest ids among the advertisers ``tm`` finds, highest first."""
     from adsdesk.store.backend import rows
 
     if is_postgres():
         from adsdesk.store import search_pg
 
-        return search_pg.newest_ids(tm.source, tm.where, tm.params, tm.id_col, n)
+        return search_pg.newest_ids(tm.where, tm.params, n)
     sql = f"SELECT {tm.id_col} FROM {tm.source} WHERE {tm.where} ORDER BY {tm.id_col} DESC LIMIT ?"
     return [r[0] for r in rows(sql, (*tm.params, n))]
 

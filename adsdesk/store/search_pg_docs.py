@@ -47,6 +47,7 @@ _CATEGORY = 0x0002 << 16  # (k, U+0002): category k
 _DIGITS = 0x0003 << 16  # (n, U+0003): the 4 digits reading n, in a row
 _TRIPLE = 0x0004 << 16  # (t, U+0004): 3 letters or digits in a row, t in base 36 (< 46,656)
 _DIGIT_RUN = re.compile(r"[0-9]{4,}")
+_DIGITS_4 = re.compile(r"[0-9]{4}")
 _LATIN_RUN = re.compile(r"[0-9a-z]{3,}")  # (normalised text holds no capitals)
 _BASE36 = {c: i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
 
@@ -132,10 +133,16 @@ def query_codes(text: str, triples: bool = False) -> list[int]:
     return sorted(codes)
 
 
-def needs_check(text: str) -> bool:
+def needs_check(text: str, triples: bool = False) -> bool:
     """Must rows found through the codes be checked against the text? Yes for 3 or more
-    characters (the pieces may lie apart) and for characters outside the BMP (shared codes)."""
-    return len(text) > 2 or max(text) >= _WIDE
+    characters (the pieces may lie apart) and for characters outside the BMP (shared codes);
+    not for exactly 4 digits (a number's tail: one code of its own), nor, with ``triples``, for
+    exactly 3 letters or digits."""
+    if max(text) >= _WIDE:
+        return True
+    if len(text) <= 2 or _DIGITS_4.fullmatch(text):
+        return False
+    return not (triples and _LATIN_RUN.fullmatch(text) and len(text) == 3)
 
 
 def ad_docs(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -328,6 +328,7 @@ def find(
         assert window is not None
         desc = order.endswith("desc")
         ids = first_ad_ids(pq.text, conds.category_id, desc, window)
+        text_hits = len(ids)  # all the text's hits when fewer than the window
         if not extras:
             ids = ids[offset:]
     if extras:  # merge the few ads found by number alone into the ordered stream
@@ -357,6 +358,14 @@ def find(
         return Found(ids, len(ids), False)
     if rest.where:
         total, exact = _count(from_where, params, count_limit)
+    elif by_partition and window is not None and (text_hits < window or count_limit is not None):
+        # the text's hits: all read already, or counted up to the cap newest first
+        from adsdesk.store.search_pg import count_ads
+
+        n = text_hits
+        if text_hits >= window and count_limit is not None:
+            n = count_ads(pq.text, conds.category_id, count_limit)
+        total, exact = (n, True) if count_limit is None else (min(n, count_limit), n <= count_limit)
     else:  # ordered by date: the join with search_ad orders, it filters nothing
         total, exact = _count(f"{tm.source} WHERE {tm.where}", tm.params, count_limit)
     if overlap and exact:  # few text hits: those the extra ads add
@@ -416,10 +425,23 @@ def _find_merged(
     short: bool,
 ) -> Found:
     """Text hits and extra ads as one ordered UNION: the window read in one query, the count
-    in one more (the merge walks the postings in rowid order and stops at the cap)."""
+    in one more (the merge walks the postings in rowid order and stops at the cap); for 3 or
+    more characters (a number's tail: few hits, mostly) both from one read of the first
+    ``count_limit + 1`` ids, as the count would read them anyway."""
     union = f"{text_sql} UNION {extra[0]}"
     params = [*text_params, *extra[1]]
     direction = "DESC" if order.endswith("desc") else "ASC"
+    if not short and count_limit not in (None, NO_COUNT) and limit is not None:
+        assert count_limit is not None
+        if offset + limit <= count_limit:
+            head = [
+                r[0]
+                for r in query_rows(
+                    f"{union} ORDER BY 1 {direction} LIMIT ?", (*params, count_limit + 1)
+                )
+            ]
+            n = len(head)
+            return Found(head[offset : offset + limit], min(n, count_limit), n <= count_limit)
     window = backend.no_limit() if limit is None else limit
     ids = [
         r[0]
@@ -506,8 +528,8 @@ def _phone_extras(
     whether some of them may hold the text after all (then merge without repeats)."""
     if not phone_ids:
         return [], False
-    kept: list[int] = []
-    for chunk in chunks(sorted(phone_ids)):
+    kept: list[int] = [] if conds.where else sorted(phone_ids)  # (no filter: every one)
+    for chunk in chunks(sorted(phone_ids) if conds.where else []):
         kept += [
             r[0]
             for r in query_rows(
