@@ -425,23 +425,10 @@ def _find_merged(
     short: bool,
 ) -> Found:
     """Text hits and extra ads as one ordered UNION: the window read in one query, the count
-    in one more (the merge walks the postings in rowid order and stops at the cap); for 3 or
-    more characters (a number's tail: few hits, mostly) both from one read of the first
-    ``count_limit + 1`` ids, as the count would read them anyway."""
+    in one more (the merge walks the postings in rowid order and stops at the cap)."""
     union = f"{text_sql} UNION {extra[0]}"
     params = [*text_params, *extra[1]]
     direction = "DESC" if order.endswith("desc") else "ASC"
-    if not short and count_limit not in (None, NO_COUNT) and limit is not None:
-        assert count_limit is not None
-        if offset + limit <= count_limit:
-            head = [
-                r[0]
-                for r in query_rows(
-                    f"{union} ORDER BY 1 {direction} LIMIT ?", (*params, count_limit + 1)
-                )
-            ]
-            n = len(head)
-            return Found(head[offset : offset + limit], min(n, count_limit), n <= count_limit)
     window = backend.no_limit() if limit is None else limit
     ids = [
         r[0]
