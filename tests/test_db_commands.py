@@ -136,3 +136,50 @@ def test_a_server_desk_is_backed_up_with_pg_dump(db_target, tmp_path: Path, caps
     capsys.readouterr()
     assert main(["backup", "--db", target, str(tmp_path / "again")]) == 2
     assert "找不到 pg_dump" in capsys.readouterr().err
+
+
+def test_a_server_desk_is_restored_from_its_pg_dump(db_target, tmp_path: Path, capsys, monkeypatch):
+    """``adsdesk restore --db URL`` puts a server desk back as its ``pg_dump`` had it, keeps
+    the data as it was in a dump of its own, and never gives an ad's id out twice."""
+    target = str(db_target)
+    if "://" not in target:
+        pytest.skip("pg_restore restores a server desk; SQLite files have their own restore test")
+    from adsdesk.store.ads import AdDraft, save_ad
+    from adsdesk.store.backup import follow_restore
+    from adsdesk.store.models import Ad
+    from adsdesk.store.search import search_ad_ids
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["db", "init", target]) == 0
+    kept = [
+        save_ad(AdDraft(category="家居服务", title="纱窗", body=f"纱窗{i} 电话 13903528491"))
+        for i in range(2)
+    ]
+    assert main(["backup", "--db", target, str(tmp_path / "backup.dump")]) == 0
+    later = save_ad(AdDraft(category="家居服务", title="开锁", body="开锁换锁 电话 13903528492"))
+    seen = follow_restore(target, None)  # what an open desk polls
+    close_db()
+    capsys.readouterr()
+    assert main(["restore", "--db", target, str(tmp_path / "backup.dump")]) == 0
+    said = capsys.readouterr().out
+    before = Path(said.rsplit("另存为 ", 1)[1].strip())
+    assert before.read_bytes().startswith(b"PGDMP")  # the data as it was, dumped first
+    init_db(target)
+    assert follow_restore(target, seen) != seen  # open desks reload what they show
+    assert sorted(a.id for a in Ad.select()) == kept
+    assert search_ad_ids("纱窗") == sorted(kept, reverse=True) and search_ad_ids("开锁") == []
+    again = save_ad(AdDraft(category="家居服务", title="开锁", body="开锁 电话 13903528493"))
+    assert again > later  # the id given out after the backup is not given out again
+    close_db()
+    # a one-PC desk's file or anything else is refused with a sentence, and nothing written
+    sqlite_file = tmp_path / "one-pc.sqlite3"
+    init_db(sqlite_file)
+    close_db()
+    (tmp_path / "notes.txt").write_text("不是备份", encoding="utf-8")
+    assert main(["restore", "--db", target, str(sqlite_file)]) == 2
+    assert "db copy" in capsys.readouterr().err
+    assert main(["restore", "--db", target, str(tmp_path / "notes.txt")]) == 2
+    assert "不是 pg_dump 备份" in capsys.readouterr().err
+    assert not (tmp_path / "postgresql:").exists()
+    init_db(target)
+    assert sorted(a.id for a in Ad.select()) == [*kept, again]

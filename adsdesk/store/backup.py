@@ -193,12 +193,16 @@ def restored_mark() -> str:
 def follow_restore(target: str, seen: str | None) -> str:
     """Run on the desk's database thread: the current restore mark; when it changed and the
     restored backup is from an older version of the desk, reopen (and so upgrade) the file."""
-    from adsdesk.store.database import SCHEMA_VERSION, database_path, init_db
+    from adsdesk.store.database import SCHEMA_VERSION, database_path, init_db, is_server_url
     from adsdesk.store.models import MetaInfo
 
-    bound = database_path()
-    if bound is None or bound.resolve() != Path(target).expanduser().resolve():
-        return seen or ""  # not the file this desk has open (any more)
+    bound = database_path()  # (None: a server)
+    if is_server_url(target):
+        elsewhere = bound is not None
+    else:
+        elsewhere = bound is None or bound.resolve() != Path(target).expanduser().resolve()
+    if elsewhere:
+        return seen or ""  # not the database this desk has open (any more)
     mark = restored_mark()
     if seen is not None and mark != seen:
         row = MetaInfo.get_or_none(MetaInfo.key == "schema_version")
