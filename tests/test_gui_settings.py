@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTabWidget
 
 from adsdesk.store import ads as ads_store
 from adsdesk.store.database import close_db, init_db
@@ -70,3 +71,36 @@ def test_pick_existing_advertiser_by_phone(qtbot, desk: MainWindow) -> None:
     saved = ads_store.load_ad(editor.ad_id())
     assert saved.advertiser_name == "大同和平医院"
     assert [a.ad_count for a in search_advertisers("大同和平医院")] == [3]
+
+
+def test_a_desk_on_a_server_says_where_its_backups_are_made(
+    qtbot, demo_desk: MainWindow, answer_modal
+) -> None:
+    """No "two days without a backup" alarm on a server desk: its data is backed up on the
+    server; the tab says how. A desk on a file shows its folder and its last backup."""
+    from adsdesk.ui.settings_dialog import SettingsDialog
+
+    on_server = "://" in demo_desk._db_target
+    seen: list[tuple[bool, str, str]] = []
+
+    def inside(dialog: SettingsDialog) -> None:
+        tabs = dialog.findChild(QTabWidget)
+        tabs.setCurrentIndex([tabs.tabText(i) for i in range(tabs.count())].index("备份"))
+        hint = dialog.findChild(QLabel, "serverBackupHint")
+        seen.append(
+            (
+                dialog.backup_dir.isVisibleTo(dialog),
+                dialog.backup_warning.text(),
+                hint.text() if hint else "",
+            )
+        )
+        dialog.reject()
+
+    answer_modal(SettingsDialog, inside)
+    demo_desk.open_settings()
+    folder_shown, warning, hint = seen[0]
+    if on_server:
+        assert not folder_shown and warning == ""
+        assert "adsdesk backup --db" in hint and "adsdesk restore --db" in hint
+    else:
+        assert folder_shown and hint == "" and "已超过两天" in warning  # (no backup yet)

@@ -76,6 +76,7 @@ def _load_context() -> SettingsValues:
         last_backup=last_good_backup(folder, path.stem) if path else None,
         default_backup_dir=str(default_backup_dir()),
         stamps=copy.stamps,
+        on_server=path is None,
     )
 
 

@@ -43,6 +43,7 @@ class SettingsValues:
     last_backup: BackupFile | None = None
     default_backup_dir: str = ""
     stamps: dict[str, Stamp] = field(default_factory=dict)  # each part's version as loaded
+    on_server: bool = False  # the data is on a PostgreSQL server: no file backups here
 
     def copy(self) -> SettingsCopy:
         """The parts the store saves, with their versions."""
@@ -134,6 +135,8 @@ class SettingsDialog(QDialog):
         self.backup_dir = QLineEdit(values.settings.backup_dir)
         self.backup_dir.setObjectName("backupDir")
         self.backup_dir.setPlaceholderText(values.default_backup_dir)
+        if values.on_server:  # the server's data is backed up on the server, not here
+            return self._server_backup_tab(page, form)
         browse = QPushButton(self.tr("选择…"))
         browse.clicked.connect(self._choose_backup_dir)
         row = QHBoxLayout()
@@ -162,6 +165,26 @@ class SettingsDialog(QDialog):
         )
         hint.setWordWrap(True)
         form.addRow("", hint)
+        return page
+
+    def _server_backup_tab(self, page: QWidget, form: QFormLayout) -> QWidget:
+        """What a desk on a server says about backups: where they are made and how."""
+        self.backup_dir.setParent(page)
+        self.backup_dir.hide()  # (kept for the save: the setting stays as it was)
+        self.last_backup = QLabel(self.tr("这台受理台的数据在服务器上，本机不做自动备份。"))
+        self.last_backup.setObjectName("lastBackup")
+        self.backup_warning = QLabel()  # (never a warning: nothing is backed up here)
+        hint = QLabel(
+            self.tr(
+                "请管理员在服务器上每天备份：adsdesk backup --db 服务器地址（用 PostgreSQL 的 "
+                "pg_dump），或用服务器自己的备份；恢复用 adsdesk restore --db 服务器地址 备份文件。"
+            )
+        )
+        hint.setObjectName("serverBackupHint")
+        hint.setWordWrap(True)
+        hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.last_backup)
+        form.addRow(hint)
         return page
 
     def _last_backup_text(self, last: BackupFile | None) -> str:
