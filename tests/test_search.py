@@ -430,3 +430,42 @@ def test_an_older_database_gains_the_index_on_opening(db_path: Path) -> None:
         assert S.ad_ids(order="date_desc") == [ad_id]
     finally:
         close_db()
+
+
+def test_dates_booked_later_widen_what_the_date_filters_find(desk_db: Path) -> None:
+    """An ad booked again (earlier and later days added in an edit, several at once) is found
+    by a date range holding only a new day, and sorts by its latest day."""
+    from adsdesk.store.search_plan import Filters
+
+    ad = save_ad(
+        AdDraft(
+            category="家居服务",
+            title="纱窗",
+            body="纱窗 电话 13903528491",
+            dates=[dt.date(2023, 2, 24)],
+        )
+    )
+    other = save_ad(
+        AdDraft(
+            category="家居服务",
+            title="纱窗",
+            body="纱窗 电话 13903528492",
+            dates=[dt.date(2023, 2, 27)],
+        )
+    )
+    draft = load_ad(ad)
+    draft.dates = [
+        dt.date(2023, 2, 20),
+        dt.date(2023, 2, 24),
+        dt.date(2023, 3, 1),
+        dt.date(2023, 3, 2),
+    ]
+    save_ad(draft)
+
+    def on(lo: dt.date, hi: dt.date) -> list[int]:
+        return S.search_ad_ids("纱窗", filters=Filters(date_from=lo, date_to=hi))
+
+    assert on(dt.date(2023, 3, 2), dt.date(2023, 3, 5)) == [ad]
+    assert on(dt.date(2023, 2, 18), dt.date(2023, 2, 20)) == [ad]
+    assert on(dt.date(2023, 2, 25), dt.date(2023, 2, 28)) == [other]
+    assert S.search_ad_ids("纱窗", order="date_desc") == [ad, other]

@@ -60,6 +60,13 @@ def test_ads_past_the_first_partition_are_indexed_and_found(desk_db: Path) -> No
         r[0] for r in rows("SELECT relname FROM pg_class WHERE relname LIKE 'search_ad_doc_p%'")
     }
     assert {"search_ad_doc_p0", "search_ad_doc_p3"} <= names
+    # a new partition's index gathers writes in a small pending list, as the first one's
+    options = rows(
+        "SELECT c.reloptions FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = 'search_ad_doc_p3'::regclass AND c.relam = "
+        "(SELECT oid FROM pg_am WHERE amname = 'gin')"
+    )
+    assert options == [(["fastupdate=on", "gin_pending_list_limit=64"],)]
     delete_ad(far)
     assert S.search_ad_ids("和平") == [first]
 

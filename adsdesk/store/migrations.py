@@ -142,9 +142,10 @@ def v16_phone_tails(database: Database) -> None:
 
 
 def v17_search_latin(database: Database) -> None:
-    """On PostgreSQL, the search documents again with a code for every 3 letters or digits in
-    a row in an advertiser's (layout 3: pinyin found without reading most advertisers);
-    nothing on SQLite."""
+    """On PostgreSQL, the search documents again (layout 3): a code for every 3 letters or
+    digits in a row in an advertiser's (pinyin found without reading most advertisers), the
+    advertisers' split into id partitions as the ads' are, and index writes gathered in a
+    small pending list (imports several times quicker); nothing on SQLite."""
     v12_search_codes(database)
 
 
