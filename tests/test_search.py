@@ -469,3 +469,44 @@ def test_dates_booked_later_widen_what_the_date_filters_find(desk_db: Path) -> N
     assert on(dt.date(2023, 2, 18), dt.date(2023, 2, 20)) == [ad]
     assert on(dt.date(2023, 2, 25), dt.date(2023, 2, 28)) == [other]
     assert S.search_ad_ids("纱窗", order="date_desc") == [ad, other]
+
+
+def test_four_digits_are_found_exactly_and_follow_edits(desk_db: Path) -> None:
+    """Exactly 4 digits (a number's tail, a licence's piece) are one token of the index: the
+    ads holding them, none holding them apart, and an edit's old digits are gone."""
+    licence = save_ad(AdDraft(category="食品", title="石磨豆腐", body="许可证 12514021（p）"))
+    apart = save_ad(AdDraft(category="食品", title="豆腐", body="许可证 1251 4021"))
+    assert S.search_ad_ids("1402") == [licence]
+    assert S.search_ad_ids("1251") == [apart, licence]
+    draft = load_ad(licence)
+    draft.body = "许可证 99990000（p）"
+    save_ad(draft)
+    assert S.search_ad_ids("1402") == []
+    assert S.search_ad_ids("9000") == [licence]
+    assert S.count_ads("9999") == (1, True)
+
+
+@pytest.mark.sqlite_only
+def test_a_file_indexed_before_digit_tokens_is_indexed_again(desk_db: Path, monkeypatch) -> None:
+    """Schema step 18 builds an SQLite desk's index again with the 4-digit tokens."""
+    from adsdesk.store import search_text
+    from adsdesk.store.database import close_db, init_db
+    from adsdesk.store.migrations import MIGRATIONS, v18_search_digit_tokens
+    from adsdesk.store.models import db
+
+    def without_digits(fields) -> str:  # the gram documents as step 17 left them
+        return " ".join(
+            t for t in made(fields).split() if not (t.startswith("n") and t[1:].isdigit())
+        )
+
+    made = search_text.hex_grams
+    monkeypatch.setattr(search_text, "hex_grams", without_digits)
+    ad = save_ad(AdDraft(category="食品", title="石磨豆腐", body="许可证 12514021（p）"))
+    rebuild_index()
+    assert S.search_ad_ids("1402") == []  # (what a file indexed the older way answers)
+    monkeypatch.setattr(search_text, "hex_grams", made)
+    before = MIGRATIONS.index(v18_search_digit_tokens)
+    db.execute_sql("UPDATE meta_info SET value = ? WHERE key = 'schema_version'", (str(before),))
+    close_db()
+    init_db(desk_db)
+    assert S.search_ad_ids("1402") == [ad]

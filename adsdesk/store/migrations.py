@@ -149,6 +149,18 @@ def v17_search_latin(database: Database) -> None:
     v12_search_codes(database)
 
 
+def v18_search_digit_tokens(database: Database) -> None:
+    """On SQLite, the search index built again with a token for every 4 digits in a row (a
+    number's last digits found as one posting list); nothing on PostgreSQL (its documents
+    have had such codes since step 15)."""
+    from peewee import SqliteDatabase
+
+    if isinstance(database, SqliteDatabase):
+        from adsdesk.store.search_bulk import rebuild_in
+
+        rebuild_in(database.connection())
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -171,4 +183,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v15_search_digits,
     v16_phone_tails,
     v17_search_latin,
+    v18_search_digit_tokens,
 ]

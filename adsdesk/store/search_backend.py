@@ -34,10 +34,16 @@ def text_match(text: str, kind: str, category_id: int | None = None) -> TextMatc
         from adsdesk.store import search_pg
 
         return TextMatch(*search_pg.text_match(text, kind, category_id))
-    from adsdesk.store.search_text import category_marker, category_token, gram_token
+    from adsdesk.store.search_text import (
+        DIGITS_4,
+        category_marker,
+        category_token,
+        digits_token,
+        gram_token,
+    )
 
-    if len(text) <= 2:
-        match = f'"{gram_token(text)}"'
+    if len(text) <= 2 or DIGITS_4.fullmatch(text):
+        match = f'"{digits_token(text) if len(text) == 4 else gram_token(text)}"'
         if category_id is not None and kind == "ad":
             match += f' AND "{category_token(category_id)}"'
         table = f"search_{kind}_gram"

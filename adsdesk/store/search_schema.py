@@ -4,7 +4,8 @@ Layout (schema step v3):
 
 - ``search_ad_gram`` / ``search_adv_gram``: contentless FTS5 (``detail=none``) whose one
   document per ad/advertiser lists every distinct 1- and 2-character substring of each field,
-  hex-encoded. A one- or two-character query is one posting list: exact, no verification.
+  hex-encoded, and every 4 digits in a row (``n7373``, since step v18). A one- or
+  two-character query, or exactly 4 digits, is one posting list: exact, no verification.
 - ``search_ad_text`` / ``search_adv_text``: contentless FTS5 trigram tables (case-sensitive on
   normalised text). A query of three or more characters is one phrase: exact substring.
 - An ad's category is one more token in both ad tables (``k12`` / ``k12k``), so a category
@@ -34,7 +35,7 @@ from peewee import Database, SqliteDatabase
 
 from adsdesk.store.models import db
 
-INDEX_VERSION = 1  # bump with any change to tokens or normalisation (and add a rebuild step)
+INDEX_VERSION = 2  # bump with any change to tokens or normalisation (and add a rebuild step)
 AD_KIND, ADV_KIND = 0, 1  # search_pending.kind
 
 

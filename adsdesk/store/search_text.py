@@ -58,7 +58,8 @@ _HEX_OF = _HexOf()
 
 def hex_grams(fields: Iterable[str]) -> str:
     """The gram document: every distinct 1- and 2-character substring of each field (in no
-    particular order), each as its UTF-8 bytes in hex."""
+    particular order), each as its UTF-8 bytes in hex, and every 4 digits in a row (see
+    :func:`digits_token`)."""
     grams: set[str] = set()
     hex_of = _HEX_OF.__getitem__
     for f in fields:
@@ -66,12 +67,26 @@ def hex_grams(fields: Iterable[str]) -> str:
         chars = list(map(hex_of, f))
         grams.update(chars)
         grams.update(map(operator.add, chars, chars[1:]))
+        for run in _DIGIT_RUN.findall(f):
+            grams.update("n" + run[i : i + 4] for i in range(len(run) - 3))
     return " ".join(grams)
+
+
+_DIGIT_RUN = re.compile(r"[0-9]{4,}")
+DIGITS_4 = re.compile(r"[0-9]{4}")
 
 
 def gram_token(gram: str) -> str:
     """The index token of a normalised 1- or 2-character query."""
     return gram.encode().hex()
+
+
+def digits_token(digits: str) -> str:
+    """The gram-index token of 4 digits in a row ("n" never occurs in hex tokens). A number's
+    last 4 digits are a desk's everyday query: as one token their ads are one posting list
+    (as a trigram phrase they were two longer lists checked side by side: 0.5 ms to count the
+    ~800 ads of a tail in a million, 0.05 ms so)."""
+    return "n" + digits
 
 
 def category_token(category_id: int) -> str:
