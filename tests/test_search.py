@@ -437,22 +437,13 @@ def test_dates_booked_later_widen_what_the_date_filters_find(desk_db: Path) -> N
     by a date range holding only a new day, and sorts by its latest day."""
     from adsdesk.store.search_plan import Filters
 
-    ad = save_ad(
-        AdDraft(
-            category="家居服务",
-            title="纱窗",
-            body="纱窗 电话 13903528491",
-            dates=[dt.date(2023, 2, 24)],
+    def screens(number: str, day: dt.date) -> int:
+        return save_ad(
+            AdDraft(category="家居服务", title="纱窗", body=f"纱窗 电话 {number}", dates=[day])
         )
-    )
-    other = save_ad(
-        AdDraft(
-            category="家居服务",
-            title="纱窗",
-            body="纱窗 电话 13903528492",
-            dates=[dt.date(2023, 2, 27)],
-        )
-    )
+
+    ad = screens("13903528491", dt.date(2023, 2, 24))
+    other = screens("13903528492", dt.date(2023, 2, 27))
     draft = load_ad(ad)
     draft.dates = [
         dt.date(2023, 2, 20),
