@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -93,44 +94,59 @@ def restore_server(url: str, src: Path, backups_dir: Path) -> Path:
     return kept
 
 
+LOCK_WAIT_S = 15  # how long the restore waits for other desks' open transactions
+
+
 def _replay(pg_restore: str, psql: str, url: str, src: Path) -> str:
     """Empty the desk's schema and replay the backup into it, in one transaction; "" when
-    done, else the first error."""
-    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
-    script = subprocess.Popen(
-        [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(src)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    assert script.stdout is not None
-    try:
-        replay = subprocess.run(
-            [
-                psql,
-                "-X",
-                "-q",
-                "--set=ON_ERROR_STOP=1",
-                "--single-transaction",
-                "--command=DROP SCHEMA public CASCADE",
-                "--command=CREATE SCHEMA public",
-                "--file=-",
-                f"--dbname={_libpq(url)}",
-            ],
-            stdin=script.stdout,
-            capture_output=True,
-            text=True,
+    done, else the first error. Waits at most ``LOCK_WAIT_S`` for another desk's transaction
+    (emptying the schema needs every table to itself), rather than for ever."""
+    env = {
+        **os.environ,
+        "PGCONNECT_TIMEOUT": "10",
+        "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c lock_timeout={LOCK_WAIT_S}s".strip(),
+    }
+    with tempfile.TemporaryFile() as script_err:
+        script = subprocess.Popen(
+            [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(src)],
+            stdout=subprocess.PIPE,
+            stderr=script_err,
             env=env,
-            check=False,
         )
-    finally:
-        script.stdout.close()
-        script_err = script.stderr.read().decode(errors="replace") if script.stderr else ""
-        script.wait()
-    if script.returncode != 0:
-        return _first_error(script_err)
+        assert script.stdout is not None
+        try:
+            replay = subprocess.run(
+                [
+                    psql,
+                    "-X",
+                    "-q",
+                    "--set=ON_ERROR_STOP=1",
+                    "--single-transaction",
+                    "--command=DROP SCHEMA public CASCADE",
+                    "--command=CREATE SCHEMA public",
+                    "--file=-",
+                    f"--dbname={_libpq(url)}",
+                ],
+                stdin=script.stdout,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+        finally:
+            script.stdout.close()
+            script.wait()
+        script_err.seek(0)
+        script_text = script_err.read().decode(errors="replace")
     if replay.returncode != 0:
+        if "lock timeout" in replay.stderr:
+            return (
+                f"另一台受理台有未完成的操作，等了 {LOCK_WAIT_S} 秒仍未结束；请先关掉其他受理台"
+                "（或等它们保存完）再恢复"
+            )
         return _first_error(replay.stderr)
+    if script.returncode != 0:
+        return _first_error(script_text)
     return ""
 
 
