@@ -476,7 +476,7 @@ def test_four_digits_are_found_exactly_and_follow_edits(desk_db: Path) -> None:
     assert S.search_ad_ids("9000") == [licence]
     assert S.count_ads("9999") == (1, True)
     shop = Advertiser.create(name="华瑞1234号店", address="")
-    Advertiser.create(name="华瑞12 34号店", address="")
+    Advertiser.create(name="华瑞12号34店", address="")  # (pinyin huarui12hao34dian)
     assert [a.id for a in S.search_advertisers("1234")] == [shop.id]
 
 
