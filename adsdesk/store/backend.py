@@ -70,16 +70,30 @@ def insert_many(
 ) -> None:
     """One prepared INSERT of ``model``'s fields ``names`` over many rows of values as the
     driver takes them (peewee's ``insert_many`` builds its SQL value by value: slow for
-    thousands of rows). SQLite: ``executemany``; PostgreSQL: multi-row VALUES pages."""
+    thousands of rows). SQLite: ``executemany``; PostgreSQL: ``COPY`` (the driver's multi-row
+    VALUES formatted every value through ``mogrify``: 0.9 s of an import's 10,000 rows)."""
     if not values:
         return
-    columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
     table = model._meta.table_name
     if is_postgres():
-        from psycopg2.extras import execute_values
+        from adsdesk.store.bulk_pg import copy_rows
 
-        sql = f'INSERT INTO "{table}" ({columns}) VALUES %s'
-        execute_values(db.cursor(), sql, values, page_size=page)
+        copy_rows(db.obj, table, [model._meta.fields[n].column_name for n in names], values)
         return
+    columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
     marks = ", ".join("?" for _ in names)
     db.cursor().executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)
+
+
+def insert_returning_ids(
+    model: type[Model], names: Sequence[str], values: Sequence[Sequence[Any]], page: int = 500
+) -> list[int]:
+    """PostgreSQL: :func:`insert_many` that returns the new rows' ids, in order (multi-row
+    VALUES pages with ``RETURNING id``; peewee's own ``insert_many … returning`` built its SQL
+    value by value, a second per 10,000 ads of an import)."""
+    from psycopg2.extras import execute_values
+
+    columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s RETURNING "id"'
+    returned = execute_values(db.cursor(), sql, values, page_size=page, fetch=True)
+    return [int(r[0]) for r in returned]

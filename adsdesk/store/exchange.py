@@ -19,7 +19,7 @@ from adsdesk.store.actor import CLERK
 from adsdesk.store.ads import AdDraft
 from adsdesk.store.advertisers import AdvertiserNotFound
 from adsdesk.store.audit import Change, record_many, record_prepared
-from adsdesk.store.backend import insert_many, is_postgres
+from adsdesk.store.backend import insert_many, insert_returning_ids, is_postgres
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -90,12 +90,7 @@ def _insert_with_ids(
         return []
     fields = [model._meta.fields[n] for n in names]
     if is_postgres():
-        ids: list[int] = []
-        for start in range(0, len(rows), CHUNK):
-            chunk = [tuple(r) for r in rows[start : start + CHUNK]]
-            returned = model.insert_many(chunk, fields=fields).returning(model.id)
-            ids += [int(r.id) for r in returned.execute()]
-        return ids
+        return insert_returning_ids(model, names, rows)
     first = int(model.insert(dict(zip(fields, rows[0], strict=True))).execute())
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:

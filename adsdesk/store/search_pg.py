@@ -260,10 +260,22 @@ def _write_advertisers(rows: Sequence[tuple[Any, ...]]) -> None:
 
 
 def _values(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Upsert documents whose last value is their codes: the codes go as one array literal
+    each (the driver formatting a list of ~100 integers value by value cost an import of
+    10,000 ads 0.5 s)."""
     from psycopg2.extras import execute_values
 
-    cursor = db.cursor()
-    execute_values(cursor, sql.format("%s"), rows, page_size=500)
+    from adsdesk.store.bulk_pg import int_array
+
+    width = len(rows[0])
+    template = "(" + ", ".join(["%s"] * (width - 1)) + ", %s::integer[])"
+    execute_values(
+        db.cursor(),
+        sql.format("%s"),
+        [(*r[:-1], int_array(r[-1])) for r in rows],
+        template=template,
+        page_size=500,
+    )
 
 
 # --------------------------------------------------------------------------- upkeep
