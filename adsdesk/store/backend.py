@@ -65,9 +65,7 @@ def ends_with(column: str) -> str:
     return f"substr({column}, -?) = ?"
 
 
-def insert_many(
-    model: type[Model], names: Sequence[str], values: Sequence[Sequence[Any]], page: int = 500
-) -> None:
+def insert_many(model: type[Model], names: Sequence[str], values: Sequence[Sequence[Any]]) -> None:
     """One prepared INSERT of ``model``'s fields ``names`` over many rows of values as the
     driver takes them (peewee's ``insert_many`` builds its SQL value by value: slow for
     thousands of rows). SQLite: ``executemany``; PostgreSQL: ``COPY`` (the driver's multi-row

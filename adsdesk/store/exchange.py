@@ -95,7 +95,7 @@ def _insert_with_ids(
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:
         values = [(i, *row) for i, row in zip(ids[1:], rows[1:], strict=True)]
-        insert_many(model, ["id", *names], values, CHUNK)
+        insert_many(model, ["id", *names], values)
     return ids
 
 
