@@ -1,5 +1,6 @@
-"""Search on a server: characters beyond the BMP, ads past the first partition, the upgrade
-of a server desk indexed the older way (text grams, one table) — each found as a scan finds it."""
+"""Search on a server: characters beyond the BMP, ads and advertisers past the first partition,
+the upgrade of a server desk indexed the older way (text grams, one table) — each found as a
+scan finds it."""
 
 from __future__ import annotations
 
