@@ -137,7 +137,8 @@ def clear_setup_records(database: Database) -> bool:
     else:
         database.execute_sql("DROP TRIGGER audit_record_no_delete")
         database.execute_sql("DELETE FROM audit_record")
-        database.execute_sql(_GUARDS["sqlite"][1])
+        for sql in _GUARDS["sqlite"]:  # (IF NOT EXISTS: the dropped one comes back)
+            database.execute_sql(sql)
     database.execute_sql("DELETE FROM audit_chain")
     return True
 

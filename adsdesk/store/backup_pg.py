@@ -21,12 +21,7 @@ def dump_server(url: str, dest: Path | None, backups_dir: Path) -> Path:
 
     The password, if any, comes from ~/.pgpass or the service file as for the desk itself.
     """
-    tool = shutil.which("pg_dump")
-    if tool is None:
-        raise StoreError(
-            "找不到 pg_dump：服务器上的数据库用 PostgreSQL 自带的 pg_dump 备份。请安装 "
-            "PostgreSQL 客户端（Debian/Ubuntu：sudo apt install postgresql-client）后再试。"
-        )
+    tool = _client_tool("pg_dump", "备份")
     name = urlsplit(url).path.lstrip("/") or "adsdesk"
     if dest is None:
         dest = backups_dir / f"{name}-{dt.datetime.now():%Y%m%d-%H%M%S}.dump"
@@ -38,7 +33,7 @@ def dump_server(url: str, dest: Path | None, backups_dir: Path) -> Path:
     done = _run_tool(tool, "--format=custom", f"--file={dest}", f"--dbname={_libpq(url)}")
     if done.returncode != 0:
         dest.unlink(missing_ok=True)
-        raise StoreError(f"pg_dump 备份 {redact(url)} 失败：{_last_line(done)}")
+        raise StoreError(f"pg_dump 备份 {redact(url)} 失败：{_first_error(done.stderr)}")
     return dest
 
 
@@ -56,12 +51,7 @@ def restore_server(url: str, src: Path, backups_dir: Path) -> Path:
     sequences back to the backup's values, so they are raised to where they had been. Open
     desks see the ``restored_at`` mark and reload what they show.
     """
-    tool = shutil.which("pg_restore")
-    if tool is None:
-        raise StoreError(
-            "找不到 pg_restore：服务器上的数据库用 PostgreSQL 自带的 pg_restore 恢复。请安装 "
-            "PostgreSQL 客户端（Debian/Ubuntu：sudo apt install postgresql-client）后再试。"
-        )
+    tool, psql = _client_tool("pg_restore", "恢复"), _client_tool("psql", "恢复")
     if not src.is_file():
         raise StoreError(f"备份文件 {src} 不存在。")
     with src.open("rb") as fh:
@@ -75,12 +65,6 @@ def restore_server(url: str, src: Path, backups_dir: Path) -> Path:
         raise StoreError(
             f"{src} 不是 pg_dump 备份（adsdesk backup --db 服务器地址 写出的 .dump 文件），"
             "未做任何改动。"
-        )
-    psql = shutil.which("psql")
-    if psql is None:
-        raise StoreError(
-            "找不到 psql：恢复服务器上的数据库要用 PostgreSQL 客户端的 psql。请安装 "
-            "PostgreSQL 客户端（Debian/Ubuntu：sudo apt install postgresql-client）后再试。"
         )
     marks = _id_marks(url)
     kept = dump_server(url, None, backups_dir)
@@ -97,15 +81,28 @@ def restore_server(url: str, src: Path, backups_dir: Path) -> Path:
 LOCK_WAIT_S = 15  # how long the restore waits for other desks' open transactions
 
 
+def _client_tool(name: str, what: str) -> str:
+    """The path of PostgreSQL's client program ``name``, or the sentence saying to install it."""
+    tool = shutil.which(name)
+    if tool is None:
+        raise StoreError(
+            f"找不到 {name}：服务器上的数据库用 PostgreSQL 客户端的 {name} {what}。请安装 "
+            "PostgreSQL 客户端（Debian/Ubuntu：sudo apt install postgresql-client）后再试。"
+        )
+    return tool
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The client programs' environment: a connection gives up after 10 s."""
+    return {**os.environ, "PGCONNECT_TIMEOUT": "10", **extra}
+
+
 def _replay(pg_restore: str, psql: str, url: str, src: Path) -> str:
     """Empty the desk's schema and replay the backup into it, in one transaction; "" when
     done, else the first error. Waits at most ``LOCK_WAIT_S`` for another desk's transaction
     (emptying the schema needs every table to itself), rather than for ever."""
-    env = {
-        **os.environ,
-        "PGCONNECT_TIMEOUT": "10",
-        "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c lock_timeout={LOCK_WAIT_S}s".strip(),
-    }
+    options = f"{os.environ.get('PGOPTIONS', '')} -c lock_timeout={LOCK_WAIT_S}s"
+    env = _env(PGOPTIONS=options.strip())
     with tempfile.TemporaryFile() as script_err:
         script = subprocess.Popen(
             [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(src)],
@@ -151,10 +148,10 @@ def _replay(pg_restore: str, psql: str, url: str, src: Path) -> str:
 
 
 def _first_error(text: str) -> str:
-    lines = [
-        line for line in (text or "").strip().splitlines() if "ERROR" in line or "错误" in line
-    ]
-    return (lines or (text or "").strip().splitlines() or ["未知原因"])[0]
+    """The first line of a client program's messages that reports an error (else the first)."""
+    lines = (text or "").strip().splitlines()
+    errors = [line for line in lines if "error" in line.lower() or "错误" in line]
+    return (errors or lines or ["未知原因"])[0]
 
 
 def _one(cur: Any) -> tuple[Any, ...]:
@@ -164,7 +161,8 @@ def _one(cur: Any) -> tuple[Any, ...]:
 
 
 def _id_marks(url: str) -> dict[str, int]:
-    """The highest id each ``KEEP_IDS`` table has given out (its sequence, or its rows)."""
+    """The highest id each ``KEEP_IDS`` table has given out (its sequence, or its rows), by the
+    name of the table's id sequence."""
     import psycopg2
 
     from adsdesk.store.id_floor import KEEP_IDS
@@ -179,8 +177,7 @@ def _id_marks(url: str) -> dict[str, int]:
             if seq:
                 cur.execute(f"SELECT last_value, is_called FROM {seq}")
                 last, called = _one(cur)
-                best = max(best, int(last) if called else int(last) - 1)
-            marks[table] = best
+                marks[seq] = max(best, int(last) if called else int(last) - 1)
     return marks
 
 
@@ -189,10 +186,8 @@ def _after_restore(url: str, marks: dict[str, int]) -> None:
 
     with closing(psycopg2.connect(_libpq(url), connect_timeout=10)) as con:
         with con, con.cursor() as cur:  # one transaction
-            for table, mark in marks.items():
-                cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,))
-                seq = _one(cur)[0]
-                if seq and mark > 0:
+            for seq, mark in marks.items():
+                if mark > 0:
                     cur.execute(
                         f"SELECT setval(%s, greatest(%s, (SELECT last_value FROM {seq})))",
                         (seq, mark),
@@ -209,15 +204,4 @@ def _libpq(url: str) -> str:
 
 
 def _run_tool(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [tool, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
-        check=False,
-    )
-
-
-def _last_line(done: subprocess.CompletedProcess[str]) -> str:
-    lines = (done.stderr or "").strip().splitlines()
-    return lines[-1] if lines else "未知原因"
+    return subprocess.run([tool, *args], capture_output=True, text=True, env=_env(), check=False)

@@ -192,14 +192,14 @@ def _copy_into(
         for t in tables:
             if t not in present:
                 raise StoreError(f"目标库缺少表 {t}（版本不一致？），未做任何改动。")
-        # Rows the schema steps made (defaults) give way. On a server the tables are emptied
-        # with TRUNCATE, so that COPY may write their rows frozen (visible to all, no vacuum
-        # needed); the audit's append-only records are never truncated (they would refuse).
-        if not clear_setup_records(dst):
+        if not clear_setup_records(dst):  # (a new desk's record of its default categories goes)
             raise StoreError(
                 "目标库已有操作记录（不只是建库时写下的默认分类）；db copy 只复制到新建的空库，"
                 "未做任何改动。"
             )
+        # Rows the schema steps made (defaults) give way. On a server the tables are emptied
+        # with TRUNCATE, so that COPY may write their rows frozen (visible to all, no vacuum
+        # needed); the audit's append-only records are never truncated (they would refuse).
         emptied = [t for t in tables if t not in APPEND_ONLY] if to_postgres else []
         if emptied:
             dst.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied))

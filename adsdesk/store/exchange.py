@@ -88,9 +88,9 @@ def _insert_with_ids(
     """
     if not rows:
         return []
-    fields = [model._meta.fields[n] for n in names]
     if is_postgres():
         return insert_returning_ids(model, names, rows)
+    fields = [model._meta.fields[n] for n in names]
     first = int(model.insert(dict(zip(fields, rows[0], strict=True))).execute())
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:

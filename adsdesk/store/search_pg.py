@@ -436,7 +436,8 @@ def text_match(
 ) -> tuple[str, str, list[object], str]:
     """(FROM, WHERE, params, id column) finding ``kind`` ("ad"/"adv") rows holding ``text``
     (normalised, non-empty) as a substring; for ads optionally only in one category."""
-    codes = query_codes(text, triples=kind == "adv")
+    triples = kind == "adv"  # (advertisers' documents hold 3-letter codes)
+    codes = query_codes(text, triples)
     if kind == "ad":
         if category_id is not None:
             codes = [*codes, category_code(category_id)]
@@ -447,35 +448,60 @@ def text_match(
         fields = ("name", "address", "initials", "pinyin")
     where = "d.grams @> ?::integer[]"
     params: list[object] = [codes]
-    if needs_check(text, triples=kind == "adv"):
+    if needs_check(text, triples):
         where += " AND (" + " OR ".join(f"strpos(d.{f}, ?) > 0" for f in fields) + ")"
         params += [text] * len(fields)
     return f"{table} AS {alias}", where, params, id_col
 
 
-def first_ad_ids(text: str, category_id: int | None, descending: bool, n: int) -> list[int]:
+def first_ad_ids(
+    text: str, category_id: int | None, descending: bool, n: int, count_cap: int | None = None
+) -> tuple[list[int], int | None]:
     """The first ``n`` ads holding ``text`` (optionally in one category) in id order, read from
-    the newest partitions first when ``descending`` (the oldest when not): see ``first_ids``.
+    the newest partitions first when ``descending`` (the oldest when not): see ``first_ids``;
+    and how many ads hold it: all of them when fewer than ``n`` were found, else (given
+    ``count_cap``) counted up to ``count_cap`` + 1 from the newest partition, then the rest (a
+    1-character query counted out of every partition's index took 1.2-1.4 ms, out of the
+    newest 0.3); else None.
 
     Why not one ``ORDER BY ad_id LIMIT n`` over the partitioned table: PostgreSQL then sorts
     every hit of every partition whenever it guesses few hits (a query of 3+ characters has
     several codes, each cutting its guess), and on the synthetic million a page of 50 took
     40–75 ms reading ~9,000 hits; read this way it takes the newest partition's (~600)."""
     _, where, params, _ = text_match(text, "ad", category_id)
-    return first_ids(AD_DOCS, "ad_id", where, params, descending, n)
+    parts = partitions(AD_DOCS)
+    found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts)
+    if len(found) < n:
+        return found, len(found)
+    if count_cap is None:
+        return found, None
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {AD_DOCS} AS d WHERE {where} "
+    sql += "AND d.ad_id >= ? AND d.ad_id < ? LIMIT ?) AS c"
+    counted = 0
+    for low, high in _batches(AD_DOCS, parts, True, growth=1 << 30):  # the newest, the rest
+        counted += int(backend.rows(sql, (*params, low, high, count_cap + 1 - counted))[0][0])
+        if counted > count_cap:
+            break
+    return found, counted
 
 
 def newest_ids(where: str, params: Sequence[object], n: int) -> list[int]:
     """The ``n`` newest advertisers (highest id first) whose documents match ``where``."""
-    return first_ids(ADV_DOCS, "adv_id", where, params, True, n)
+    return first_ids(ADV_DOCS, "adv_id", where, params, True, n, partitions(ADV_DOCS))
 
 
 def first_ids(
-    table: str, id_col: str, where: str, params: Sequence[object], descending: bool, n: int
+    table: str,
+    id_col: str,
+    where: str,
+    params: Sequence[object],
+    descending: bool,
+    n: int,
+    parts: list[int],
 ) -> list[int]:
     """The first ``n`` ids in id order of the documents in ``table`` (alias ``d``) matching
-    ``where``, read in batches of 1, 4, 16 … partitions from the newest (the oldest when not
-    ``descending``), stopping once ``n`` are found.
+    ``where``, read in batches of 1, 4, 16 … of its partitions ``parts`` from the newest (the
+    oldest when not ``descending``), stopping once ``n`` are found.
 
     ``d.id + 0``: the order is never taken from the primary key, which PostgreSQL walked
     backwards testing every row whenever it guessed more hits than there were (4 digits: 46,000
@@ -486,36 +512,22 @@ def first_ids(
         f"AND d.{id_col} < ? ORDER BY d.{id_col} + 0 {direction} LIMIT ?"
     )
     found: list[int] = []
-    for low, high in _batches(table, descending):
+    for low, high in _batches(table, parts, descending):
         found += [r[0] for r in backend.rows(sql, (*params, low, high, n - len(found)))]
         if len(found) >= n:
             break
     return found
 
 
-def count_ads(text: str, category_id: int | None, cap: int) -> int:
-    """How many ads hold ``text`` (optionally in one category), counted up to ``cap`` + 1 from
-    the newest partitions: a common word's count is over in the newest one (a 1-character
-    query counted out of every partition's index took 1.2-1.4 ms, out of the newest 0.3)."""
-    _, where, params, _ = text_match(text, "ad", category_id)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {AD_DOCS} AS d WHERE {where} "
-    sql += "AND d.ad_id >= ? AND d.ad_id < ? LIMIT ?) AS c"
-    n = 0
-    for low, high in _batches(AD_DOCS, True, growth=1 << 30):  # the newest, then the rest
-        n += int(backend.rows(sql, (*params, low, high, cap + 1 - n))[0][0])
-        if n > cap:
-            break
-    return n
-
-
-def _batches(table: str, descending: bool, growth: int = 4) -> Iterator[tuple[int, int]]:
-    """Id ranges of 1, ``growth``, ``growth``² … partitions of ``table`` from the newest (the
-    oldest when not ``descending``); the newest range is open-ended (a partition another desk
-    adds meanwhile). Each range's query reads its partitions' index entries for every code of
-    the query, so a rare query pays for each range once more: hence few, growing quickly."""
-    parts = partitions(table)
-    if descending:
-        parts.reverse()
+def _batches(
+    table: str, parts: list[int], descending: bool, growth: int = 4
+) -> Iterator[tuple[int, int]]:
+    """Id ranges of 1, ``growth``, ``growth``² … of the partitions ``parts`` of ``table`` from
+    the newest (the oldest when not ``descending``); the newest range is open-ended (a partition
+    another desk adds meanwhile). Each range's query reads its partitions' index entries for
+    every code of the query, so a rare query pays for each range once more: hence few, growing
+    quickly."""
+    parts = sorted(parts, reverse=descending)
     start, size = 0, 1
     while start < len(parts):
         batch = parts[start : start + size]

@@ -39,15 +39,13 @@ from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from adsdesk.store.search_text import ad_fields, advertiser_fields
+from adsdesk.store.search_text import DIGIT_RUN, DIGITS_4, ad_fields, advertiser_fields
 
 _WIDE = "\U00010000"  # the first character outside the Basic Multilingual Plane
 _SINGLE = 0x0001 << 16  # (c, U+0001): one character c
 _CATEGORY = 0x0002 << 16  # (k, U+0002): category k
 _DIGITS = 0x0003 << 16  # (n, U+0003): the 4 digits reading n, in a row
 _TRIPLE = 0x0004 << 16  # (t, U+0004): 3 letters or digits in a row, t in base 36 (< 46,656)
-_DIGIT_RUN = re.compile(r"[0-9]{4,}")
-_DIGITS_4 = re.compile(r"[0-9]{4}")
 _LATIN_RUN = re.compile(r"[0-9a-z]{3,}")  # (normalised text holds no capitals)
 _BASE36 = {c: i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
 
@@ -85,7 +83,7 @@ def gram_codes(fields: Iterable[str], triples: bool = False) -> list[int]:
     codes: set[int] = set()
     for field in fields:
         _codes(codes, _utf16(field))
-        for run in _DIGIT_RUN.findall(field):
+        for run in DIGIT_RUN.findall(field):
             codes.update(_digit_codes(run))
         if triples:
             for run in _LATIN_RUN.findall(field):
@@ -119,7 +117,7 @@ def query_codes(text: str, triples: bool = False) -> list[int]:
     inside: set[int] = set()  # pieces within longer runs whose codes imply them
     codes: set[int] = set()
     if max(text) < _WIDE:  # (then a character is a UTF-16 unit)
-        for run in _DIGIT_RUN.finditer(text):
+        for run in DIGIT_RUN.finditer(text):
             inside.update(range(run.start(), run.end() - 1))
             codes.update(_digit_codes(run.group()))
         for run in _LATIN_RUN.finditer(text) if triples else ():
@@ -140,7 +138,7 @@ def needs_check(text: str, triples: bool = False) -> bool:
     exactly 3 letters or digits."""
     if max(text) >= _WIDE:
         return True
-    if len(text) <= 2 or _DIGITS_4.fullmatch(text):
+    if len(text) <= 2 or DIGITS_4.fullmatch(text):
         return False
     return not (triples and _LATIN_RUN.fullmatch(text) and len(text) == 3)
 

@@ -327,8 +327,8 @@ def find(
 
         assert window is not None
         desc = order.endswith("desc")
-        ids = first_ad_ids(pq.text, conds.category_id, desc, window)
-        text_hits = len(ids)  # all the text's hits when fewer than the window
+        cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
+        ids, text_total = first_ad_ids(pq.text, conds.category_id, desc, window, cap)
         if not extras:
             ids = ids[offset:]
     if extras:  # merge the few ads found by number alone into the ordered stream
@@ -358,13 +358,8 @@ def find(
         return Found(ids, len(ids), False)
     if rest.where:
         total, exact = _count(from_where, params, count_limit)
-    elif by_partition and window is not None and (text_hits < window or count_limit is not None):
-        # the text's hits: all read already, or counted up to the cap newest first
-        from adsdesk.store.search_pg import count_ads
-
-        n = text_hits
-        if text_hits >= window and count_limit is not None:
-            n = count_ads(pq.text, conds.category_id, count_limit)
+    elif by_partition and text_total is not None:  # (read with the page, newest first)
+        n = text_total
         total, exact = (n, True) if count_limit is None else (min(n, count_limit), n <= count_limit)
     else:  # ordered by date: the join with search_ad orders, it filters nothing
         total, exact = _count(f"{tm.source} WHERE {tm.where}", tm.params, count_limit)
@@ -515,10 +510,11 @@ def _phone_extras(
     whether some of them may hold the text after all (then merge without repeats)."""
     if not phone_ids:
         return [], False
-    kept: list[int] = [] if conds.where else sorted(phone_ids)  # (no filter: every one)
-    for chunk in chunks(sorted(phone_ids) if conds.where else []):
-        kept += [
+    kept = sorted(phone_ids)  # (no filter: every one; every ad has its search_ad row)
+    if conds.where:
+        kept = [
             r[0]
+            for chunk in chunks(kept)
             for r in query_rows(
                 f"SELECT s.ad_id FROM search_ad AS s WHERE s.ad_id IN ({placeholders(len(chunk))}) "
                 f"AND {conds.sql()}",

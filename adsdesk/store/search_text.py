@@ -67,13 +67,13 @@ def hex_grams(fields: Iterable[str]) -> str:
         chars = list(map(hex_of, f))
         grams.update(chars)
         grams.update(map(operator.add, chars, chars[1:]))
-        for run in _DIGIT_RUN.findall(f):
-            grams.update("n" + run[i : i + 4] for i in range(len(run) - 3))
+        for run in DIGIT_RUN.findall(f):
+            grams.update(digits_token(run[i : i + 4]) for i in range(len(run) - 3))
     return " ".join(grams)
 
 
-_DIGIT_RUN = re.compile(r"[0-9]{4,}")
-DIGITS_4 = re.compile(r"[0-9]{4}")
+DIGIT_RUN = re.compile(r"[0-9]{4,}")  # 4 digits in a row or more (both backends' documents)
+DIGITS_4 = re.compile(r"[0-9]{4}")  # a query of exactly 4 digits: one token or code of its own
 
 
 def gram_token(gram: str) -> str:
