@@ -358,7 +358,11 @@ def _connect_error(target: str | Path, exc: Exception) -> StoreError:
 
 
 def close_db() -> None:
-    """Close this thread's connection to the bound database, if any."""
+    """Close this thread's connection to the bound database, if any (and the searches' second
+    connection, ``side_reads``)."""
+    from adsdesk.store import side_reads
+
+    side_reads.close()
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
 

@@ -16,12 +16,15 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
 from adsdesk.store.ads import AdRow, ad_rows
+from adsdesk.store.backend import is_postgres
+from adsdesk.store.search_backend import synced_once
 from adsdesk.store.search_plan import (
     NO_COUNT,
     NO_FILTERS,
@@ -303,9 +306,10 @@ def search(
     """
     pq = parse_query(query)
     filters = Filters(category, date_from, date_to, on_date)
-    advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
-    named = _named(advertisers)  # an advertiser named by the query brings their ads
-    found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
+    with synced_once(), _read_ahead(pq, filters, order, limit, offset, count_limit):
+        advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
+        named = _named(advertisers)  # an advertiser named by the query brings their ads
+        found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
     rows = fetch_rows(found.ids)
     hits = []
     for row in rows:
@@ -323,6 +327,27 @@ def search(
             )
         )
     return SearchResult(query, found.total, found.exact, hits, advertisers)
+
+
+def _read_ahead(
+    pq: ParsedQuery,
+    filters: Filters,
+    order: str,
+    limit: int | None,
+    offset: int,
+    count_limit: int | None,
+) -> AbstractContextManager[None]:
+    """On a server, the ads' page and total (what ``find`` reads by partition for a text
+    without filters) read beside the advertisers' lookup: see ``search_pg.reading_ahead``."""
+    if not pq.text or pq.impossible or not filters.empty() or limit is None:
+        return nullcontext()
+    if not order.startswith("id") or not is_postgres():
+        return nullcontext()
+    from adsdesk.store.search_pg import reading_ahead
+
+    ensure_synced()  # (before the other connection reads the index)
+    cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
+    return reading_ahead(pq.text, order.endswith("desc"), offset + limit, cap)
 
 
 # --------------------------------------------------------------------------- public: advertisers

@@ -7,6 +7,9 @@ SQLite keeps FTS5 tables (``search_schema``); PostgreSQL keeps gram arrays under
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from peewee import Database
@@ -160,14 +163,35 @@ def pending() -> int:
     return pending_count()
 
 
+_SYNC = threading.local()  # inside synced_once(): whether this search has synced already
+
+
 def ensure_synced() -> None:
-    """Apply edits made since the last sync (by any code path) before reading the index."""
+    """Apply edits made since the last sync (by any code path) before reading the index;
+    inside :func:`synced_once`, only the first time."""
     from adsdesk.store.backend import rows
     from adsdesk.store.models import db
 
+    if getattr(_SYNC, "done", None) is True:
+        return
     if rows("SELECT 1 FROM search_pending LIMIT 1"):
         with db.atomic():
             sync()
+    if getattr(_SYNC, "done", None) is False:
+        _SYNC.done = True
+
+
+@contextmanager
+def synced_once() -> Iterator[None]:
+    """One search (its advertisers, ads and total): the index is brought up to date once."""
+    outer = getattr(_SYNC, "done", None)
+    if outer is None:
+        _SYNC.done = False
+    try:
+        yield
+    finally:
+        if outer is None:
+            _SYNC.done = None
 
 
 def rebuild(workers: int = 0) -> None:

@@ -33,6 +33,9 @@ and ``adsdesk bench --db URL``.
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -40,7 +43,7 @@ from typing import Any
 
 from peewee import Database
 
-from adsdesk.store import backend
+from adsdesk.store import backend, side_reads
 from adsdesk.store.models import db
 from adsdesk.store.search_pg_docs import (
     ad_docs,
@@ -56,6 +59,7 @@ LAYOUT = 3  # the documents' layout (search_pg_docs); a change needs a schema st
 PART_BITS = 16  # an ad document partition holds the ids n << 16 … (n + 1) << 16 - 1
 AD_DOCS, ADV_DOCS = "search_ad_doc", "search_adv_doc"
 _BITS = {AD_DOCS: PART_BITS, ADV_DOCS: 14}  # … an advertiser document partition n << 14 …
+_NO_ID = 1 << 31  # above every id (ids are 32-bit)
 _PARTITION_LOCK = 0x61647370  # "adsp": one transaction at a time adds a partition
 
 # New documents go to the index's pending list and are merged into it 64 kB at a time: with
@@ -205,6 +209,27 @@ def partitions(table: str = AD_DOCS) -> list[int]:
         (table,),
     ).fetchall()
     return sorted(int(r[0].rsplit("_p", 1)[1]) for r in rows)
+
+
+# Reading the partition list from the catalogue took 0.3 ms, twice a search; searches read a
+# list at most this old (the ranges they make cover every id whatever the list, see _batches,
+# so an old list only makes the newest range wider).
+_PARTS_MAX_AGE_S = 60.0
+
+
+_PARTS_READ: weakref.WeakKeyDictionary[Database, dict[str, tuple[float, list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def read_partitions(table: str = AD_DOCS) -> list[int]:
+    """:func:`partitions` as a search reads them: remembered for a minute per database."""
+    cache = _PARTS_READ.setdefault(db.obj, {})
+    now = time.monotonic()
+    known = cache.get(table)
+    if known is None or now - known[0] > _PARTS_MAX_AGE_S:
+        known = cache[table] = (now, partitions(table))
+    return known[1]
 
 
 def _bounds(n: int, table: str) -> tuple[int, int]:
@@ -454,7 +479,44 @@ def text_match(
     return f"{table} AS {alias}", where, params, id_col
 
 
+_READ_AHEAD = threading.local()  # .reads: {first_ad_ids' arguments: the future of its answer}
+
+
+@contextmanager
+def reading_ahead(text: str, descending: bool, n: int, count_cap: int | None) -> Iterator[None]:
+    """Within the block, ``first_ad_ids(text, None, descending, n, count_cap)`` is read on the
+    helper connection (``side_reads``) from the start, beside what the caller reads meanwhile;
+    the call then takes that answer (or reads it itself, should the helper have failed)."""
+    if not side_reads.usable():
+        yield
+        return
+    key = (text, None, descending, n, count_cap)
+    reads = _READ_AHEAD.__dict__.setdefault("reads", {})
+    reads[key] = side_reads.submit(_first_ad_ids, *key)
+    try:
+        yield
+    finally:
+        future = reads.pop(key, None)
+        if future is not None:  # not asked for after all: let it finish unheeded
+            future.cancel()
+
+
 def first_ad_ids(
+    text: str, category_id: int | None, descending: bool, n: int, count_cap: int | None = None
+) -> tuple[list[int], int | None]:
+    """See :func:`_first_ad_ids`; the answer read ahead, when :func:`reading_ahead` started it."""
+    future = _READ_AHEAD.__dict__.get("reads", {}).pop(
+        (text, category_id, descending, n, count_cap), None
+    )
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # the helper's connection failed: read it on ours (with its retries)
+            pass
+    return _first_ad_ids(text, category_id, descending, n, count_cap)
+
+
+def _first_ad_ids(
     text: str, category_id: int | None, descending: bool, n: int, count_cap: int | None = None
 ) -> tuple[list[int], int | None]:
     """The first ``n`` ads holding ``text`` (optionally in one category) in id order, read from
@@ -469,7 +531,7 @@ def first_ad_ids(
     several codes, each cutting its guess), and on the synthetic million a page of 50 took
     40–75 ms reading ~9,000 hits; read this way it takes the newest partition's (~600)."""
     _, where, params, _ = text_match(text, "ad", category_id)
-    parts = partitions(AD_DOCS)
+    parts = read_partitions(AD_DOCS)
     found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts)
     if len(found) < n:
         return found, len(found)
@@ -487,7 +549,7 @@ def first_ad_ids(
 
 def newest_ids(where: str, params: Sequence[object], n: int) -> list[int]:
     """The ``n`` newest advertisers (highest id first) whose documents match ``where``."""
-    return first_ids(ADV_DOCS, "adv_id", where, params, True, n, partitions(ADV_DOCS))
+    return first_ids(ADV_DOCS, "adv_id", where, params, True, n, read_partitions(ADV_DOCS))
 
 
 def first_ids(
@@ -523,14 +585,29 @@ def _batches(
     table: str, parts: list[int], descending: bool, growth: int = 4
 ) -> Iterator[tuple[int, int]]:
     """Id ranges of 1, ``growth``, ``growth``² … of the partitions ``parts`` of ``table`` from
-    the newest (the oldest when not ``descending``); the newest range is open-ended (a partition
-    another desk adds meanwhile). Each range's query reads its partitions' index entries for
-    every code of the query, so a rare query pays for each range once more: hence few, growing
-    quickly."""
+    the newest (the oldest when not ``descending``). Each range's query reads its partitions'
+    index entries for every code of the query, so a rare query pays for each range once more:
+    hence few, growing quickly.
+
+    The ranges meet end to end and together hold every id (the newest is open-ended, the
+    oldest starts at 0): a partition missing from ``parts`` (another desk added it since the
+    list was read) is still searched."""
     parts = sorted(parts, reverse=descending)
+    batches: list[list[int]] = []
     start, size = 0, 1
     while start < len(parts):
-        batch = parts[start : start + size]
-        low, high = _bounds(min(batch), table)[0], _bounds(max(batch), table)[1]
-        yield low, (1 << 31 if max(batch) == max(parts) else high)
+        batches.append(parts[start : start + size])
         start, size = start + size, size * growth
+    if not batches:
+        yield 0, _NO_ID  # (no partition known yet: one range, every id)
+        return
+    edge = _NO_ID if descending else 0  # where the previous range ended
+    for i, batch in enumerate(batches):
+        if descending:
+            low = 0 if i == len(batches) - 1 else _bounds(min(batch), table)[0]
+            yield low, edge
+            edge = low
+        else:
+            high = _NO_ID if i == len(batches) - 1 else _bounds(max(batch), table)[1]
+            yield edge, high
+            edge = high
