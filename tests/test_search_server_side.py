@@ -31,7 +31,12 @@ def add(body: str, advertiser: int | None = None, phone: str = "") -> int:
 
 def answer(query: str, **kw: object) -> tuple[list[int], int, bool, list[int]]:
     found = S.search(query, **kw)  # type: ignore[arg-type]
-    return [h.id for h in found.ads], found.total, found.total_exact, [a.id for a in found.advertisers]
+    return (
+        [h.id for h in found.ads],
+        found.total,
+        found.total_exact,
+        [a.id for a in found.advertisers],
+    )
 
 
 def test_the_answer_is_the_same_with_and_without_the_second_connection(
