@@ -47,6 +47,32 @@ def test_init_then_check_finds_the_index_in_step_and_then_not(db_target, capsys)
     assert main(["db", "check", target]) == 0
 
 
+def test_check_of_a_server_desk_gives_advice_on_its_settings(db_target, capsys) -> None:
+    from adsdesk.store.models import db
+    from adsdesk.store.server_settings import advice, facts
+
+    target = str(db_target)
+    if "://" not in target:
+        pytest.skip("a file has no server settings")
+    assert main(["db", "check", target, "--json"]) == 0
+    result = _json(capsys)
+    init_db(target)
+    found = facts(db.obj)
+    assert found["shared_buffers_mb"] >= 1 and found["database_mb"] >= 1
+    assert result["advice"] == advice(found)
+    assert result["ok"]  # advice is for the administrator: the desk itself is fine
+    # the rules: autovacuum off, and a cache much smaller than the database, each a sentence
+    quiet = {"server_version": "15", "shared_buffers_mb": 4096, "autovacuum": True}
+    assert advice({**quiet, "database_mb": 2300}) == []
+    small = advice({**quiet, "shared_buffers_mb": 128, "database_mb": 2300})
+    assert len(small) == 1 and "128 MB" in small[0] and "2300 MB" in small[0]
+    off = advice({**quiet, "autovacuum": False, "database_mb": 50})
+    assert len(off) == 1 and "autovacuum = on" in off[0]
+    if not found["autovacuum"]:
+        assert main(["db", "check", target]) == 0
+        assert "建议：服务器关闭了 autovacuum" in capsys.readouterr().out
+
+
 def test_upgrade_says_what_it_did_or_that_nothing_was_needed(db_target, capsys) -> None:
     target = str(db_target)
     if "://" not in target:  # (each server test database starts initialised)
@@ -72,6 +98,11 @@ def test_copy_moves_the_whole_desk_verified(sample_file: Path, db_target, capsys
     assert [h.id for h in search.search("和平").ads] == [5, 2]  # searchable at once
     assert [a.name for a in search.search_advertisers("dthp")][:1] == ["大同和平医院"]
     assert ads_checksum(db.obj) == report["ads_checksum"]
+    if "://" in target:  # vacuumed once copied: the index rows are all visible (index-only reads)
+        visible = db.execute_sql(
+            "SELECT relallvisible FROM pg_class WHERE relname = 'search_ad'"
+        ).fetchone()[0]
+        assert visible > 0
     # new rows go on after the copied ids
     from adsdesk.store.ads import AdDraft, save_ad
 

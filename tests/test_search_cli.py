@@ -153,6 +153,8 @@ def test_benchmark_on_a_given_database_copies_the_corpus_once(db_target) -> None
     assert first["backend"] == ("sqlite" if isinstance(db_target, Path) else "postgresql")
     assert not first["build_reused"] and first["scan_mismatches"] == []
     assert set(first["search_ms"]) == set(KINDS)
+    if first["backend"] == "postgresql":  # the settings the server's figures depend on
+        assert {"shared_buffers_mb", "autovacuum", "database_mb"} <= set(first["server"])
     again = bench_search(300, per_kind=3, scan_per_kind=1, db=str(db_target))
     assert again["build_reused"] and again["scan_mismatches"] == []
     with pytest.raises(UserError, match="合成基准库"):  # never over a desk holding other data

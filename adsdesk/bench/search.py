@@ -292,6 +292,11 @@ def bench_search(
             "filter_ms": _filter_figures(queries),
         }
         figures["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if is_postgres():  # the server's cache and vacuuming decide much of its figures
+            from adsdesk.store.models import db as bound
+            from adsdesk.store.server_settings import facts
+
+            figures["server"] = facts(bound.obj)
         return figures
     finally:
         close_db()

@@ -137,6 +137,8 @@ def _check_server(target: str, as_json: bool) -> int:
             f"刊登 {counts['insertion']} 次。"
         )
         print("搜索索引与数据一致。" if result["ok"] else "\n".join(result["problems"]))
+        for line in result["advice"]:
+            print(f"建议：{line}")
     return EXIT_OK if result["ok"] else EXIT_BLOCKED
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
@@ -45,6 +46,9 @@ from adsdesk.store.search_plan import (
     text_in,
 )
 from adsdesk.store.search_text import normalise
+
+if TYPE_CHECKING:  # (the server's index module is loaded on a server desk only)
+    from adsdesk.store.search_pg import ReadAhead
 
 __all__ = [
     "ORDERS",
@@ -306,11 +310,13 @@ def search(
     """
     pq = parse_query(query)
     filters = Filters(category, date_from, date_to, on_date)
-    with synced_once(), _read_ahead(pq, filters, order, limit, offset, count_limit):
+    with synced_once(), _read_ahead(pq, filters, order, limit, offset, count_limit) as ahead:
         advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
         named = _named(advertisers)  # an advertiser named by the query brings their ads
         found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
-    rows = fetch_rows(found.ids)
+        known: dict[int, AdRow] = (ahead.then() if ahead is not None else None) or {}
+    missing = {r.id: r for r in fetch_rows([i for i in found.ids if i not in known])}
+    rows = [r for i in found.ids if (r := known.get(i) or missing.get(i)) is not None]
     hits = []
     for row in rows:
         snippet, marks = _snippet(pq, row.body)
@@ -336,9 +342,11 @@ def _read_ahead(
     limit: int | None,
     offset: int,
     count_limit: int | None,
-) -> AbstractContextManager[None]:
+) -> AbstractContextManager[ReadAhead | None]:
     """On a server, the ads' page and total (what ``find`` reads by partition for a text
-    without filters) read beside the advertisers' lookup: see ``search_pg.reading_ahead``."""
+    without filters), and the page's rows, read beside the advertisers' lookup: see
+    ``search_pg.reading_ahead``. (Ads the query's numbers or advertisers add to the page are
+    read afterwards.)"""
     if not pq.text or pq.impossible or not filters.empty() or limit is None:
         return nullcontext()
     if not order.startswith("id") or not is_postgres():
@@ -347,7 +355,11 @@ def _read_ahead(
 
     ensure_synced()  # (before the other connection reads the index)
     cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
-    return reading_ahead(pq.text, order.endswith("desc"), offset + limit, cap)
+
+    def page_rows(ids: list[int]) -> dict[int, AdRow]:
+        return {r.id: r for r in fetch_rows(ids[offset:])}
+
+    return reading_ahead(pq.text, order.endswith("desc"), offset + limit, cap, page_rows)
 
 
 # --------------------------------------------------------------------------- public: advertisers

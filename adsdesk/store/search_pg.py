@@ -37,7 +37,8 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -482,23 +483,50 @@ def text_match(
 _READ_AHEAD = threading.local()  # .reads: {first_ad_ids' arguments: the future of its answer}
 
 
+class ReadAhead:
+    """The page and total of the ads holding a text, being read on the helper connection."""
+
+    def __init__(self, future: Future[tuple[list[int], int | None, Any]]) -> None:
+        self._future = future
+
+    def then(self) -> Any:
+        """What ``then`` made of the page's ids (None when the helper failed)."""
+        try:
+            return self._future.result()[2]
+        except Exception:  # the helper's connection failed: the caller reads it itself
+            return None
+
+
 @contextmanager
-def reading_ahead(text: str, descending: bool, n: int, count_cap: int | None) -> Iterator[None]:
+def reading_ahead(
+    text: str,
+    descending: bool,
+    n: int,
+    count_cap: int | None,
+    then: Callable[[list[int]], Any] | None = None,
+) -> Iterator[ReadAhead | None]:
     """Within the block, ``first_ad_ids(text, None, descending, n, count_cap)`` is read on the
-    helper connection (``side_reads``) from the start, beside what the caller reads meanwhile;
-    the call then takes that answer (or reads it itself, should the helper have failed)."""
+    helper connection (``side_reads``) from the start, beside what the caller reads meanwhile,
+    and then ``then`` of the ids found (the page's rows, say); the call takes that answer (or
+    reads it itself, should the helper have failed). None: no helper here (see ``usable``)."""
     if not side_reads.usable():
-        yield
+        yield None
         return
     key = (text, None, descending, n, count_cap)
     reads = _READ_AHEAD.__dict__.setdefault("reads", {})
-    reads[key] = side_reads.submit(_first_ad_ids, *key)
+    future = reads[key] = side_reads.submit(_read_page, key, then)
     try:
-        yield
+        yield ReadAhead(future)
     finally:
-        future = reads.pop(key, None)
-        if future is not None:  # not asked for after all: let it finish unheeded
-            future.cancel()
+        reads.pop(key, None)
+        future.cancel()  # (not asked for after all: let it finish unheeded)
+
+
+def _read_page(
+    key: tuple[str, None, bool, int, int | None], then: Callable[[list[int]], Any] | None
+) -> tuple[list[int], int | None, Any]:
+    ids, total = _first_ad_ids(*key)
+    return ids, total, None if then is None else then(ids)
 
 
 def first_ad_ids(
@@ -510,7 +538,8 @@ def first_ad_ids(
     )
     if future is not None:
         try:
-            return future.result()
+            ids, total, _then = future.result()
+            return ids, total
         except Exception:  # the helper's connection failed: read it on ours (with its retries)
             pass
     return _first_ad_ids(text, category_id, descending, n, count_cap)
