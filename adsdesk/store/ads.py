@@ -659,6 +659,8 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
     twice the speed (10 ms for 100 random rows of a million-ad file).
     """
     ids = list(ids)
+    if is_postgres():
+        return _ad_rows_server(ids)
     base: dict[int, tuple[Any, ...]] = {}
     phones: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[dt.date]] = defaultdict(list)
@@ -701,6 +703,34 @@ def ad_rows(ids: Sequence[int]) -> list[AdRow]:
         for i in ids
         if i in base
     ]
+
+
+def _ad_rows_server(ids: list[int]) -> list[AdRow]:
+    """:func:`ad_rows` on a server: the numbers and dates as arrays of each row, in one
+    statement (three round trips took 0.8-1.6 ms a page on the synthetic million)."""
+    found: dict[int, AdRow] = {}
+    for chunk in chunks(ids):
+        for i, category, title, body, advertiser, cancelled, phones, dates in db.execute_sql(
+            "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name, ad.cancelled_at, "
+            "ARRAY(SELECT p.display FROM ad_phone AS p WHERE p.ad_id = ad.id "
+            "ORDER BY p.position, p.id), "
+            "ARRAY(SELECT i.date FROM insertion AS i WHERE i.ad_id = ad.id ORDER BY i.date) "
+            "FROM ad LEFT JOIN category ON category.id = ad.category_id "
+            "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
+            "WHERE ad.id = ANY(%s)",
+            (chunk,),
+        ):
+            found[i] = AdRow(
+                id=i,
+                category=category or "",
+                title=title,
+                body=body,
+                phones=tuple(phones),
+                dates=tuple(dates),
+                advertiser=advertiser or "",
+                cancelled=cancelled is not None,
+            )
+    return [found[i] for i in ids if i in found]
 
 
 def count_ads() -> int:
