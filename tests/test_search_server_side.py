@@ -110,3 +110,19 @@ def test_closing_the_desk_closes_both_its_connections() -> None:
             assert cur.fetchone()[0] == 0
     finally:
         admin.close()
+
+
+def test_a_full_page_past_the_cap_merges_only_the_extra_ads_that_can_reach_it() -> None:
+    hospital = Advertiser.create(name="大同和平医院", address="").id
+    old_extras = [add(f"体检 第{i}期", advertiser=hospital) for i in range(4)]  # no 和平 in them
+    hits = [add(f"和平小区{i}号楼") for i in range(12)]
+    new_extra = add("口腔科 新开", advertiser=hospital)  # newer than every text hit
+    newest_first = sorted([*old_extras, *hits, new_extra], reverse=True)
+    for limit, offset in ((3, 0), (3, 2), (5, 10), (20, 0)):
+        found = S.search("和平", limit=limit, offset=offset, count_limit=5)
+        assert [h.id for h in found.ads] == newest_first[offset : offset + limit], (limit, offset)
+        assert (found.total, found.total_exact) == (5, False)
+    ascending = S.search("和平", limit=4, order="id_asc", count_limit=5)
+    assert [h.id for h in ascending.ads] == sorted(newest_first)[:4]  # the old extras come first
+    exact = S.search("和平", limit=3)  # under the cap: every extra counted
+    assert exact.total == 17 and exact.total_exact

@@ -318,7 +318,6 @@ def find(
         short = len(pq.text) <= 2
         return _find_merged(text_sql, params, extra, order, limit, offset, count_limit, short)
     phone_ids = extra_ids | _ads_of(of_advertisers)
-    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params)
     select = f"SELECT {id_col} FROM {from_where} ORDER BY {_order_by(order, id_col)}"
     window = None if limit is None else offset + limit
     by_partition = window is not None and postings_only and is_postgres()
@@ -329,8 +328,17 @@ def find(
         desc = order.endswith("desc")
         cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
         ids, text_total = first_ad_ids(pq.text, conds.category_id, desc, window, cap)
-        if not extras:
-            ids = ids[offset:]
+        uncounted = count_limit == NO_COUNT or (
+            count_limit is not None and text_total is not None and text_total > count_limit
+        )
+        if phone_ids and uncounted and len(ids) >= window:
+            # The page is full of text hits and the total is past its cap (or not asked for):
+            # only the extra ads that sort before the page's last hit can change the answer.
+            last = ids[window - 1]
+            phone_ids = {i for i in phone_ids if (i > last if desc else i < last)}
+    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params)
+    if by_partition and not extras:
+        ids = ids[offset:]
     if extras:  # merge the few ads found by number alone into the ordered stream
         if not by_partition:
             ids = [
