@@ -318,6 +318,7 @@ def find(
         short = len(pq.text) <= 2
         return _find_merged(text_sql, params, extra, order, limit, offset, count_limit, short)
     phone_ids = extra_ids | _ads_of(of_advertisers)
+    merge_only = False
     select = f"SELECT {id_col} FROM {from_where} ORDER BY {_order_by(order, id_col)}"
     window = None if limit is None else offset + limit
     by_partition = window is not None and postings_only and is_postgres()
@@ -333,10 +334,12 @@ def find(
         )
         if phone_ids and uncounted and len(ids) >= window:
             # The page is full of text hits and the total is past its cap (or not asked for):
-            # only the extra ads that sort before the page's last hit can change the answer.
+            # only the extra ads that sort before the page's last hit can change the answer,
+            # and they are merged without repeats rather than looked at one by one.
             last = ids[window - 1]
             phone_ids = {i for i in phone_ids if (i > last if desc else i < last)}
-    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params)
+            merge_only = True
+    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params, merge_only)
     if by_partition and not extras:
         ids = ids[offset:]
     if extras:  # merge the few ads found by number alone into the ordered stream
@@ -513,9 +516,11 @@ def _phone_extras(
     conds: _Conds,
     text_sql: str,
     text_params: Sequence[object],
+    merge_only: bool = False,
 ) -> tuple[list[int], bool]:
     """Ads found by their number only (their text lacks the query), filters applied; and
-    whether some of them may hold the text after all (then merge without repeats)."""
+    whether some of them may hold the text after all (then merge without repeats). With
+    ``merge_only`` (no total is needed) their texts are never looked at."""
     if not phone_ids:
         return [], False
     kept = sorted(phone_ids)  # (no filter: every one; every ad has its search_ad row)
@@ -529,7 +534,7 @@ def _phone_extras(
                 (*chunk, *conds.params),
             )
         ]
-    if is_postgres() and len(kept) > FEW_EXTRAS:
+    if merge_only or (is_postgres() and len(kept) > FEW_EXTRAS):
         # Not sorted out here: merging without repeats gives the same page, and a capped
         # total past its cap needs nothing more (a few hundred ads of a named advertiser each
         # read from a cold table cost 10-20 ms; counting the text's hits up to
