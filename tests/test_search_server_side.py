@@ -126,3 +126,13 @@ def test_a_full_page_past_the_cap_merges_only_the_extra_ads_that_can_reach_it() 
     assert [h.id for h in ascending.ads] == sorted(newest_first)[:4]  # the old extras come first
     exact = S.search("和平", limit=3)  # under the cap: every extra counted
     assert exact.total == 17 and exact.total_exact
+
+
+def test_warming_up_readies_both_connections_and_changes_nothing() -> None:
+    ids = [add(f"和平小区{i}号楼") for i in range(3)]
+    close_db()  # a desk just opened: one connection, none for the searches yet
+    assert _others() == []
+    S.warm_up_server()
+    assert len(_others()) == 1  # the searches' second connection is open and has searched
+    assert rows("SELECT count(*) FROM ad")[0][0] == 3
+    assert answer("和平")[0] == ids[::-1]

@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
             return
         self._warmed = True
         threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+        self.executor.submit(search_store.warm_up_server)  # (a server desk's connections)
 
     def reload_list(self, select: int | None = None) -> None:
         self.list_pane.reload(select if select is not None else self.editor.ad_id())
