@@ -328,7 +328,7 @@ def find(
         assert window is not None
         desc = order.endswith("desc")
         cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
-        ids, text_total = first_ad_ids(pq.text, conds.category_id, desc, window, cap)
+        ids, text_total, every = first_ad_ids(pq.text, conds.category_id, desc, window, cap)
         uncounted = count_limit == NO_COUNT or (
             count_limit is not None and text_total is not None and text_total > count_limit
         )
@@ -375,7 +375,10 @@ def find(
     else:  # ordered by date: the join with search_ad orders, it filters nothing
         total, exact = _count(f"{tm.source} WHERE {tm.where}", tm.params, count_limit)
     if overlap and exact:  # few text hits: those the extra ads add
-        in_text = {r[0] for r in query_rows(text_sql, params)}
+        if by_partition and every is not None:  # (listed as they were counted)
+            in_text = set(every)
+        else:
+            in_text = {r[0] for r in query_rows(text_sql, params)}
         return Found(ids, total + sum(i not in in_text for i in extras), True)
     # past the cap the total is the cap ("1000+"), however many the number or advertiser add
     return Found(ids, total + len(extras) if exact else total, exact)
