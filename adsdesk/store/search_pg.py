@@ -636,6 +636,8 @@ def _batches(
     batches: list[list[int]] = []
     start, size = 0, 1
     while start < len(parts):
+        if len(parts) - (start + size) < size // 2:
+            size = len(parts) - start  # (a few left: in this range, not a query of their own)
         batches.append(parts[start : start + size])
         start, size = start + size, size * growth
     if not batches:
