@@ -480,6 +480,15 @@ def text_match(
     return f"{table} AS {alias}", where, params, id_col
 
 
+class AdPage(NamedTuple):
+    """What :func:`first_ad_ids` found: the first ids, the total, and every id holding the text
+    when the total is not past its cap."""
+
+    ids: list[int]
+    total: int | None
+    every: list[int] | None
+
+
 _READ_AHEAD = threading.local()  # .reads: {first_ad_ids' arguments: the future of its answer}
 
 
@@ -543,15 +552,6 @@ def first_ad_ids(
         except Exception:  # the helper's connection failed: read it on ours (with its retries)
             pass
     return _first_ad_ids(text, category_id, descending, n, count_cap)
-
-
-class AdPage(NamedTuple):
-    """What :func:`first_ad_ids` found: the first ids, the total, and every id holding the text
-    when the total is not past its cap."""
-
-    ids: list[int]
-    total: int | None
-    every: list[int] | None
 
 
 def _first_ad_ids(
