@@ -40,6 +40,7 @@ from adsdesk.store.search_plan import (
     iso,
     last_dates,
     parse_query,
+    partition_cap,
     phone_owners,
     placeholders,
     query_rows,
@@ -366,7 +367,7 @@ def _read_ahead(
     from adsdesk.store.search_pg import reading_ahead
 
     ensure_synced()  # (before the other connection reads the index)
-    cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
+    cap = partition_cap(count_limit)
 
     def page_rows(ids: list[int]) -> dict[int, AdRow]:
         return {r.id: r for r in fetch_rows(ids[offset:])}

@@ -257,6 +257,12 @@ def _count(from_where: str, params: Sequence[object], cap: int | None) -> tuple[
     return min(n, cap), n <= cap
 
 
+def partition_cap(count_limit: int | None) -> int | None:
+    """The cap ``search_pg.first_ad_ids`` counts to for a search's ``count_limit`` (None: it
+    does not count; the total is counted exactly, or not at all)."""
+    return count_limit if count_limit is not None and count_limit != NO_COUNT else None
+
+
 def find(
     pq: ParsedQuery,
     filters: Filters,
@@ -327,7 +333,7 @@ def find(
 
         assert window is not None
         desc = order.endswith("desc")
-        cap = count_limit if count_limit is not None and count_limit != NO_COUNT else None
+        cap = partition_cap(count_limit)
         ids, text_total, every = first_ad_ids(pq.text, conds.category_id, desc, window, cap)
         uncounted = count_limit == NO_COUNT or (
             count_limit is not None and text_total is not None and text_total > count_limit
