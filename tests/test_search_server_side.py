@@ -1,7 +1,8 @@
-"""Search on a server reads the ads' page on a second connection beside the advertisers, and
-remembers the index's partitions: the answers stay those of a desk that does neither — inside a
-transaction, after a partition appears between two known ones, and when that second connection
-is cut."""
+"""Search on a server reads the ads' page on a second connection beside the advertisers,
+remembers the index's partitions and, past the total's cap, merges only the extra ads that can
+reach the page: the answers stay those of a desk that does none of it — inside a transaction,
+after a partition appears between two known ones, when that second connection is cut. Warming
+up readies both connections; closing the desk closes both."""
 
 from __future__ import annotations
 
