@@ -327,7 +327,7 @@ def search(
         advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
         named = _named(advertisers)  # an advertiser named by the query brings their ads
         found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
-        known: dict[int, AdRow] = (ahead.then() if ahead is not None else None) or {}
+        known: dict[int, AdRow] = (ahead and ahead.then()) or {}  # (the page's, read there)
     missing = {r.id: r for r in fetch_rows([i for i in found.ids if i not in known])}
     rows = [r for i in found.ids if (r := known.get(i) or missing.get(i)) is not None]
     hits = []

@@ -492,6 +492,14 @@ class AdPage(NamedTuple):
 _READ_AHEAD = threading.local()  # .reads: {first_ad_ids' arguments: the future of its answer}
 
 
+def _reads() -> dict[tuple[Any, ...], Future[tuple[AdPage, Any]]]:
+    """This thread's reads started by :func:`reading_ahead` and not yet taken."""
+    if not hasattr(_READ_AHEAD, "reads"):
+        _READ_AHEAD.reads = {}
+    reads: dict[tuple[Any, ...], Future[tuple[AdPage, Any]]] = _READ_AHEAD.reads
+    return reads
+
+
 class ReadAhead:
     """The page and total of the ads holding a text, being read on the helper connection."""
 
@@ -522,7 +530,7 @@ def reading_ahead(
         yield None
         return
     key = (text, None, descending, n, count_cap)
-    reads = _READ_AHEAD.__dict__.setdefault("reads", {})
+    reads = _reads()
     future = reads[key] = side_reads.submit(_read_page, key, then)
     try:
         yield ReadAhead(future)
@@ -542,9 +550,7 @@ def first_ad_ids(
     text: str, category_id: int | None, descending: bool, n: int, count_cap: int | None = None
 ) -> AdPage:
     """See :func:`_first_ad_ids`; the answer read ahead, when :func:`reading_ahead` started it."""
-    future = _READ_AHEAD.__dict__.get("reads", {}).pop(
-        (text, category_id, descending, n, count_cap), None
-    )
+    future = _reads().pop((text, category_id, descending, n, count_cap), None)
     if future is not None:
         try:
             page: AdPage = future.result()[0]

@@ -56,6 +56,10 @@ class _HexOf(dict[str, str]):
 _HEX_OF = _HexOf()
 
 
+DIGIT_RUN = re.compile(r"[0-9]{4,}")  # 4 digits in a row or more (both backends' documents)
+DIGITS_4 = re.compile(r"[0-9]{4}")  # a query of exactly 4 digits: one token or code of its own
+
+
 def hex_grams(fields: Iterable[str]) -> str:
     """The gram document: every distinct 1- and 2-character substring of each field (in no
     particular order), each as its UTF-8 bytes in hex, and every 4 digits in a row (see
@@ -70,10 +74,6 @@ def hex_grams(fields: Iterable[str]) -> str:
         for run in DIGIT_RUN.findall(f):
             grams.update(digits_token(run[i : i + 4]) for i in range(len(run) - 3))
     return " ".join(grams)
-
-
-DIGIT_RUN = re.compile(r"[0-9]{4,}")  # 4 digits in a row or more (both backends' documents)
-DIGITS_4 = re.compile(r"[0-9]{4}")  # a query of exactly 4 digits: one token or code of its own
 
 
 def gram_token(gram: str) -> str:

@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 _LOCK = threading.Lock()
 _POOL: ThreadPoolExecutor | None = None
-_OPEN: list[Database] = []  # the database whose connection the helper thread holds open
+_open: Database | None = None  # the database whose connection the helper thread holds open
 
 
 def usable() -> bool:
@@ -45,10 +45,10 @@ def submit(fn: Callable[..., T], *args: Any) -> Future[T]:
 
 
 def _run(database: Database, fn: Callable[..., T], *args: Any) -> T:
-    if _OPEN and _OPEN[0] is not database:
+    global _open
+    if _open is not database:
         _close_here()  # the desk moved to another database: let the old one go
-    if not _OPEN:
-        _OPEN.append(database)
+        _open = database
     try:
         return fn(*args)
     except Exception:
@@ -57,18 +57,20 @@ def _run(database: Database, fn: Callable[..., T], *args: Any) -> T:
 
 
 def _close_here() -> None:
-    while _OPEN:
-        database = _OPEN.pop()
-        try:
-            if not database.is_closed():
-                database.close()
-        except Exception:  # already gone with the server: nothing to give back
-            pass
+    global _open
+    database, _open = _open, None
+    if database is None:
+        return
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:  # already gone with the server: nothing to give back
+        pass
 
 
 def close() -> None:
     """Close the helper thread's connection (the desk closes its database)."""
     with _LOCK:
         pool = _POOL
-    if pool is not None and _OPEN:
+    if pool is not None and _open is not None:
         pool.submit(_close_here).result()
