@@ -131,6 +131,46 @@ def test_writers_to_one_file_take_turns_and_none_waits_forever(
     close_db()
 
 
+@pytest.mark.sqlite_only
+def test_the_desk_that_waited_longest_writes_next(db_path) -> None:
+    """Two desks wait for a third's write: the one that has waited longer goes in first, even
+    when the other starts waiting just before the file comes free (a newcomer used to win)."""
+    from adsdesk.store.models import db
+
+    def holder(held: threading.Event, release: threading.Event) -> None:
+        with db.atomic():
+            held.set()
+            release.wait(10)
+        db.close()
+
+    def waiter(name: str, order: list[str]) -> None:
+        with db.atomic():  # takes the file's turn lock, then SQLite's
+            order.append(name)
+        db.close()
+
+    init_db(db_path)
+    first_in: list[str] = []
+    for _ in range(20):
+        order: list[str] = []
+        held, release = threading.Event(), threading.Event()
+        threads = [threading.Thread(target=holder, args=(held, release))]
+        threads[0].start()
+        assert held.wait(10)
+        threads.append(threading.Thread(target=waiter, args=("long", order)))
+        threads[1].start()
+        threading.Event().wait(0.05)  # the first desk has waited 50 ms
+        threads.append(threading.Thread(target=waiter, args=("new", order)))
+        threads[2].start()
+        threading.Event().wait(0.001)  # the newcomer has just begun to wait
+        release.set()
+        for t in threads:
+            t.join(10)
+        assert sorted(order) == ["long", "new"]
+        first_in.append(order[0])
+    assert first_in.count("long") >= 16, first_in
+    close_db()
+
+
 # --------------------------------------------------------------------------- two desks
 
 

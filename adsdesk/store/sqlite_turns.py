@@ -8,8 +8,10 @@ bench --clerks 8``, 30 s): 988 write transactions of 17 ms (median) kept the fil
 half the time, yet waiting for it took 11 ms at the median, 1.1 s at p95, 9.6 s at worst.
 
 So before ``BEGIN IMMEDIATE`` a writer takes a lock on ``<file>-lock`` (``flock``; a byte lock
-on Windows), trying every 0.5–2 ms: it gets its turn within a couple of milliseconds of the
-last writer's commit, and every waiter tries equally often. It never waits for it longer than
+on Windows), trying first every 2 ms, then more and more often, down to every 0.5 ms: it gets
+its turn within a couple of milliseconds of the last writer's commit, and the writer that has
+waited longest tries most often, so it usually comes first (as near to first come, first served
+as a lock without a queue gets). It never waits for it longer than
 the busy timeout; after that SQLite's own wait (and then the desk's retry) decides, as before.
 With it the same bench measured 2,392 saves in 60 s instead of 1,404, p95 433 ms instead of
 1.3 s, worst 1.3 s instead of 6.6 s (shared machine, load average 6–8 both times).
@@ -56,16 +58,21 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-FIRST_PAUSE, LONGEST_PAUSE = 0.0005, 0.002  # seconds between tries
+FIRST_PAUSE, SHORTEST_PAUSE = 0.002, 0.0005  # seconds between tries
+_SOONER = 0.8  # each failed try shortens the next pause by this factor
 
 
 def _lock_within(fd: int, timeout_s: float) -> bool:
-    """Lock ``fd`` within ``timeout_s`` (True), trying every 0.5–2 ms.
+    """Lock ``fd`` within ``timeout_s`` (True), trying every 2 ms at first and more often the
+    longer it waits (down to every 0.5 ms).
 
     Not a blocking ``flock``: the kernel would hand the lock to a waiter that is asleep, and
     on a busy machine it holds the turn for milliseconds before it even runs (measured, 8
     clerks on 2 cores: 1,266 saves in 60 s against 2,392 when trying, which gives the turn
-    to a writer that is running). A waiter costs a wake-up every 2 ms at most.
+    to a writer that is running). Pauses that shorten with the wait favour the oldest waiter:
+    with pauses that grew instead (0.5 ms, then up to 2 ms) a newcomer tried most often and
+    came first, so a few saves waited many turns (8 clerks on 2 cores, 30 s: save p95 114–127
+    ms against 79–97 ms with these, the median 31–33 ms against 31–38 ms).
     """
     deadline = time.monotonic() + timeout_s
     pause = FIRST_PAUSE
@@ -73,7 +80,7 @@ def _lock_within(fd: int, timeout_s: float) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(pause)
-        pause = min(pause * 2, LONGEST_PAUSE)
+        pause = max(pause * _SOONER, SHORTEST_PAUSE)
     return True
 
 
