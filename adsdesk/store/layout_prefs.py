@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from peewee import JOIN, BooleanField, DateField, ForeignKeyField, IntegerField
 
-from adsdesk.chunks import chunks
 from adsdesk.store.actor import ADMIN, LAYOUT
 from adsdesk.store.audit import diff, record
 from adsdesk.store.models import Ad, AdPhone, BaseModel, Category, Insertion, Setting, db
@@ -66,15 +65,16 @@ def issue_ads(date: dt.date) -> list[IssueRow]:
             .order_by(Category.position.is_null(), Category.position, Insertion.id)
         )
     )
-    ids = [r[0] for r in rows]
+    # The numbers through the same day's bookings (one per ad and day), in one query: a list
+    # of the ids would be built and sent again, thousands on a full day.
     phones: dict[int, list[str]] = defaultdict(list)
-    for chunk in chunks(ids):
-        for ad, display in tuples(
-            AdPhone.select(AdPhone.ad, AdPhone.display)
-            .where(AdPhone.ad.in_(chunk))
-            .order_by(AdPhone.ad, AdPhone.position)
-        ):
-            phones[ad].append(display)
+    for ad, display in tuples(
+        AdPhone.select(AdPhone.ad, AdPhone.display)
+        .join(Insertion, on=(Insertion.ad == AdPhone.ad))
+        .where(Insertion.date == date)
+        .order_by(AdPhone.ad, AdPhone.position)
+    ):
+        phones[ad].append(display)
     return [
         IssueRow(id=r[0], title=r[1], body=r[2], category=r[3] or "", phones=tuple(phones[r[0]]))
         for r in rows
