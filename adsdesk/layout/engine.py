@@ -168,8 +168,8 @@ def lay_out(issue: IssueInput) -> Layout:
             else:
                 lo = mid
         columns, _ = packer.pack(flow, forced, hi)
-    rank = {e.ad.id: e.rank for e in entries}  # a dict: a full day leaves thousands over
-    left.sort(key=lambda x: rank[x.ad_id])
+    ranks = {e.ad.id: e.rank for e in entries}  # a dict: a full day leaves thousands over
+    left.sort(key=lambda x: ranks[x.ad_id])
     return _place(issue, columns, left, packer, head, top, capacity, full)
 
 

@@ -17,7 +17,7 @@ from adsdesk.domain.repeats import RunPattern, weekdays_from_stored
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK, current_actor
 from adsdesk.store.audit import diff, record
-from adsdesk.store.backend import is_postgres
+from adsdesk.store.backend import insert_row, is_postgres
 from adsdesk.store.database import StoreError
 from adsdesk.store.models import (
     Ad,
@@ -330,6 +330,23 @@ def _stored(ad_id: int) -> _Stored | None:
     return _Stored(snapshot, cancelled_at is not None, int(version), phones, bookings, kept)
 
 
+def _update_ad(ad_id: int, version: int | None, values: dict[Any, Any]) -> int:
+    """UPDATE the ad's fields in ``values`` (by model field) and add one to its version, only
+    while it is at ``version`` (None: whatever it is); returns the rows changed (0 or 1).
+
+    Plain SQL: every edit's save runs it while its desk holds the write turn, and building it
+    with peewee took 0.14 ms."""
+    p = db.param
+    sets = ", ".join(f"{field.column_name} = {p}" for field in values)
+    params = [field.db_value(v) for field, v in values.items()]
+    sql = f"UPDATE ad SET {sets}, version = version + 1 WHERE id = {p}"
+    params.append(ad_id)
+    if version is not None:
+        sql += f" AND version = {p}"
+        params.append(version)
+    return int(db.execute_sql(sql, params).rowcount)
+
+
 def write_ad(
     draft: AdDraft,
     late: Sequence[dt.date] = (),
@@ -379,7 +396,7 @@ def write_ad(
     if advertiser_id is not None and draft.phones:
         _link_phones(advertiser_id, draft.phones)
     category_key = category_id(draft.category)
-    values = {
+    values: dict[Any, Any] = {
         Ad.category: category_key,
         Ad.advertiser: advertiser_id,
         Ad.title: draft.title,
@@ -389,16 +406,13 @@ def write_ad(
         Ad.updated_by: current_actor().label,
     }
     if draft.id is None:
-        ad_id = int(Ad.insert(values).execute())
+        ad_id = insert_row(Ad, **{field.name: value for field, value in values.items()})
         version = 1
     else:
         # The row version makes the check and the write one statement: of two clerks
         # saving the same copy, the second finds the version moved on (and waits for the
         # first's commit to see it on PostgreSQL), so nothing is silently overwritten.
-        where = Ad.id == draft.id
-        if draft.version is not None:
-            where &= Ad.version == draft.version
-        if Ad.update({**values, Ad.version: Ad.version + 1}).where(where).execute() == 0:
+        if _update_ad(draft.id, draft.version, values) == 0:
             if draft.version is not None and Ad.get_or_none(Ad.id == draft.id) is not None:
                 raise StaleAd(draft, load_ad(draft.id))
             raise AdNotFound(f"广告 #{draft.id} 已被删除")

@@ -95,3 +95,28 @@ def insert_returning_ids(
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s RETURNING "id"'
     returned = execute_values(db.cursor(), sql, values, page_size=page, fetch=True)
     return [int(r[0]) for r in returned]
+
+
+def insert_row(model: type[Model], **values: Any) -> int:
+    """``model.create(**values)``'s INSERT (the model's defaults filled in), returning the new
+    id, with SQL written once per model and set of fields: a save makes an order, its first
+    event and a payment while its desk holds the write turn, and peewee built each INSERT
+    anew (0.1-0.2 ms each)."""
+    data = model(**values).__data__  # the given values and the model's defaults
+    fields = model._meta.fields
+    names = tuple(n for n in data if n != "id")
+    params = [fields[n].db_value(data[n]) for n in names]
+    postgres = is_postgres()
+    key = (model._meta.table_name, names, postgres)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        columns = ", ".join(f'"{fields[n].column_name}"' for n in names)
+        marks = ", ".join([db.param] * len(names))
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        sql += ' RETURNING "id"' if postgres else ""
+        _INSERTS[key] = sql
+    cursor = db.execute_sql(sql, params)
+    return int(cursor.fetchone()[0] if postgres else cursor.lastrowid)
+
+
+_INSERTS: dict[tuple[str, tuple[str, ...], bool], str] = {}

@@ -18,7 +18,7 @@ from adsdesk.domain.receipt import ReceiptData, ReceiptLine
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import current_actor
 from adsdesk.store.audit import AuditEntry, entries_of, record
-from adsdesk.store.backend import is_postgres
+from adsdesk.store.backend import insert_row, is_postgres
 from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import Ad, Insertion, Setting, db
@@ -164,12 +164,11 @@ def get_order(order_id: int | str) -> OrderInfo:
 
 def order_for_ad(ad_id: int) -> OrderInfo | None:
     """The ad's current order (its latest that is not cancelled), if any."""
-    row = (
-        Order.select()
-        .where((Order.ad == ad_id) & (Order.status != "cancelled"))
-        .order_by(Order.id.desc())
-        .first()
-    )
+    # Raw SQL to model rows: every edit's save asks, inside its transaction, and building the
+    # query took 0.24 ms.
+    p = db.param
+    sql = f"SELECT * FROM ad_order WHERE ad_id = {p} AND status <> {p} ORDER BY id DESC LIMIT 1"
+    row = next(iter(Order.raw(sql, ad_id, "cancelled")), None)
     return _info(row) if row else None
 
 
@@ -235,7 +234,9 @@ def _next_number(day: dt.date) -> int:
     """The day's next order number; call inside the transaction that creates the order."""
     if is_postgres():
         db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (ORDER_NUMBER_LOCK, day.toordinal()))
-    top = Order.select(fn.MAX(Order.number)).where(Order.day == day).scalar()
+    (top,) = db.execute_sql(
+        f"SELECT MAX(number) FROM ad_order WHERE day = {db.param}", (day.isoformat(),)
+    ).fetchone()
     return int(top or 0) + 1
 
 
@@ -336,8 +337,11 @@ def write_order(
             updated_at=dt.datetime.now().replace(microsecond=0),
         )
     number = _next_number(today)  # no other desk takes it before this transaction ends
-    row = Order.create(
-        serial=f"{today:%Y%m%d}-{number:03d}",
+    serial = f"{today:%Y%m%d}-{number:03d}"
+    created = dt.datetime.now().replace(microsecond=0)
+    order_id = insert_row(
+        Order,
+        serial=serial,
         day=today,
         number=number,
         ad=ad_id,
@@ -351,26 +355,28 @@ def write_order(
         first_run=dates[0] if dates else None,
         total_fen=q.total_fen,
         method=method,
+        created_at=created,
+        updated_at=created,
         updated_by=current_actor().label,
     )
-    OrderEvent.create(order=row.id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
+    insert_row(OrderEvent, order=order_id, clerk=clerk, kind="created", new_total_fen=q.total_fen)
     record(
         "order.create",
         "order",
-        int(row.id),
-        {"serial": row.serial, "total_fen": q.total_fen, "breakdown": q.as_dict()},
+        order_id,
+        {"serial": serial, "total_fen": q.total_fen, "breakdown": q.as_dict()},
         ad_id=ad_id,
     )
     return OrderInfo(
-        id=int(row.id),
-        serial=row.serial,
+        id=order_id,
+        serial=serial,
         day=today,
         ad_id=ad_id,
         clerk=clerk,
         paid_fen=0,
         method=method,
         status="open",
-        updated_at=row.updated_at,
+        updated_at=created,
         **terms,
     )
 
@@ -467,7 +473,8 @@ def write_payment(
                 f"本次 {format_fen(amount_fen)} 元。"
             )
     kind = kind or ("payment" if amount_fen > 0 else "refund")
-    pay = Payment.create(
+    pay_id = insert_row(
+        Payment,
         order=order.id,
         day=today,
         clerk=current_clerk(),
@@ -482,7 +489,7 @@ def write_payment(
     record(
         f"payment.{kind}",
         "payment",
-        int(pay.id),
+        pay_id,
         {"order": order.serial, "amount_fen": amount_fen, "method": method, "day": today},
         ad_id=order.ad_id,
     )

@@ -336,6 +336,10 @@ def category_id(name: str) -> int | None:
     name = name.strip()
     if not name:
         return None
+    # Plain SQL for the usual case, a known name: every save asks, inside its transaction.
+    found = db.execute_sql(f"SELECT id FROM category WHERE name = {db.param}", (name,)).fetchone()
+    if found is not None:
+        return int(found[0])
     cat = Category.get_or_none(Category.name == name)
     if cat is None:
         last = Category.select().order_by(Category.position.desc()).first()
