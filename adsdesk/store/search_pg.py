@@ -492,26 +492,29 @@ class AdPage(NamedTuple):
 _READ_AHEAD = threading.local()  # .reads: {first_ad_ids' arguments: the future of its answer}
 
 
-def _reads() -> dict[tuple[Any, ...], Future[tuple[AdPage, Any]]]:
+def _reads() -> dict[tuple[Any, ...], Future[AdPage]]:
     """This thread's reads started by :func:`reading_ahead` and not yet taken."""
     if not hasattr(_READ_AHEAD, "reads"):
         _READ_AHEAD.reads = {}
-    reads: dict[tuple[Any, ...], Future[tuple[AdPage, Any]]] = _READ_AHEAD.reads
+    reads: dict[tuple[Any, ...], Future[AdPage]] = _READ_AHEAD.reads
     return reads
 
 
 class ReadAhead:
     """The page and total of the ads holding a text, being read on the helper connection."""
 
-    def __init__(self, future: Future[tuple[AdPage, Any]]) -> None:
-        self._future = future
+    def __init__(self, ids: Future[list[int]], then: Callable[[list[int]], Any] | None) -> None:
+        self._ids = ids
+        self._then = then
 
     def then(self) -> Any:
-        """What ``then`` made of the page's ids (None when the helper failed)."""
+        """``then`` of the page's ids, called here as soon as the helper has found them (while
+        it goes on counting); None when the helper failed or there is no ``then``."""
         try:
-            return self._future.result()[1]
+            ids = self._ids.result()
         except Exception:  # the helper's connection failed: the caller reads it itself
             return None
+        return None if self._then is None else self._then(ids)
 
 
 @contextmanager
@@ -523,27 +526,32 @@ def reading_ahead(
     then: Callable[[list[int]], Any] | None = None,
 ) -> Iterator[ReadAhead | None]:
     """Within the block, ``first_ad_ids(text, None, descending, n, count_cap)`` is read on the
-    helper connection (``side_reads``) from the start, beside what the caller reads meanwhile,
-    and then ``then`` of the ids found (the page's rows, say); the call takes that answer (or
-    reads it itself, should the helper have failed). None: no helper here (see ``usable``)."""
+    helper connection (``side_reads``) from the start, beside what the caller reads meanwhile;
+    the call takes that answer (or reads it itself, should the helper have failed). The
+    block's :meth:`ReadAhead.then` gives ``then`` of the page's ids (the page's rows, say), read
+    on the caller's connection while the helper counts the hits. None: no helper here (see
+    ``usable``)."""
     if not side_reads.usable():
         yield None
         return
     key = (text, None, descending, n, count_cap)
     reads = _reads()
-    future = reads[key] = side_reads.submit(_read_page, key, then)
+    ids: Future[list[int]] = Future()
+    future = reads[key] = side_reads.submit(_read_page, key, ids)
     try:
-        yield ReadAhead(future)
+        yield ReadAhead(ids, then)
     finally:
         reads.pop(key, None)
         future.cancel()  # (not asked for after all: let it finish unheeded)
 
 
-def _read_page(
-    key: tuple[str, None, bool, int, int | None], then: Callable[[list[int]], Any] | None
-) -> tuple[AdPage, Any]:
-    page = _first_ad_ids(*key)
-    return page, None if then is None else then(page.ids)
+def _read_page(key: tuple[str, None, bool, int, int | None], ids: Future[list[int]]) -> AdPage:
+    """The page and total; the page's ids are handed over in ``ids`` before the count."""
+    try:
+        return _first_ad_ids(*key, on_page=ids.set_result)
+    finally:
+        if not ids.done():  # failed before the page was found: the caller must not wait on
+            ids.set_exception(RuntimeError("read ahead failed"))
 
 
 def first_ad_ids(
@@ -553,15 +561,19 @@ def first_ad_ids(
     future = _reads().pop((text, category_id, descending, n, count_cap), None)
     if future is not None:
         try:
-            page: AdPage = future.result()[0]
-            return page
+            return future.result()
         except Exception:  # the helper's connection failed: read it on ours (with its retries)
             pass
     return _first_ad_ids(text, category_id, descending, n, count_cap)
 
 
 def _first_ad_ids(
-    text: str, category_id: int | None, descending: bool, n: int, count_cap: int | None = None
+    text: str,
+    category_id: int | None,
+    descending: bool,
+    n: int,
+    count_cap: int | None = None,
+    on_page: Callable[[list[int]], object] | None = None,
 ) -> AdPage:
     """The first ``n`` ads holding ``text`` (optionally in one category) in id order, read from
     the newest partitions first when ``descending`` (the oldest when not): see ``first_ids``;
@@ -575,10 +587,14 @@ def _first_ad_ids(
     Why not one ``ORDER BY ad_id LIMIT n`` over the partitioned table: PostgreSQL then sorts
     every hit of every partition whenever it guesses few hits (a query of 3+ characters has
     several codes, each cutting its guess), and on the synthetic million a page of 50 took
-    40–75 ms reading ~9,000 hits; read this way it takes the newest partition's (~600)."""
+    40–75 ms reading ~9,000 hits; read this way it takes the newest partition's (~600).
+
+    ``on_page`` is given the first ids as soon as they are found, before the count."""
     _, where, params, _ = text_match(text, "ad", category_id)
     parts = read_partitions(AD_DOCS)
     found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts)
+    if on_page is not None:
+        on_page(found)
     if len(found) < n:
         return AdPage(found, len(found), found)
     if count_cap is None:
