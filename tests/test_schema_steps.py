@@ -72,3 +72,33 @@ def test_version_one_file_upgrades_to_every_model_column(tmp_path: Path) -> None
     version = con.execute("SELECT value FROM meta_info WHERE key='schema_version'").fetchone()
     con.close()
     assert int(version[0]) == SCHEMA_VERSION
+
+
+def test_bookings_are_found_by_day_and_by_ad_through_the_two_indexes_left(desk_db) -> None:
+    """Step 19 dropped the bookings' single-column indexes; a day's bookings and an ad's are
+    still read through an index (the day's layout, an ad's dates), not by reading the table."""
+    from adsdesk.store.backend import is_postgres
+    from adsdesk.store.models import db
+
+    if is_postgres():
+        names = {r[0] for r in db.execute_sql(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'insertion'"
+        ).fetchall()}  # fmt: skip
+        db.execute_sql("SET enable_seqscan = off")  # an empty table: ask which index serves
+        explain = "EXPLAIN SELECT ad_id FROM insertion WHERE {}"
+        param = "%s"
+    else:
+        names = {r[0] for r in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'insertion'"
+        ).fetchall()}  # fmt: skip
+        explain = "EXPLAIN QUERY PLAN SELECT ad_id FROM insertion WHERE {}"
+        param = "?"
+    assert "insertion_ad_id" not in names and "insertion_date" not in names
+    assert {"insertion_ad_id_date", "search_insertion_date"} <= names
+
+    def plan(where: str, value: object) -> str:
+        rows = db.execute_sql(explain.format(where.format(param)), (value,)).fetchall()
+        return " ".join(str(r[-1]) for r in rows)
+
+    assert "search_insertion_date" in plan("date = {}", "2023-02-24")
+    assert "insertion_ad_id_date" in plan("ad_id = {}", 7)

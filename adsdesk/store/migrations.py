@@ -161,6 +161,15 @@ def v18_search_digit_tokens(database: Database) -> None:
         rebuild_in(database.connection())
 
 
+def v19_insertion_indexes(database: Database) -> None:
+    """The bookings' two single-column indexes dropped: the unique (ad, date) index serves
+    lookups by ad and the search schema's (date, ad_id) those by date, so each booking wrote
+    two index entries for nothing (an import of 100,000 ads: 0.2-0.3 s; on a server desk of
+    the synthetic million, 100 MB)."""
+    for name in ("insertion_ad_id", "insertion_date"):
+        database.execute_sql(f"DROP INDEX IF EXISTS {name}")
+
+
 # Steps that rebuild a table run with foreign keys off (SQLite cannot switch them inside a
 # transaction, and a rename with them on would rewrite the other tables' references).
 FOREIGN_KEYS_OFF: frozenset[str] = frozenset({"v9_keep_ids"})
@@ -184,4 +193,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     v16_phone_tails,
     v17_search_latin,
     v18_search_digit_tokens,
+    v19_insertion_indexes,
 ]

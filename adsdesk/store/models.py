@@ -112,8 +112,10 @@ class AdPhone(BaseModel):
 class Insertion(BaseModel):
     """One ad on one issue date."""
 
-    ad = ForeignKeyField(Ad, backref="insertions", on_delete="CASCADE")
-    date = DateField(index=True)
+    # No index of their own (dropped by schema step 19): the unique (ad, date) index serves
+    # the lookups by ad, the search schema's (date, ad_id) those by date.
+    ad = ForeignKeyField(Ad, backref="insertions", on_delete="CASCADE", index=False)
+    date = DateField()
     created_at = DateTimeField(default=_now)
     rush = BooleanField(default=False)  # 加急: booked after the issue's cut-off
     approved_by = CharField(default="")  # the supervisor who let it in
