@@ -19,7 +19,7 @@ from adsdesk.errors import DeskError
 from adsdesk.store.actor import current_actor
 from adsdesk.store.audit import AuditEntry, entries_of, record
 from adsdesk.store.backend import insert_row, is_postgres
-from adsdesk.store.billing_models import CashUp, CreditAccount, Order, OrderEvent, Payment
+from adsdesk.store.billing_models import CreditAccount, Order, OrderEvent, Payment
 from adsdesk.store.clerk import current_clerk
 from adsdesk.store.models import Ad, Insertion, Setting, db
 from adsdesk.store.ratecards import active_cards, pick_card
@@ -382,8 +382,12 @@ def write_order(
 
 
 def day_closed(day: dt.date, clerk: str) -> bool:
-    row = CashUp.get_or_none((CashUp.day == day) & (CashUp.clerk == clerk))
-    return bool(row and row.closed)
+    # Plain SQL: every payment taken asks first.
+    row = db.execute_sql(
+        f"SELECT closed FROM cash_up WHERE day = {db.param} AND clerk = {db.param}",
+        (day.isoformat(), clerk),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def credit_used(advertiser_id: int) -> int:

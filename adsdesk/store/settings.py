@@ -356,10 +356,13 @@ class RefusedEntry:
 
 
 def list_refused() -> list[RefusedEntry]:
-    return [
-        RefusedEntry(r.e164, r.display, r.reason)
-        for r in RefusedPhone.select().where(RefusedPhone.active).order_by(RefusedPhone.display)
-    ]
+    # Plain SQL: every save's wording check reads the list.
+    rows = db.execute_sql(
+        "SELECT e164, display, reason FROM refused_phone WHERE active = "
+        f"{db.param} ORDER BY display",
+        (True,),
+    ).fetchall()
+    return [RefusedEntry(e164, display, reason) for e164, display, reason in rows]
 
 
 def set_refused(entries: list[RefusedEntry]) -> None:
