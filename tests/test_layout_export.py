@@ -223,3 +223,23 @@ def test_proof_pdf_shows_the_ad_alone_with_date_and_signature(
     assert float(page.mediabox.width) == pytest.approx(
         max(settings.column_width_pt, 60 * MM) + 16 * MM, abs=0.01
     )
+
+
+def test_a_long_left_over_list_shows_the_first_ten_and_the_count(
+    capsys, sample_db: Path, tmp_path: Path
+) -> None:
+    init_db(sample_db)
+    layout_prefs.save_column_settings({**ColumnSettings().to_dict(), "height_mm": 30.0})
+    close_db()
+    args = ["export", "--db", str(sample_db), "--date", "2023-02-24", "--pdf"]
+    code, out, err = run(capsys, *args, str(tmp_path / "a.pdf"), "--json")
+    assert code == 0, err
+    left = json.loads(out)["left_over"]
+    assert len(left) > 10
+    code, out, err = run(capsys, *args, str(tmp_path / "b.pdf"))
+    assert code == 0, err
+    line = out.strip()
+    assert f"排不下 {len(left)} 则" in line
+    assert "、".join(f"#{x}" for x in left[:10]) + " 等" in line
+    assert [int(x) for x in re.findall(r"#(\d+)", line)] == left[:10]
+    assert "--json" in line

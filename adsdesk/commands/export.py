@@ -83,10 +83,20 @@ def run(args: argparse.Namespace) -> int:
         written = "、".join(str(p) for p in (args.pdf, args.png) if p)
         line = f"{date.isoformat()}：排入 {len(layout.placed)} 则，版面占用 {layout.fill:.0%}，已写出 {written}"
         if layout.left_over:
-            ids = "、".join(f"#{x.ad_id}" for x in layout.left_over)
-            line += f"；排不下 {len(layout.left_over)} 则：{ids}"
+            line += "；" + _left_over_line([x.ad_id for x in layout.left_over])
         print(line)
     return EXIT_OK
+
+
+_LEFT_OVER_SHOWN = 10  # a full day leaves hundreds: the first few, and where the rest are
+
+
+def _left_over_line(ids: list[int]) -> str:
+    """The ads left off the page, in the desk's order: all of a few, else the first ten."""
+    shown = "、".join(f"#{x}" for x in ids[:_LEFT_OVER_SHOWN])
+    if len(ids) <= _LEFT_OVER_SHOWN:
+        return f"排不下 {len(ids)} 则：{shown}"
+    return f"排不下 {len(ids)} 则：{shown} 等（全部见 --json 的 left_over）"
 
 
 def export_ads(args: argparse.Namespace) -> int:
