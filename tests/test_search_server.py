@@ -73,16 +73,15 @@ def test_ads_past_the_first_partition_are_indexed_and_found(desk_db: Path) -> No
 
 
 def test_pages_and_totals_over_many_partitions_are_those_of_a_scan(desk_db: Path) -> None:
-    """Seven partitions: a page read by walking the newest ads (a word most of them hold), by
-    the newest batches of partitions, or by the whole index at last; totals under and past
-    their cap."""
+    """Seven partitions: a page read from the newest partition, the next batch of them, or the
+    whole index at last; totals under and past their cap."""
     _server_only()
     for part in (0, 1, 2, 3, 5, 6, 7):
         if part:
             db.execute_sql("SELECT setval(pg_get_serial_sequence('ad', 'id'), %s)", (part << 16,))
         for k in range(3):
             add(f"出租{part}号楼 {'和平' if k == 0 else '大同'}", "电话" if k else "")
-    for _ in range(24):  # the newest partition: most of its ads hold 电话
+    for _ in range(24):  # the newest partition: most of its ads hold 电话, a page's worth
         add("招聘 电话联系", "电话")
     for q in ("电话", "和平", "大同", "出租", "号楼 和", "招聘", "5号", "0号楼"):
         expect = scan(q)
