@@ -143,7 +143,8 @@ def test_the_desk_that_waited_longest_writes_next(db_path) -> None:
             release.wait(10)
         db.close()
 
-    def waiter(name: str, order: list[str]) -> None:
+    def waiter(name: str, order: list[str], started: threading.Event) -> None:
+        started.set()
         with db.atomic():  # takes the file's turn lock, then SQLite's
             order.append(name)
         db.close()
@@ -156,12 +157,17 @@ def test_the_desk_that_waited_longest_writes_next(db_path) -> None:
         threads = [threading.Thread(target=holder, args=(held, release))]
         threads[0].start()
         assert held.wait(10)
-        threads.append(threading.Thread(target=waiter, args=("long", order)))
+        started = [threading.Event(), threading.Event()]
+        threads.append(threading.Thread(target=waiter, args=("long", order, started[0])))
         threads[1].start()
+        assert started[0].wait(10)
         threading.Event().wait(0.05)  # the first desk has waited 50 ms
-        threads.append(threading.Thread(target=waiter, args=("new", order)))
+        threads.append(threading.Thread(target=waiter, args=("new", order, started[1])))
         threads[2].start()
-        threading.Event().wait(0.001)  # the newcomer has just begun to wait
+        # The newcomer has just begun to wait (timed from its own start: on a loaded machine a
+        # thread took more than the 1 ms to start, and came to a file already free).
+        assert started[1].wait(10)
+        threading.Event().wait(0.001)
         release.set()
         for t in threads:
             t.join(10)
