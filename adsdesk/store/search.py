@@ -398,24 +398,23 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
     by_phone = phone_owners(pq, "advertiser_phone", "advertiser_id")
     candidates = sorted(set(advertiser_ids(pq.text, ADVERTISER_CANDIDATES)) | by_phone)
     found: dict[int, tuple[str, str]] = {}
-    tiers: dict[int, int] = {}  # 0: phone or name starts with the text, 1: name holds it, 2: else
+    keys: dict[int, tuple[int, str]] = {}  # (-tier, latest date): ranks before the ad count
+    lasts: dict[int, str | None] = {}
     for chunk in chunks(candidates):
-        for i, name, address in query_rows(
-            f"SELECT id, name, address FROM advertiser WHERE id IN ({placeholders(len(chunk))})",
+        for i, name, address, last in query_rows(
+            "SELECT a.id, a.name, a.address, (SELECT max(s.last_date) FROM search_ad AS s "
+            "WHERE s.advertiser_id = a.id) FROM advertiser AS a "
+            f"WHERE a.id IN ({placeholders(len(chunk))})",
             chunk,
         ):
-            found[i] = (name, address)
+            found[i], lasts[i] = (name, address), iso(last)
             plain = normalise(name)
-            tiers[i] = (
+            tier = (
                 0 if (i in by_phone or plain.startswith(pq.text)) else 1 if pq.text in plain else 2
             )
-    if not tiers:
+            keys[i] = (-tier, lasts[i] or "")
+    if not keys:
         return []
-    # Only the tiers that fill ``limit`` places can make the cut: the latest insertion dates
-    # (an index seek each, 300 of them 1.3 ms on a server) are read for those alone.
-    worst = sorted(tiers.values())[min(limit, len(tiers)) - 1]
-    lasts = _last_dates([i for i, tier in tiers.items() if tier <= worst])
-    keys = {i: (-tiers[i], lasts[i] or "") for i in lasts}  # ranks before the ad count
     # The number of ads breaks ties: counted only for the advertisers that may make the cut.
     ranked = sorted(keys, key=keys.__getitem__, reverse=True)
     cut = keys[ranked[min(limit, len(ranked)) - 1]]
@@ -458,20 +457,6 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
                 matched,
             )
         )
-    return out
-
-
-def _last_dates(advertisers: Sequence[int]) -> dict[int, str | None]:
-    """The latest insertion date (ISO) of each advertiser's ads, None when none is booked."""
-    out: dict[int, str | None] = {}
-    for chunk in chunks(list(advertisers)):
-        for i, last in query_rows(
-            "SELECT a.id, (SELECT max(s.last_date) FROM search_ad AS s "
-            "WHERE s.advertiser_id = a.id) FROM advertiser AS a "
-            f"WHERE a.id IN ({placeholders(len(chunk))})",
-            chunk,
-        ):
-            out[i] = iso(last)
     return out
 
 
