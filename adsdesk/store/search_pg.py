@@ -667,13 +667,11 @@ def _in_range(column: str, low: int, high: int) -> tuple[str, list[int]]:
     return sql, bounds
 
 
-def _batches(
-    table: str, parts: list[int], descending: bool, growth: int = 4
-) -> Iterator[tuple[int, int]]:
-    """Id ranges of 1, ``growth``, ``growth``² … of the partitions ``parts`` of ``table`` from
-    the newest (the oldest when not ``descending``). Each range's query reads its partitions'
-    index entries for every code of the query, so a rare query pays for each range once more:
-    hence few, growing quickly.
+def _batches(table: str, parts: list[int], descending: bool) -> Iterator[tuple[int, int]]:
+    """Id ranges of 1, 4, 16 … of the partitions ``parts`` of ``table`` from the newest (the
+    oldest when not ``descending``). Each range's query reads its partitions' index entries for
+    every code of the query, so a rare query pays for each range once more: hence few, growing
+    quickly.
 
     The ranges meet end to end and together hold every id (the newest is open-ended, the
     oldest starts at 0): a partition missing from ``parts`` (another desk added it since the
@@ -685,7 +683,7 @@ def _batches(
         if len(parts) - (start + size) < size // 2:
             size = len(parts) - start  # (a few left: in this range, not a query of their own)
         batches.append(parts[start : start + size])
-        start, size = start + size, size * growth
+        start, size = start + size, size * 4
     if not batches:
         yield 0, _NO_ID  # (no partition known yet: one range, every id)
         return
