@@ -97,6 +97,36 @@ def test_pages_and_totals_over_many_partitions_are_those_of_a_scan(desk_db: Path
                 assert (found.total, found.total_exact) == total, (q, limit, cap)
 
 
+def test_a_word_most_new_ads_hold_is_paged_by_walking_them(desk_db: Path, monkeypatch) -> None:
+    """电话 in nearly every new ad: its page comes from testing the newest ads one by one (the
+    index would list every hit to sort them); a rarer word still goes through the index."""
+    _server_only()
+    from adsdesk.store import backend, search_pg
+
+    add("和平医院 体检", "和平")
+    for k in range(30):
+        add(f"出租{k}号楼 电话联系", "电话" if k % 10 else "")
+    db.execute_sql("ANALYZE search_ad_doc")  # (what autovacuum does on a working desk)
+    statements: list[str] = []
+    rows_of = backend.rows
+
+    def spy(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        statements.append(sql)
+        return rows_of(sql, params)
+
+    monkeypatch.setattr(backend, "rows", spy)
+    newest = search_pg.partition(max(search_pg.partitions()))
+    assert search_pg.code_shares(newest)  # the statistics name the commonest codes
+    for q, walked in (("电话", True), ("电", True), ("和平", False), ("号楼 电", False)):
+        for limit in (1, 5, 20, 40):
+            statements.clear()
+            found = S.search(q, limit=limit, advertiser_limit=0)
+            assert [h.id for h in found.ads] == scan(q)[:limit], (q, limit)
+            assert found.total == len(scan(q)), (q, limit)
+            took_walk = any("LIMIT ?) AS d" in sql for sql in statements)
+            assert took_walk == walked, (q, limit)
+
+
 def test_advertisers_past_the_first_partition_are_found_newest_first(desk_db: Path) -> None:
     _server_only()
     from adsdesk.store import search_pg
