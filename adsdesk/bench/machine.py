@@ -31,6 +31,14 @@ def machine_facts() -> dict[str, object]:
     }
 
 
+def watch() -> Callable[[], dict[str, object]]:
+    """The machine's facts now, and a function that gives them at the end of the run with
+    ``stolen_pct`` added (how much of the run's CPU time the host took for others)."""
+    facts = machine_facts()
+    ticks = cpu_snapshot()
+    return lambda: {**facts, "stolen_pct": stolen_pct(ticks)}
+
+
 def cpu_snapshot() -> tuple[int, int] | None:
     """(CPU time stolen by the hypervisor, CPU time used or stolen) of the whole machine so far,
     in clock ticks; None where the system does not say (only Linux's /proc/stat does)."""

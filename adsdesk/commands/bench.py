@@ -34,12 +34,11 @@ def run(args: argparse.Namespace) -> int:
         if not 1 <= args.clerks <= 64 or args.seconds <= 0:
             raise UserError("--clerks 应为 1 到 64，--seconds 应大于 0。")
         from adsdesk.bench.clerks import bench_clerks
-        from adsdesk.bench.machine import cpu_snapshot, machine_facts, stolen_pct
+        from adsdesk.bench.machine import watch
 
-        machine = machine_facts()  # (before the clerks: the load average is the machine's own)
-        ticks = cpu_snapshot()
+        machine = watch()  # (before the clerks: the load average is the machine's own)
         figures = bench_clerks(args.clerks, args.seconds, getattr(args, "db", None))
-        print_json({**figures, "machine": {**machine, "stolen_pct": stolen_pct(ticks)}})
+        print_json({**figures, "machine": machine()})
         return 0
     server = getattr(args, "db", None)
     only = args.only if args.only is not None else ",".join(SERVER_PARTS if server else PARTS)
@@ -56,10 +55,9 @@ def run(args: argparse.Namespace) -> int:
             )
     if args.ads < 100:
         raise UserError("--ads 至少为 100。")
-    from adsdesk.bench.machine import cpu_snapshot, machine_facts, stolen_pct
+    from adsdesk.bench.machine import watch
 
-    machine = machine_facts()  # what the figures below depend on most (see the module)
-    ticks = cpu_snapshot()
+    machine = watch()  # what the figures below depend on most (see the module)
     started = time.perf_counter()
     result: dict[str, Any] = {"ads": args.ads}
     if "cold" in parts:  # first: before this process has warmed the disk cache for the others
@@ -105,6 +103,6 @@ def run(args: argparse.Namespace) -> int:
 
         result["report"] = bench_report(args.ads)
     result["total_s"] = round(time.perf_counter() - started, 1)
-    result["machine"] = {**machine, "stolen_pct": stolen_pct(ticks)}
+    result["machine"] = machine()
     print_json(result)
     return 0

@@ -40,7 +40,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from peewee import Database
 
@@ -61,6 +61,7 @@ PART_BITS = 16  # an ad document partition holds the ids n << 16 … (n + 1) << 
 AD_DOCS, ADV_DOCS = "search_ad_doc", "search_adv_doc"
 _BITS = {AD_DOCS: PART_BITS, ADV_DOCS: 14}  # … an advertiser document partition n << 14 …
 _NO_ID = 1 << 31  # above every id (ids are 32-bit)
+_T = TypeVar("_T")
 _PARTITION_LOCK = 0x61647370  # "adsp": one transaction at a time adds a partition
 
 # New documents go to the index's pending list and are merged into it 64 kB at a time: with
@@ -218,19 +219,27 @@ def partitions(table: str = AD_DOCS) -> list[int]:
 _PARTS_MAX_AGE_S = 60.0
 
 
-_PARTS_READ: weakref.WeakKeyDictionary[Database, dict[str, tuple[float, list[int]]]] = (
+# What a search reads from the catalogue or the statistics, by database and table: (when
+# read, what).
+_REMEMBERED: weakref.WeakKeyDictionary[Database, dict[tuple[str, str], tuple[float, Any]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def _remembered(what: str, table: str, max_age_s: float, read: Callable[[], _T]) -> _T:
+    """``read()`` for ``table`` of this database, read again once older than ``max_age_s``."""
+    cache = _REMEMBERED.setdefault(db.obj, {})
+    now = time.monotonic()
+    known = cache.get((what, table))
+    if known is None or now - known[0] > max_age_s:
+        known = cache[(what, table)] = (now, read())
+    value: _T = known[1]
+    return value
+
+
 def read_partitions(table: str = AD_DOCS) -> list[int]:
     """:func:`partitions` as a search reads them: remembered for a minute per database."""
-    cache = _PARTS_READ.setdefault(db.obj, {})
-    now = time.monotonic()
-    known = cache.get(table)
-    if known is None or now - known[0] > _PARTS_MAX_AGE_S:
-        known = cache[table] = (now, partitions(table))
-    return known[1]
+    return _remembered("parts", table, _PARTS_MAX_AGE_S, lambda: partitions(table))
 
 
 # A word most ads hold (电, 电话: 57 % of the synthetic million's newest partition) has
@@ -242,29 +251,24 @@ def read_partitions(table: str = AD_DOCS) -> list[int]:
 DENSE = 0.1
 _WALK_MOST = 4000  # documents walked at most; n / share * 2 of them: twice the hits needed
 _SHARES_MAX_AGE_S = 600.0
-_SHARES: weakref.WeakKeyDictionary[Database, dict[str, tuple[float, dict[int, float]]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def code_shares(table: str) -> dict[int, float]:
     """The share of ``table``'s documents holding each of its commonest codes, as ANALYZE
     last counted them (``pg_stats``); empty before it has. Remembered ten minutes."""
-    cache = _SHARES.setdefault(db.obj, {})
-    now = time.monotonic()
-    known = cache.get(table)
-    if known is None or now - known[0] > _SHARES_MAX_AGE_S:
+
+    def read() -> dict[int, float]:
         found = backend.rows(
             "SELECT most_common_elems::text, most_common_elem_freqs FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = ? AND attname = 'grams'",
             (table,),
         )
-        shares: dict[int, float] = {}
-        if found and found[0][0] and found[0][1]:
-            codes = [int(x) for x in found[0][0].strip("{}").split(",")]
-            shares = dict(zip(codes, found[0][1], strict=False))  # (3 summary figures follow)
-        known = cache[table] = (now, shares)
-    return known[1]
+        if not (found and found[0][0] and found[0][1]):
+            return {}
+        codes = [int(x) for x in found[0][0].strip("{}").split(",")]
+        return dict(zip(codes, found[0][1], strict=False))  # (3 summary figures follow)
+
+    return _remembered("shares", table, _SHARES_MAX_AGE_S, read)
 
 
 def _walk_for(
@@ -273,10 +277,8 @@ def _walk_for(
     """How many of the first partition's documents :func:`first_ids` should test one by one
     before asking the index: 0 but for a 1- or 2-character query (one code, nothing to check)
     that the statistics count in at least ``DENSE`` of them."""
-    codes = params[0]
-    if category_id is not None or len(params) != 1 or not isinstance(codes, list) or not parts:
-        return 0
-    if len(codes) != 1:
+    codes = params[0] if len(params) == 1 else None
+    if category_id is not None or not parts or not isinstance(codes, list) or len(codes) != 1:
         return 0
     first = max(parts) if descending else min(parts)
     share = code_shares(partition(first, AD_DOCS)).get(int(codes[0]), 0.0)
@@ -657,7 +659,7 @@ def _first_ad_ids(
     in_range, bounds = _in_range("d.ad_id", low, high)
     sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} LIMIT ?"
     every = [r[0] for r in backend.rows(sql, (*params, *bounds, cap))]
-    if len(every) < cap and (low, high) != (0, _NO_ID):  # … then the whole index, that one too
+    if len(every) < cap and in_range:  # … then the whole index, that one too
         sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where} LIMIT ?"
         every = [r[0] for r in backend.rows(sql, (*params, cap))]
     if len(every) > count_cap:
