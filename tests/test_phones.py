@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from adsdesk.assets import resource_path
 from adsdesk.domain.phone_check import PhoneCheck, check_phone
+from adsdesk.domain.phone_find import _APPROVAL_BEFORE_RE as APPROVAL_BEFORE
 from adsdesk.domain.phone_find import PhoneMatch, find_phones
 from adsdesk.domain.textnorm import to_halfwidth, to_scan_form
 
@@ -727,6 +728,9 @@ def test_any_mobile_in_chinese_filler_is_found_alone(
 ) -> None:
     # A number right after a licence/ID label is deliberately not a phone: keep filler neutral.
     assume(not re.search(NON_PHONE_LABELS + r"[号码]*[\s:：]*$", before))
+    # … and so is one on the line of an approval number (审查证明 …), or between 第 and 号.
+    assume(not APPROVAL_BEFORE.search(before[-40:].rsplit("\n", 1)[-1]))
+    assume(not (before.rstrip().endswith("第") and after.lstrip().startswith("号")))
     number = prefix + rest
     shown = (
         number.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"}) if full_width else number
