@@ -6,6 +6,7 @@ up readies both connections; closing the desk closes both."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import psycopg2
@@ -96,6 +97,34 @@ def test_a_cut_second_connection_costs_no_answer() -> None:
         rows("SELECT pg_terminate_backend(?)", (pid,))
     assert answer("和平")[0] == ids[::-1]  # read again on the desk's own connection
     assert answer("小区")[0] == ids[::-1]  # and the next search opens a new second one
+
+
+def test_the_pages_rows_are_read_on_the_second_connection_or_here_when_it_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = [add(f"和平小区{i}号楼") for i in range(3)]
+    real = S.fetch_rows
+    threads: list[str] = []
+
+    def spy(wanted: list[int]) -> list[object]:
+        threads.append(threading.current_thread().name)
+        return real(wanted)  # type: ignore[return-value]
+
+    monkeypatch.setattr(S, "fetch_rows", spy)
+    found = S.search("和平")
+    assert [h.id for h in found.ads] == ids[::-1]
+    assert found.ads[0].snippet.startswith("和平小区2")
+    assert threads[0].startswith("adsdesk-side-read")  # the page's rows, beside the lookup
+
+    def failing(wanted: list[int]) -> list[object]:
+        if threading.current_thread().name.startswith("adsdesk-side-read"):
+            raise psycopg2.OperationalError("server closed the connection unexpectedly")
+        return real(wanted)  # type: ignore[return-value]
+
+    monkeypatch.setattr(S, "fetch_rows", failing)
+    again = S.search("和平")
+    assert [(h.id, h.snippet) for h in again.ads] == [(h.id, h.snippet) for h in found.ads]
+    assert again.total == 3
 
 
 def test_closing_the_desk_closes_both_its_connections() -> None:

@@ -326,7 +326,7 @@ def search(
     with synced_once(), _read_ahead(pq, filters, order, limit, offset, count_limit) as ahead:
         advertisers = _advertisers(pq, advertiser_limit) if advertiser_limit and pq.text else []
         named = _named(advertisers)  # an advertiser named by the query brings their ads
-        # The page's rows, read here while the other connection counts the hits.
+        # The page's rows, read by the other connection beside the advertisers' lookup.
         known: dict[int, AdRow] = (ahead and ahead.then()) or {}
         found = find(pq, filters, order, limit, offset, count_limit, of_advertisers=named)
     missing = {r.id: r for r in fetch_rows([i for i in found.ids if i not in known])}
@@ -358,9 +358,9 @@ def _read_ahead(
     count_limit: int | None,
 ) -> AbstractContextManager[ReadAhead | None]:
     """On a server, the ads' page and total (what ``find`` reads by partition for a text
-    without filters) read beside the advertisers' lookup, and the page's rows read once its
-    ids are known, beside the count: see ``search_pg.reading_ahead``. (Ads the query's numbers
-    or advertisers add to the page are read afterwards.)"""
+    without filters) read beside the advertisers' lookup, the page's rows too as soon as its
+    ids are known: see ``search_pg.reading_ahead``. (Ads the query's numbers or advertisers
+    add to the page are read afterwards.)"""
     if not pq.text or pq.impossible or not filters.empty() or limit is None:
         return nullcontext()
     if not order.startswith("id") or not is_postgres():

@@ -557,18 +557,31 @@ def _reads() -> dict[tuple[Any, ...], Future[AdPage]]:
 class ReadAhead:
     """The page and total of the ads holding a text, being read on the helper connection."""
 
-    def __init__(self, ids: Future[list[int]], then: Callable[[list[int]], Any] | None) -> None:
+    def __init__(
+        self,
+        ids: Future[list[int]],
+        rows: Future[Any],
+        then: Callable[[list[int]], Any] | None,
+    ) -> None:
         self._ids = ids
+        self._rows = rows
         self._then = then
 
     def then(self) -> Any:
-        """``then`` of the page's ids, called here as soon as the helper has found them (while
-        it goes on counting); None when the helper failed or there is no ``then``."""
+        """``then`` of the page's ids: read by the helper as soon as it has found them, before
+        it counts the hits, while the caller's connection looks up the advertisers (read here
+        should the helper fail at it); None when the helper failed before finding the page or
+        there is no ``then``."""
         try:
             ids = self._ids.result()
         except Exception:  # the helper's connection failed: the caller reads it itself
             return None
-        return None if self._then is None else self._then(ids)
+        if self._then is None:
+            return None
+        try:
+            return self._rows.result()
+        except Exception:
+            return self._then(ids)
 
 
 @contextmanager
@@ -582,8 +595,10 @@ def reading_ahead(
     """Within the block, ``first_ad_ids(text, None, descending, n, count_cap)`` is read on the
     helper connection (``side_reads``) from the start, beside what the caller reads meanwhile;
     the call takes that answer (or reads it itself, should the helper have failed). The
-    block's :meth:`ReadAhead.then` gives ``then`` of the page's ids (the page's rows, say), read
-    on the caller's connection while the helper counts the hits. None: no helper here (see
+    block's :meth:`ReadAhead.then` gives ``then`` of the page's ids (the page's rows, say),
+    which the helper reads as soon as it has the ids, before it counts the hits: a search's
+    longest chain is the caller's lookup of the advertisers (4.4 of 6.8 ms for a common
+    character on the synthetic million), the helper's is shorter. None: no helper here (see
     ``usable``)."""
     if not side_reads.usable():
         yield None
@@ -591,21 +606,40 @@ def reading_ahead(
     key = (text, None, descending, n, count_cap)
     reads = _reads()
     ids: Future[list[int]] = Future()
-    future = reads[key] = side_reads.submit(_read_page, key, ids)
+    rows: Future[Any] = Future()
+    future = reads[key] = side_reads.submit(_read_page, key, ids, rows, then)
     try:
-        yield ReadAhead(ids, then)
+        yield ReadAhead(ids, rows, then)
     finally:
         reads.pop(key, None)
         future.cancel()  # (not asked for after all: let it finish unheeded)
 
 
-def _read_page(key: tuple[str, None, bool, int, int | None], ids: Future[list[int]]) -> AdPage:
-    """The page and total; the page's ids are handed over in ``ids`` before the count."""
+def _read_page(
+    key: tuple[str, None, bool, int, int | None],
+    ids: Future[list[int]],
+    rows: Future[Any],
+    then: Callable[[list[int]], Any] | None,
+) -> AdPage:
+    """The page and total; the page's ids are handed over in ``ids`` and ``then`` of them in
+    ``rows``, both before the count."""
+
+    def on_page(found: list[int]) -> None:
+        ids.set_result(found)
+        if then is not None:
+            try:
+                rows.set_result(then(found))
+            except Exception as exc:  # the caller reads them itself
+                rows.set_exception(exc)
+
     try:
-        return _first_ad_ids(*key, on_page=ids.set_result)
+        return _first_ad_ids(*key, on_page=on_page)
     finally:
-        if not ids.done():  # failed before the page was found: the caller must not wait on
+        # Failed before the page was found: the caller must not wait on either.
+        if not ids.done():
             ids.set_exception(RuntimeError("read ahead failed"))
+        if not rows.done():
+            rows.set_exception(RuntimeError("read ahead failed"))
 
 
 def first_ad_ids(
