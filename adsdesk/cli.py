@@ -15,14 +15,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from adsdesk.errors import EXIT_BLOCKED, EXIT_BUG, DeskError, UserError
+from adsdesk.cli_parser import Parser
+from adsdesk.errors import EXIT_BLOCKED, EXIT_BUG, DeskError
 
 DEFAULT_COMMAND = "gui"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"参数有误：{message}。用 adsdesk --help 查看用法。")
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -77,9 +73,9 @@ def modules_for(args: Sequence[str]) -> list[ModuleType]:
 
 
 def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.ArgumentParser:
-    parser = _Parser(prog="adsdesk", description="便民信息广告受理台")
+    parser = Parser(prog="adsdesk", description="便民信息广告受理台")
     _db_option(parser)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in command_modules() if modules is None else modules:
         p = sub.add_parser(module.NAME, help=module.HELP)
         _db_option(p)

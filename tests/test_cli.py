@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -177,4 +178,62 @@ def test_phone_command_loads_neither_database_layer_nor_qt(tmp_path: Path) -> No
 def test_help_and_a_mistyped_command_still_list_every_command(capsys) -> None:
     assert main(["phon", "1"]) == 2
     err = capsys.readouterr().err
-    assert "'phone'" in err and "'import'" in err and "'verify'" in err
+    assert "没有 “phon” 这个命令" in err
+    assert all(f"{name}、" in err for name in ("phone", "import", "export"))
+    assert err.rstrip().endswith("verify。用 adsdesk --help 查看用法。")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("search",), "少写了 QUERY"),
+        (("export", "--date"), "--date 后面要写一个值"),
+        (("search", "大同", "--limit", "many"), "--limit 要写整数，“many” 不是"),
+        (("report", "--by", "weekday"), "--by 不能是 “weekday”，可选：day、month、category"),
+        (("export", "--date", "2023-02-24", "--frob"), "不认识的参数：--frob"),
+        (("db", "frob"), "没有 “frob” 这个命令，可用的有：init、upgrade、copy、check"),
+        (("user",), "少写了 ACTION"),
+    ],
+)
+def test_a_mistyped_command_line_is_told_in_chinese(capsys, args, said) -> None:
+    code, _out, err = run(capsys, *args)
+    assert code == 2
+    assert err.startswith(f"adsdesk: 参数有误：{said}")
+    assert not re.search(r"[a-z]{4,} [a-z]{3,}", err), err  # no English sentence left
+
+
+def test_help_is_in_chinese(capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["search", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：adsdesk search")
+    assert "参数:" in out and "选项:" in out and "-h, --help           显示这段说明" in out
+    assert "usage" not in out and "show this help" not in out and "options" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--pdf", "a", "--png", "b"], "--png 和 --pdf 不能一起用"),
+        ([], "--pdf --png 要写其中一个"),
+        (["--pdf", "a", "--scale", "big"], "--scale 要写数字，“big” 不是"),
+        (["--pdf", "a", "--size", "210"], "--size 后面要写 2 个值"),
+        (["--pdf", "a", "--li", "1"], "--li 不明确，可能是 --limit, --list"),
+    ],
+)
+def test_every_kind_of_argparse_message_is_translated(args, said) -> None:
+    from adsdesk.cli_parser import Parser
+    from adsdesk.errors import UserError
+
+    parser = Parser(prog="adsdesk export")
+    either = parser.add_mutually_exclusive_group(required=True)
+    either.add_argument("--pdf")
+    either.add_argument("--png")
+    parser.add_argument("--scale", type=float)
+    parser.add_argument("--size", nargs=2)
+    parser.add_argument("--limit")
+    parser.add_argument("--list")
+    with pytest.raises(UserError) as refused:
+        parser.parse_args(args)
+    assert str(refused.value) == f"参数有误：{said}。用 adsdesk --help 查看用法。"

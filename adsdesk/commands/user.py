@@ -14,7 +14,9 @@ HELP = "账户：添加、列出、停用（角色：受理员 主管 排版 财
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
+    sub = parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(parser)
+    )
     add = sub.add_parser("add", help="添加账户；密码从终端或标准输入读取")
     add.add_argument("name", metavar="NAME")
     add.add_argument(
