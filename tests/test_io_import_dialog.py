@@ -66,6 +66,23 @@ def test_map_headers_see_refused_rows_import_the_good_ones(
     assert _count(qtbot, dialog) == 2
 
 
+def test_enter_in_the_path_reads_the_file_and_opens_no_chooser(
+    qtbot, dialog: ImportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "adsdesk.ui.import_dialog.ask_open_path", lambda *args: asked.append("chooser")
+    )
+    rows = [["标题", "正文", "电话", "刊登日期"], ["纱窗", "厂家直供", "18911267373", "2023-02-24"]]
+    path = write_csv(tmp_path / "ads.csv", rows, "utf-8")
+    dialog.path.setFocus()
+    qtbot.keyClicks(dialog.path, str(path))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == PAGE_PREVIEW)
+    assert dialog.summary.text() == "共 1 行，全部无误。"
+    assert asked == []
+
+
 def test_import_nothing_closes_without_saving(qtbot, dialog: ImportDialog, tmp_path: Path) -> None:
     rows = [["标题", "正文"], ["出售", "电话 1390352849"], ["纱窗", "电话 18911267373"]]
     dialog.open_file(write_xlsx(tmp_path / "ads.xlsx", rows))

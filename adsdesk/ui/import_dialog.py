@@ -95,8 +95,10 @@ class ImportDialog(QDialog):
         self.path.setPlaceholderText(self.tr(".csv 或 .xlsx 文件"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self._browse)
+        browse.setAutoDefault(False)  # Enter in the path reads it, never opens the chooser
         self.read_button = QPushButton(self.tr("读取"))
         self.read_button.setObjectName("importRead")
+        self.read_button.setDefault(True)
         self.read_button.clicked.connect(lambda: self.open_file(self.path.text()))
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
