@@ -122,6 +122,7 @@ def _contents() -> dict[str, Any]:
     from adsdesk.store.rows import tuples
     from adsdesk.store.search import search_ad_ids, search_advertisers
     from adsdesk.store.search_plan import Filters
+    from adsdesk.store.search_text import pinyin_forms
 
     assert verify_chain().ok
     out: dict[str, Any] = {
@@ -162,6 +163,12 @@ def _contents() -> dict[str, Any]:
     out["by_category"] = sorted(search_ad_ids("", Filters(category="房屋出售")))
     out["advertiser_search"] = {
         q: sorted(a.id for a in search_advertisers(q)) for q in ["鑫源", "xy", "宏达纱窗", "和平"]
+    }
+    # Each new advertiser found by its own name and by its full pinyin: their documents, built
+    # by the saving process or (with two check workers or more) by the checks, are the same.
+    out["each_advertiser"] = {
+        name: [sorted(a.id for a in search_advertisers(q)) for q in (name, pinyin_forms(name)[1])]
+        for _id, name in out["advertisers"][:200]
     }
     return out
 

@@ -22,6 +22,7 @@ from adsdesk.domain.wording import Finding
 from adsdesk.errors import DeskError
 from adsdesk.io.row_checks import (
     Cells,
+    Checked,
     DocParts,
     RowFacts,
     check_cells,
@@ -36,6 +37,8 @@ from adsdesk.store.ads import AdDraft, PhoneEntry
 from adsdesk.store.backend import is_postgres
 from adsdesk.store.database import refuse_if_damaged
 from adsdesk.store.exchange import CHUNK, BulkSaver, bulk_saver
+from adsdesk.store.import_text import CreatedText
+from adsdesk.store.search_text import AdvParts
 from adsdesk.store.search_text import warm_up as search_warm_up
 
 __all__ = [
@@ -229,13 +232,10 @@ def check_table(
         gc_paused(),
         closing(_checked(pieces, options, processes if processes > 1 else 0)) as stream,
     ):
-        for facts, _docs in stream:
-            plan.rows += map(_row_check, facts)
+        for checked in stream:
+            plan.rows += map(_row_check, checked.facts)
             _tick(progress, cancel, len(plan.rows), total)
     return plan
-
-
-_Checked = tuple[list[RowFacts], list[DocParts | None]]
 
 
 def _checked(
@@ -244,22 +244,24 @@ def _checked(
     workers: int,
     docs: bool = False,
     meanwhile: Callable[[], object] | None = None,
-) -> Generator[_Checked, None, None]:
-    """Each piece checked (see ``check_piece``), in order: in ``workers`` processes (0: or
-    when no process can be started, or for a single piece: in this one). ``meanwhile`` is
-    called while the processes start and check their first pieces."""
+    texts: bool = False,
+) -> Generator[Checked, None, None]:
+    """Each piece checked (see ``check_piece``, which ``docs`` and ``texts`` are for), in
+    order: in ``workers`` processes (0: or when no process can be started, or for a single
+    piece: in this one). ``meanwhile`` is called while the processes start and check their
+    first pieces."""
     done = 0
     try:
         if workers > 0 and len(pieces) > 1:
             try:
-                for result in _in_processes(pieces, options, workers, docs, meanwhile):
+                for result in _in_processes(pieces, options, workers, docs, meanwhile, texts):
                     done += 1
                     yield result
                 return
             except (BrokenProcessPool, OSError):
                 pass  # no worker processes here: check the rest in this process instead
         for piece in pieces[done:]:
-            yield check_piece(piece, options, docs)
+            yield check_piece(piece, options, docs, texts)
     finally:
         forget_memos()
 
@@ -270,7 +272,8 @@ def _in_processes(
     workers: int,
     docs: bool,
     meanwhile: Callable[[], object] | None = None,
-) -> Generator[_Checked, None, None]:
+    texts: bool = False,
+) -> Generator[Checked, None, None]:
     """Check pieces in worker processes, a few ahead of the one this process waits for.
 
     Processes are started with "spawn" (safe from the desk's worker thread, and the only way
@@ -288,14 +291,14 @@ def _in_processes(
         initializer=start_worker,
         initargs=(os.getpid(),),
     )
-    ahead: deque[Future[_Checked]] = deque()
+    ahead: deque[Future[Checked]] = deque()
     here = min(_CHECKED_HERE, len(pieces) - 1)  # at least one piece for the workers
     queued = here
 
     def top_up() -> None:
         nonlocal queued
         while queued < len(pieces) and len(ahead) < 2 * workers:
-            ahead.append(pool.submit(check_piece, pieces[queued], options, docs))
+            ahead.append(pool.submit(check_piece, pieces[queued], options, docs, texts))
             queued += 1
 
     try:
@@ -303,7 +306,7 @@ def _in_processes(
         if meanwhile is not None:
             meanwhile()
         for piece in pieces[:here]:
-            yield check_piece(piece, options, docs)
+            yield check_piece(piece, options, docs, texts)
         while ahead:
             result = ahead.popleft().result()
             top_up()  # before the consumer saves this piece: the workers stay busy meanwhile
@@ -444,10 +447,16 @@ def _save(
 
 
 def _save_new(
-    saver: BulkSaver, rows: Sequence[RowCheck], docs: Sequence[DocParts | None] | None
+    saver: BulkSaver,
+    rows: Sequence[RowCheck],
+    docs: Sequence[DocParts | None] | None,
+    prepared: Mapping[str, AdvParts] | None = None,
+    texts: Sequence[CreatedText | None] | None = None,
 ) -> list[int]:
-    """:func:`_save` by :meth:`BulkSaver.add_new`: the same rows, with less work per row."""
-    names = saver.advertisers(r.advertiser for r in rows if r.advertiser)
+    """:func:`_save` by :meth:`BulkSaver.add_new`: the same rows, with less work per row;
+    ``prepared`` and ``texts``: the advertisers' search documents and the rows' audit texts,
+    when the checks prepared them."""
+    names = saver.advertisers((r.advertiser for r in rows if r.advertiser), prepared)
     ads = [
         (
             r.category,
@@ -460,7 +469,11 @@ def _save_new(
         )
         for r in rows
     ]
-    return saver.add_new(ads, None if docs is None else [d for d in docs if d is not None])
+    return saver.add_new(
+        ads,
+        None if docs is None else [d for d in docs if d is not None],
+        None if texts is None else [t for t in texts if t is not None],
+    )
 
 
 def import_rows(
@@ -543,34 +556,47 @@ def import_table(
     _tick(progress, cancel, 0, total)
     saving = save
     docs_here = save and not is_postgres()  # PostgreSQL's triggers build the documents
+    processes = import_workers(total, workers)
+    # With two check workers or more the saving is the slower side: they take more of its work.
+    texts_here = docs_here and processes >= 2
     try:
         with ExitStack() as stack:
             stack.enter_context(gc_paused())
             # The saving's one slow start (loading the pinyin tables for the advertisers'
             # documents) is done while the workers start.
             warm_up = search_warm_up if docs_here else None
-            checked = _checked(pieces, options, import_workers(total, workers), docs_here, warm_up)
-            stream = stack.enter_context(closing(checked))
+            checking = _checked(pieces, options, processes, docs_here, warm_up, texts_here)
+            stream = stack.enter_context(closing(checking))
             saver: BulkSaver | None = None
-            for facts, docs in stream:
-                rows = [_row_check(f) for f in facts]
+            prepared: dict[str, AdvParts] = {}  # advertisers' search documents, by name
+            for checked in stream:
+                prepared.update(checked.names)
+                docs, texts = checked.docs, checked.texts
+                rows = [_row_check(f) for f in checked.facts]
                 plan.rows += rows
                 if booked is not None:
                     repeats.update(booked.repeats(rows))
                 if saving and not skip_bad and not all(r.ok for r in rows):
                     saving = False  # refused: nothing is saved (what went in is rolled back)
                 if saving:
+                    none = [None] * len(rows)
                     chosen = [
-                        (r, d)
-                        for r, d in zip(rows, docs or [None] * len(rows), strict=True)
+                        (r, d, t)
+                        for r, d, t in zip(rows, docs or none, texts or none, strict=True)
                         if r.ok and (again or r.row not in repeats)
                     ]
                     if chosen:
                         if saver is None:
                             refuse_if_damaged()  # a damaged file must not take more rows
                             saver = stack.enter_context(bulk_saver())
-                        good = [r for r, _ in chosen]
-                        new = _save_new(saver, good, [d for _, d in chosen] if docs_here else None)
+                        good = [r for r, _, _ in chosen]
+                        new = _save_new(
+                            saver,
+                            good,
+                            [d for _, d, _ in chosen] if docs_here else None,
+                            prepared,
+                            [t for _, _, t in chosen] if texts_here else None,
+                        )
                         ids += new
                         if booked is not None:
                             booked.ignore(new)

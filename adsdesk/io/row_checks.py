@@ -13,14 +13,15 @@ import gc
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from adsdesk.domain.checks import AdCheck, ad_text, check_text, print_refusals
 from adsdesk.domain.dates import parse_dates
 from adsdesk.domain.phone_check import check_phone
 from adsdesk.domain.splitter import guess_category
 from adsdesk.domain.wording import Finding
-from adsdesk.store.search_text import ad_doc_parts
+from adsdesk.store.import_text import CreatedText, created_text
+from adsdesk.store.search_text import AdvParts, ad_doc_parts, advertiser_doc_parts
 
 _PHONE_SPLIT = re.compile(r"[,;、，；/\n]+")
 
@@ -104,6 +105,13 @@ def forget_memos() -> None:
     """Drop the memos (an import has ended)."""
     _MEMOS.clear()
     _DATE_CELLS.clear()
+    _NAMES_SENT.clear()
+    _ISO_DAYS.clear()
+
+
+# Advertiser names whose search documents this process has handed to the saving process
+# already (built once per process, sent with the first good row naming them).
+_NAMES_SENT: set[str] = set()
 
 
 def check_cells(
@@ -212,16 +220,52 @@ def _finding_fields(f: Finding) -> tuple[Any, ...]:
 Cells = tuple[int, tuple[str, ...]]
 
 
+class Checked(NamedTuple):
+    """Rows checked by :func:`check_piece`, with what it prepared for the saving process."""
+
+    facts: list[RowFacts]
+    docs: list[DocParts | None]  # each good row's search documents (None: a refused row)
+    names: dict[str, AdvParts]  # advertisers' search documents, by a name not sent before
+    texts: list[CreatedText | None]  # each good row's audit text (see import_text)
+
+
 def check_piece(
     piece: Sequence[Cells],
     options: Mapping[str, Any],
     docs: bool = False,
-) -> tuple[list[RowFacts], list[DocParts | None]]:
-    """Check consecutive rows; with ``docs``, also prepare each good row's search documents
-    (None for a refused row), so the saving process need not."""
+    texts: bool = False,
+) -> Checked:
+    """Check consecutive rows; with ``docs``, also prepare each good row's search documents,
+    so the saving process need not; with ``texts`` too, the search documents of the
+    advertisers they name and their audit texts (worth sending where the saving is the
+    slower side: with two check workers or more)."""
     memo = memo_for(options)
     with gc_paused():  # the memo holds many checks
         facts = [check_cells(number, cells, memo=memo, **options) for number, cells in piece]
         if not docs:
-            return facts, []
-        return facts, [None if f[10] else ad_doc_parts(f[1], f[2]) for f in facts]
+            return Checked(facts, [], {}, [])
+        parts = [None if f[10] else ad_doc_parts(f[1], f[2]) for f in facts]
+        if not texts:
+            return Checked(facts, parts, {}, [])
+        names: dict[str, AdvParts] = {}
+        for f in facts:
+            name = f[4]
+            if name and not f[10] and name not in _NAMES_SENT:
+                _NAMES_SENT.add(name)
+                names[name] = advertiser_doc_parts(name, "")  # a new advertiser has no address
+        return Checked(facts, parts, names, [None if f[10] else _created_text(f) for f in facts])
+
+
+def _created_text(f: RowFacts) -> CreatedText:
+    days = [_iso_day(day) for day in f[7]]
+    return created_text(f[3], f[1], f[2], [display for _, display in f[5]], days, f[8])
+
+
+_ISO_DAYS: dict[int, str] = {}
+
+
+def _iso_day(ordinal: int) -> str:
+    day = _ISO_DAYS.get(ordinal)
+    if day is None:
+        day = _ISO_DAYS[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+    return day

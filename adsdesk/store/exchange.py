@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from peewee import JOIN, SqliteDatabase, fn
@@ -20,6 +19,7 @@ from adsdesk.store.ads import AdDraft
 from adsdesk.store.advertisers import AdvertiserNotFound
 from adsdesk.store.audit import Change, record_many, record_prepared
 from adsdesk.store.backend import insert_many, insert_returning_ids, is_postgres
+from adsdesk.store.import_text import CreatedText, advertiser_json, created_text
 from adsdesk.store.models import (
     Ad,
     AdPhone,
@@ -33,6 +33,7 @@ from adsdesk.store.models import (
 from adsdesk.store.rows import tuples
 from adsdesk.store.search_backend import sync as sync_index
 from adsdesk.store.search_bulk import NewRowsIndexer, triggers_suspended
+from adsdesk.store.search_text import AdvParts
 from adsdesk.store.settings import category_id
 from adsdesk.store.users import require
 
@@ -176,6 +177,9 @@ class _TriggersIndex:
     def advertisers(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
+    def advertiser_documents(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        pass
+
     def search_ad(self, rows: Sequence[tuple[Any, ...]]) -> None:
         pass
 
@@ -212,9 +216,12 @@ class BulkSaver:
         self._days: dict[object, str] = {}  # date -> as stored: files book the same days often
         self._stamp = _sql_value(dt.datetime.now().replace(microsecond=0))
 
-    def advertisers(self, names: Iterable[str]) -> dict[str, int]:
+    def advertisers(
+        self, names: Iterable[str], prepared: Mapping[str, AdvParts] | None = None
+    ) -> dict[str, int]:
         """Advertiser ids by exact name (the oldest one when a name is used twice); a new name
-        becomes one new advertiser. Names come back in the order first given."""
+        becomes one new advertiser. Names come back in the order first given. ``prepared``:
+        search documents of names built elsewhere (``advertiser_doc_parts(name, "")``)."""
         wanted = [n for n in dict.fromkeys(n.strip() for n in names) if n]
         new = [n for n in wanted if n not in self._advertisers]
         if new:
@@ -225,7 +232,13 @@ class BulkSaver:
             for adv in created.values():
                 self._linked[adv] = set()
             # Their documents from what was just written (name, no address): not read back.
-            self._indexer.advertisers([(adv, name, "") for name, adv in created.items()])
+            ready = prepared or {}
+            self._indexer.advertiser_documents(
+                [(adv, *ready[name]) for name, adv in created.items() if name in ready]
+            )
+            self._indexer.advertisers(
+                [(adv, name, "") for name, adv in created.items() if name not in ready]
+            )
         return {n: self._advertisers[n] for n in wanted}
 
     def _link_rows(
@@ -313,10 +326,16 @@ class BulkSaver:
         record_many([_created(ad_id, draft) for ad_id, draft in zip(ids, drafts, strict=True)])
         return ids
 
-    def add_new(self, ads: Sequence[NewAd], docs: Sequence[DocParts] | None = None) -> list[int]:
+    def add_new(
+        self,
+        ads: Sequence[NewAd],
+        docs: Sequence[DocParts] | None = None,
+        texts: Sequence[CreatedText] | None = None,
+    ) -> list[int]:
         """:meth:`add` for ads given as plain tuples (see :data:`NewAd`), their advertisers
         already found or made (:meth:`advertisers`): the same rows, search entries and audit
-        records, without a draft, a dict and a generic audit conversion per ad."""
+        records, without a draft, a dict and a generic audit conversion per ad. ``texts``, one
+        per ad, saves writing out their audit texts here (``import_text.created_text``)."""
         self._load_advertisers({a for ad in ads if (a := ad[1]) is not None})
         categories, stamp = self._categories, self._stamp
         ad_rows: list[tuple[Any, ...]] = []
@@ -336,26 +355,17 @@ class BulkSaver:
         phone_rows, adv_phone_rows, insertion_rows = links
         search_rows: list[tuple[Any, ...]] = []
         audit_rows: list[tuple[int, int, str]] = []
-        enc = encode_basestring
-        for ad_id, ad, row in zip(ids, ads, ad_rows, strict=True):
+        halves = texts if texts is not None else [None] * len(ads)
+        for ad_id, ad, row, half in zip(ids, ads, ad_rows, halves, strict=True):
             cat, adv, title, body, override, phones, dates = ad
             booked = self._link_rows(ad_id, adv, phones, dates, links)
             search_rows.append(
                 (ad_id, row[0], adv, booked[0] if booked else None, booked[-1] if booked else None)
             )
             # _created's changes as json.dumps(…, ensure_ascii=False) writes them, written out.
-            audit_rows.append(
-                (
-                    ad_id,
-                    ad_id,
-                    f'{{"category": [null, {enc(cat.strip())}], '
-                    f'"advertiser": [null, {enc("" if adv is None else f"#{adv}")}], '
-                    f'"title": [null, {enc(title)}], "body": [null, {enc(body)}], '
-                    f'"phones": [null, [{", ".join([enc(p.display) for p in phones])}]], '
-                    f'"dates": [null, [{", ".join(map(enc, booked))}]], '
-                    f'"override_reason": [null, {enc(override)}]}}',
-                )
-            )
+            if half is None:
+                half = created_text(cat, title, body, [p.display for p in phones], booked, override)
+            audit_rows.append((ad_id, ad_id, f"{half[0]}{advertiser_json(adv)}{half[1]}"))
         insert_many(AdPhone, ["ad", "e164", "display", "position"], phone_rows)
         insert_many(AdvertiserPhone, ["advertiser", "e164", "display"], adv_phone_rows)
         insert_many(Insertion, ["ad", "date", "created_at"], insertion_rows)

@@ -18,7 +18,14 @@ from adsdesk.store.search_schema import (
     drop_triggers,
     sqlite_bound,
 )
-from adsdesk.store.search_text import Docs, Row, ad_docs, ad_docs_from_parts, advertiser_docs
+from adsdesk.store.search_text import (
+    Docs,
+    Row,
+    ad_docs,
+    ad_docs_from_parts,
+    advertiser_docs,
+    advertiser_docs_from_parts,
+)
 from adsdesk.store.search_upkeep import write_docs
 
 _BATCH = 5000
@@ -176,6 +183,11 @@ class NewRowsIndexer:
     def advertisers(self, rows: Sequence[Row]) -> None:
         """New advertisers given as (id, name, address)."""
         self._add(advertiser_docs, rows)
+
+    def advertiser_documents(self, rows: Sequence[Row]) -> None:
+        """New advertisers whose text was prepared elsewhere: (id, *``advertiser_doc_parts``)."""
+        if rows:
+            write_docs(self.con, advertiser_docs_from_parts(rows))
 
     def by_id(self, table: str, ids: Sequence[int]) -> None:
         """New rows of ``ad`` or ``advertiser`` read back by id."""

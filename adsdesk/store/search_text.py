@@ -150,7 +150,23 @@ def ad_docs_from_parts(rows: Sequence[Row]) -> Docs:
     return "ad", text_rows, gram_rows
 
 
+# What an advertiser's documents need of its name and address: normalised name and address,
+# pinyin initials and full pinyin, gram document.
+AdvParts = tuple[str, str, str, str, str]
+
+
+def advertiser_doc_parts(name: str, address: str) -> AdvParts:
+    fields = advertiser_fields(name, address)
+    return (*fields, hex_grams(fields))
+
+
 def advertiser_docs(rows: Sequence[Row]) -> Docs:
     """Index rows for advertisers given as (id, name, address, …)."""
-    text_rows = [(row[0], *advertiser_fields(row[1] or "", row[2] or "")) for row in rows]
-    return "adv", text_rows, [(r[0], hex_grams(r[1:])) for r in text_rows]
+    return advertiser_docs_from_parts(
+        [(row[0], *advertiser_doc_parts(row[1] or "", row[2] or "")) for row in rows]
+    )
+
+
+def advertiser_docs_from_parts(rows: Sequence[Row]) -> Docs:
+    """Index rows for advertisers given as (id, *``advertiser_doc_parts``)."""
+    return "adv", [r[:5] for r in rows], [(r[0], r[5]) for r in rows]
