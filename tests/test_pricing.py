@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -216,7 +217,7 @@ def test_money_text_and_capitals():
             'name = "x"\neffective = 2024-01-01\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = 1.5',
             "rates 第 1 条的 price",
         ),
-        ('name = "x"\neffective = 2024-01-01\n[[rates]\n', "TOML"),
+        ('name = "x"\neffective = 2024-01-01\n[[rates]\n', "价目表第 3 行第 8 个字处写法不对"),
         (
             'name = "x"\neffective = "soon"\n[[rates]]\ncategory = "*"\nunit = "line"\nprice = "1"',
             "effective",
@@ -236,6 +237,14 @@ def test_bad_cards_name_the_key(text, key):
         parse_card(text)
     message = str(err.value)
     assert key in message and message.endswith("。") and "\n" not in message.strip()
+
+
+def test_the_shipped_card_explains_itself_in_chinese():
+    text = resource_path("ratecards", "default.toml").read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
+    assert len(comments) >= 10
+    for comment in comments:  # a supervisor reads them in the rate card dialog
+        assert re.search(r"[\u4e00-\u9fff]", comment), comment
 
 
 def test_card_round_trips_through_toml(card):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -106,8 +107,22 @@ def parse_card(text: str) -> RateCard:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RateCardError(f"价目表不是有效的 TOML：{exc}。") from exc
+        raise RateCardError(_toml_sentence(str(exc))) from exc
     return card_from_dict(data)
+
+
+_WHERE = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _toml_sentence(message: str) -> str:
+    """tomllib's English message as a sentence that says where, in Chinese, first."""
+    m = _WHERE.match(message)
+    if m is None:
+        return f"价目表不是有效的 TOML：{message}。"
+    return (
+        f"价目表第 {m['line']} 行第 {m['column']} 个字处写法不对，不是有效的 TOML"
+        f"（{m['what']}）。请对照默认价目表改正。"
+    )
 
 
 def card_from_dict(data: dict[str, Any]) -> RateCard:
