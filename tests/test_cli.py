@@ -237,3 +237,24 @@ def test_every_kind_of_argparse_message_is_translated(args, said) -> None:
     with pytest.raises(UserError) as refused:
         parser.parse_args(args)
     assert str(refused.value) == f"参数有误：{said}。用 adsdesk --help 查看用法。"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "大同"),
+        ("audit",),
+        ("report", "--from", "2023-02-01", "--to", "2023-02-28"),
+        ("cashup",),
+        ("export", "--date", "2023-02-24", "--pdf", "out.pdf"),
+        ("runs", "ending"),
+    ],
+)
+def test_a_mistyped_database_path_is_refused_not_made_empty(capsys, tmp_path: Path, args) -> None:
+    missing = tmp_path / "adsdesk-typo.sqlite3"
+    code, out, err = run(capsys, *args, "--db", str(missing))
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"adsdesk: 数据库文件 {missing} 不存在：请检查 --db 的路径（新建受理台用 adsdesk db init）。"
+    )
+    assert not missing.exists()  # no empty desk answering "0 ads"

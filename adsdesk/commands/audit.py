@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store.audit import entries, verify_chain
 
-    open_db(args)
+    open_db(args, existing=True)
     if args.verify:
         check = verify_chain()
         if args.json:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         day = dt.date.fromisoformat(args.day) if args.day else dt.date.today()
     except ValueError as exc:
         raise UserError(f"--day {args.day} 不是有效日期，应写成 YYYY-MM-DD。") from exc
-    open_db(args)
+    open_db(args, existing=True)
     try:
         if args.close:
             if args.counted is None:

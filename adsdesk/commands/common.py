@@ -17,11 +17,22 @@ def db_target(args: argparse.Namespace, default: Path | None = None) -> str:
     return str(args.db) if getattr(args, "db", None) else str(default or paths.default_db_path())
 
 
-def open_db(args: argparse.Namespace, default: Path | None = None) -> str:
-    """Open (creating or migrating as needed) the command's database; returns its target."""
-    from adsdesk.store.database import init_db
+def open_db(
+    args: argparse.Namespace, default: Path | None = None, *, existing: bool = False
+) -> str:
+    """Open (creating or migrating as needed) the command's database; returns its target.
+
+    ``existing``: a command that only works on what a desk holds (search, reports, export …)
+    refuses a file named by --db that is not there, rather than make an empty desk of it: a
+    mistyped path would otherwise answer "0 ads" as if the desk had lost them."""
+    from adsdesk.store.database import init_db, is_server_url
 
     target = db_target(args, default)
+    named = getattr(args, "db", None)
+    if existing and named and not is_server_url(target) and not Path(target).exists():
+        raise UserError(
+            f"数据库文件 {target} 不存在：请检查 --db 的路径（新建受理台用 adsdesk db init）。"
+        )
     init_db(target)
     return target
 

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("请用 --pdf 指定要写出的 PDF 文件（可另加 --png 写出图片）。")
     if not 30 <= args.dpi <= 2400:
         raise UserError("--dpi 应在 30 到 2400 之间。")
-    open_db(args)
+    open_db(args, existing=True)
     from adsdesk.issue import load_issue
 
     issue = load_issue(date)
@@ -108,7 +108,7 @@ def export_ads(args: argparse.Namespace) -> int:
     date_to = date_option(args.date_to, "--to")
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(f"不支持导出为 {out.suffix or '无扩展名的文件'}：请用 .xlsx 或 .csv。")
-    open_db(args)
+    open_db(args, existing=True)
     result = export_tables(out, date_from, date_to)
     files = "、".join(str(f) for f in result.files)
     print(

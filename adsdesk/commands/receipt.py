@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from adsdesk.layout.receipt import write_receipt_pdf
     from adsdesk.store.orders import TillError, get_order, note_print, receipt_data
 
-    open_db(args)
+    open_db(args, existing=True)
     try:
         info = get_order(args.order)
         data = receipt_data(info.id)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--to 早于 --from。")
     if args.top < 1:
         raise UserError("--top 至少为 1。")
-    open_db(args)
+    open_db(args, existing=True)
     r = report(start, end, args.by, top=args.top)
     if args.json:
         print_json(r.as_dict())

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from adsdesk.store.runs import extend_open_runs, runs_ending
 
     today = _date(args.today, "--today") or dt.date.today()
-    open_db(args)
+    open_db(args, existing=True)
     if args.action == "ending":
         if args.within < 0:
             raise UserError("--within 不能是负数。")

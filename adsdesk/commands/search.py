@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     on_date = date_option(args.on_date, "--on")
     if date_from and date_to and date_from > date_to:
         raise UserError(f"--from {date_from} 晚于 --to {date_to}，请对调。")
-    open_db(args)
+    open_db(args, existing=True)
     if args.category is not None and args.category.strip() not in list_categories():
         known = "、".join(list_categories())
         raise UserError(f"没有“{args.category}”这个分类。现有分类：{known}。")

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("请用 --pdf 指定写出的文件（--all 时为文件夹）。")
     if not args.all and args.ad is None:
         raise UserError("请用 --ad 指定广告编号，或用 --all 为当期每位客户各出一份。")
-    open_db(args)
+    open_db(args, existing=True)
     from adsdesk.commands.export import ensure_gui_app
     from adsdesk.layout.render import RenderError
     from adsdesk.layout.tearsheet import Cut, write_tearsheet

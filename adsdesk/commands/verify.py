@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     date = parse_date(args.date)
     if not args.pdf:
         raise UserError("请用 --pdf 指定要核对的付印 PDF。")
-    open_db(args)
+    open_db(args, existing=True)
     from adsdesk.press_check import check_press
     from adsdesk.verify.pdftext import PdfTextError
 
