@@ -248,6 +248,9 @@ def test_every_kind_of_argparse_message_is_translated(args, said) -> None:
         ("cashup",),
         ("export", "--date", "2023-02-24", "--pdf", "out.pdf"),
         ("runs", "ending"),
+        ("ratecard", "list"),
+        ("user", "list"),
+        ("reindex",),
     ],
 )
 def test_a_mistyped_database_path_is_refused_not_made_empty(capsys, tmp_path: Path, args) -> None:

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from adsdesk.store.ratecards import card_for
 
-        open_db(args)
+        open_db(args, existing=True)
         found = card_for(args.category, day)
         if found is None:
             raise UserError(

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from adsdesk.commands.price import read_card_file
     from adsdesk.store import ratecards
 
-    open_db(args)
+    open_db(args, existing=args.action != "import")  # importing a card may start a desk
     if args.action == "list":
         for c in ratecards.list_cards():
             state = "" if c.active else "（停用）"

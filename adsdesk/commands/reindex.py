@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from adsdesk.store.models import Ad, Advertiser
     from adsdesk.store.search_backend import rebuild
 
-    open_db(args)
+    open_db(args, existing=True)
     started = time.perf_counter()
     rebuild(workers=1 if Ad.select().count() > PARALLEL_FROM else 0)
     seconds = time.perf_counter() - started

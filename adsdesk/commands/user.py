@@ -56,7 +56,7 @@ def _read_password(confirm: bool = True) -> str:
 def run(args: argparse.Namespace) -> int:
     from adsdesk.store import users
 
-    open_db(args)
+    open_db(args, existing=args.action != "add")  # the first account may start a desk
     if args.action == "add":
         roles = users.parse_roles(args.role)  # a wrong role is told before the password
         users.add_user(args.name, _read_password(), roles, args.full_name)
