@@ -39,7 +39,7 @@ def _invalid_value(m: re.Match[str]) -> str:
 
 
 def _invalid_choice(m: re.Match[str]) -> str:
-    if m["arg"] in ("COMMAND", "ACTION", "command", "action"):
+    if m["arg"] in ("COMMAND", "ACTION"):  # the metavars of the command lists
         return f"没有 {_shown(m['value'])} 这个命令，可用的有：{_choices(m['choices'])}"
     return f"{m['arg']} 不能是 {_shown(m['value'])}，可选：{_choices(m['choices'])}"
 

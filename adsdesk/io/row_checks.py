@@ -106,7 +106,6 @@ def forget_memos() -> None:
     _MEMOS.clear()
     _DATE_CELLS.clear()
     _NAMES_SENT.clear()
-    _ISO_DAYS.clear()
 
 
 # Advertiser names whose search documents this process has handed to the saving process
@@ -257,15 +256,5 @@ def check_piece(
 
 
 def _created_text(f: RowFacts) -> CreatedText:
-    days = [_iso_day(day) for day in f[7]]
+    days = [dt.date.fromordinal(day).isoformat() for day in f[7]]
     return created_text(f[3], f[1], f[2], [display for _, display in f[5]], days, f[8])
-
-
-_ISO_DAYS: dict[int, str] = {}
-
-
-def _iso_day(ordinal: int) -> str:
-    day = _ISO_DAYS.get(ordinal)
-    if day is None:
-        day = _ISO_DAYS[ordinal] = dt.date.fromordinal(ordinal).isoformat()
-    return day
