@@ -11,6 +11,7 @@ import argparse
 import re
 from collections.abc import Iterable
 from typing import Any
+from unicodedata import east_asian_width
 
 from adsdesk.errors import UserError
 
@@ -86,7 +87,68 @@ def chinese(message: str) -> str:
     return message
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character (or a full-width form) two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# Closing punctuation never opens a line (it hangs past the width instead), as in print.
+_NO_LINE_START = frozenset("，。、；：！？）」』”’》〉】")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: broken between Chinese characters (they
+    need no space) or at spaces, an ASCII word kept whole (textwrap, which argparse uses,
+    counts characters, not columns, and breaks only at spaces)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for piece in re.findall(r"[ -~]+?(?= |$|[^ -~])| |[^ -~]", " ".join(text.split())):
+        w = display_width(piece)
+        if used + w > width and line.strip() and piece not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            piece = piece.lstrip()
+            line, used = "", 0
+            w = display_width(piece)
+        line += piece
+        used += w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, laid out by terminal columns: Chinese metavars (--map 表头=字段) and
+    Chinese help texts are twice as wide as their length, which argparse takes for their width."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is argparse.SUPPRESS:
+            return
+        invocations = [self._format_action_invocation(action)]
+        invocations += map(self._format_action_invocation, self._iter_indented_subactions(action))
+        length = max(map(display_width, invocations)) + self._current_indent
+        self._action_max_length = max(self._action_max_length, length)
+        self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        lines = wrap(help_text, help_width) if help_text else []
+        if not lines:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= action_width:  # the help starts on the same line
+            pad = " " * (action_width - display_width(header) + 2)
+            parts = [f"{indent}{header}{pad}{lines[0]}\n"]
+            lines = lines[1:]
+        else:
+            parts = [f"{indent}{header}\n"]
+        parts += [f"{' ' * help_position}{line}\n" for line in lines]
+        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
+        return self._join_parts(parts)
+
     def add_usage(
         self,
         usage: str | None,

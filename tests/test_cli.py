@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -210,6 +211,55 @@ def test_help_is_in_chinese(capsys) -> None:
     assert out.startswith("用法：adsdesk search")
     assert "参数:" in out and "选项:" in out and "-h, --help           显示这段说明" in out
     assert "usage" not in out and "show this help" not in out and "options" not in out
+
+
+def _parsers(parser, path=("adsdesk",)):
+    """Every command's parser, with its command line."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, (*path, name))
+
+
+def test_every_option_of_every_command_says_what_it_is_for() -> None:
+    from adsdesk.cli import build_parser
+
+    unexplained = [
+        f"{' '.join(path)} {action.option_strings or action.metavar or action.dest}"
+        for path, parser in _parsers(build_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction) and not action.help
+    ]
+    assert unexplained == []
+
+
+def test_help_lines_up_and_fits_the_terminal_with_chinese_in_it(capsys, monkeypatch) -> None:
+    from adsdesk.cli_parser import display_width
+
+    monkeypatch.setenv("COLUMNS", "62")  # argparse lays out for COLUMNS - 2 columns
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    # A Chinese metavar is two columns a character: its help starts where the others' do.
+    start = {
+        option: display_width(line[: line.index(help_text)])
+        for option, help_text in (
+            ("--map", "把其他表头"),
+            ("--json", "以 JSON"),
+            ("--dry-run", "只检查"),
+        )
+        for line in lines
+        if line.lstrip().startswith(option)
+    }
+    assert start["--map"] == start["--json"] == start["--dry-run"] == 21
+    # Wrapped by columns, not characters, between Chinese characters (there are no spaces);
+    # a closing mark never opens a line: it may hang past the edge instead.
+    assert all(display_width(line) <= 60 or line.endswith(("、", "，", "）")) for line in lines)
+    assert max(map(display_width, lines)) <= 62
+    assert "                     分类、客户、刊登日期、特批理由，或 忽略" in lines
+    assert not any(line.lstrip().startswith(("，", "、", "）")) for line in lines)
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ HELP = "查看修改记录（谁、何时、在哪台电脑、改了什么）；
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ad", type=int, metavar="N", help="只看这则广告的记录")
     parser.add_argument("--user", metavar="U", help="只看这个用户（或电脑）的记录")
-    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    parser.add_argument("--limit", type=int, metavar="N")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="从这一天起")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="到这一天止")
+    parser.add_argument("--limit", type=int, metavar="N", help="最多列出几条（默认全部）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument(
         "--verify", action="store_true", help="校验记录链：有记录被改动或删除时退出码为 1"

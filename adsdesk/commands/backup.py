@@ -13,7 +13,9 @@ HELP = "安全复制数据库"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dest", nargs="?", metavar="DEST")
+    parser.add_argument(
+        "dest", nargs="?", metavar="DEST", help="备份写到哪个文件或文件夹（默认备份文件夹）"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,11 +13,11 @@ HELP = "日结：当天订单与按付款方式的收款、清点现金与差额
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--day", help="哪一天（默认今天）")
+    parser.add_argument("--day", metavar="YYYY-MM-DD", help="哪一天（默认今天）")
     parser.add_argument("--clerk", help="哪位受理员（默认本机/当前用户）")
     parser.add_argument("--close", action="store_true", help="关账：之后当天不能再收款")
     parser.add_argument("--counted", metavar="YUAN", help="清点的现金，如 1250.00")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印日结")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,10 +13,16 @@ HELP = "检查一则广告的文字：电话与用语"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE|-",
+        help="广告文字所在的文件；- 或不写：从标准输入读",
+    )
     parser.add_argument("--category", help="广告分类，如 医疗体检、招聘")
-    parser.add_argument("--area-code")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--area-code", help="本报区号（默认取设置里本报的区号）")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印检查结果")
 
 
 def run(args: argparse.Namespace) -> int:

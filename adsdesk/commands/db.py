@@ -213,7 +213,7 @@ def _server_version(target: str) -> int | None:
 def _configure_copy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="FROM", help="现有的数据库（文件或 URL）")
     parser.add_argument("target", metavar="TO", help="新建的空库（文件或 URL）")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印核对结果")
 
 
 def _run_copy(args: argparse.Namespace) -> int:

@@ -18,9 +18,9 @@ KIND_NAMES = {"mobile": "手机", "landline": "固话", "shared_cost": "400电�
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("numbers", nargs="+", metavar="NUMBER")
+    parser.add_argument("numbers", nargs="+", metavar="NUMBER", help="一个或几个电话号码，照原样写")
     parser.add_argument("--area-code", help="本报区号（默认取设置里本报的区号）")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印判断结果")
 
 
 def area_and_refused(args: argparse.Namespace) -> tuple[str, dict[str, str]]:

@@ -14,18 +14,24 @@ HELP = "计算一则广告的价格（按价目表）"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE|-",
+        help="广告文字所在的文件；- 或不写：从标准输入读",
+    )
     parser.add_argument("--card", metavar="CARD.toml", help="价目表文件（默认用数据库里的）")
     parser.add_argument("--category", default="", help="广告分类，如 遗失声明")
     parser.add_argument("--runs", type=int, default=1, help="刊登期数（默认 1）")
-    parser.add_argument("--date", help="首次刊登日期，选价目表用（默认今天）")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="首次刊登日期，选价目表用（默认今天）")
     parser.add_argument(
         "--surcharge", action="append", default=[], metavar="NAME", help="加价项，如 加急"
     )
     parser.add_argument(
         "--item", action="append", default=[], metavar="NAME=COUNT", help="更正件数，如 身份证=2"
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印价格明细")
 
 
 def read_card_file(name: str) -> str:

@@ -13,8 +13,12 @@ HELP = "价目表：导入、导出、列出（TOML 文件）"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["import", "export", "list"])
-    parser.add_argument("file", nargs="?", metavar="CARD.toml")
+    parser.add_argument(
+        "action", choices=["import", "export", "list"], help="import 导入、export 导出、list 列出"
+    )
+    parser.add_argument(
+        "file", nargs="?", metavar="CARD.toml", help="导入或导出的价目表文件（list 不用）"
+    )
     parser.add_argument("--id", type=int, help="导出哪一份（默认最新生效的一份）")
 
 

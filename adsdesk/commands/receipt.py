@@ -14,7 +14,7 @@ HELP = "打印订单收据为 PDF（重印标“补打”）"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("order", metavar="ORDER", help="订单号（如 20240105-007）或编号")
-    parser.add_argument("--pdf", required=True, metavar="OUT.pdf")
+    parser.add_argument("--pdf", required=True, metavar="OUT.pdf", help="收据写到这个 PDF 文件")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,14 +16,24 @@ HELP = "收入报表：按日、月、分类、受理员、付款方式、客户
 def configure(parser: argparse.ArgumentParser) -> None:
     from adsdesk.store.reports import GROUPS
 
-    parser.add_argument("--from", dest="start", required=True, metavar="D")
-    parser.add_argument("--to", dest="end", required=True, metavar="D")
-    parser.add_argument("--by", default="day", choices=GROUPS)
+    parser.add_argument(
+        "--from", dest="start", required=True, metavar="YYYY-MM-DD", help="从这一天起"
+    )
+    parser.add_argument(
+        "--to", dest="end", required=True, metavar="YYYY-MM-DD", help="到这一天止（含）"
+    )
+    parser.add_argument(
+        "--by",
+        default="day",
+        choices=GROUPS,
+        help="按什么汇总：day 日、month 月、category 分类、clerk 受理员、method 付款方式、"
+        "advertiser 客户（默认 day）",
+    )
     parser.add_argument("--top", type=int, default=20, help="按客户时列出前几位（其余合为一行）")
     out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true")
-    out.add_argument("--xlsx", metavar="OUT.xlsx")
-    out.add_argument("--pdf", metavar="OUT.pdf")
+    out.add_argument("--json", action="store_true", help="以 JSON 打印报表")
+    out.add_argument("--xlsx", metavar="OUT.xlsx", help="报表写成 Excel 文件")
+    out.add_argument("--pdf", metavar="OUT.pdf", help="报表写成 PDF 文件")
 
 
 def _date(text: str, option: str) -> dt.date:

@@ -14,7 +14,7 @@ HELP = "从备份恢复数据库（当前库先另存）"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("src", metavar="SRC")
+    parser.add_argument("src", metavar="SRC", help="备份文件（backup 写出的）")
 
 
 def run(args: argparse.Namespace) -> int:

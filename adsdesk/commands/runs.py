@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--from", dest="start", metavar="YYYY-MM-DD", help="set：起始日；stop：从哪天起停"
     )
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="set：截止日（不写则为长期）")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印")
 
 
 def _date(text: str | None, what: str) -> dt.date | None:

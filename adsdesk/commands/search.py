@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by-date", action="store_true", help="按最近刊登日期排序（默认按录入先后，新的在前）"
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="以 JSON 打印找到的广告与客户")
 
 
 def run(args: argparse.Namespace) -> int:

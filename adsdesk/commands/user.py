@@ -18,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         dest="action", metavar="ACTION", required=True, parser_class=type(parser)
     )
     add = sub.add_parser("add", help="添加账户；密码从终端或标准输入读取")
-    add.add_argument("name", metavar="NAME")
+    add.add_argument("name", metavar="NAME", help="登录名")
     add.add_argument(
         "--role",
         action="append",
@@ -29,11 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--full-name", default="", help="姓名（显示用）")
     for action, text in (("disable", "停用账户（记录保留）"), ("enable", "重新启用账户")):
         p = sub.add_parser(action, help=text)
-        p.add_argument("name", metavar="NAME")
+        p.add_argument("name", metavar="NAME", help="登录名")
     p = sub.add_parser("passwd", help="重设密码（并解除锁定）")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="登录名")
     p = sub.add_parser("list", help="列出账户")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="以 JSON 打印")
     for p in sub.choices.values():
         p.add_argument(
             "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="数据库文件或 URL"
