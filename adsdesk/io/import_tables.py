@@ -58,7 +58,7 @@ __all__ = [
 # progress(done, total) -> False to cancel; called every few hundred rows.
 Progress = Callable[[int, int], bool | None]
 _CHUNK = 2_000  # rows checked between two progress reports
-_PIPE_CHUNK = 1_000  # rows checked, then saved, at a time by import_table
+PIPE_CHUNK = 1_000  # rows checked, then saved, at a time by import_table
 PARALLEL_FROM = 20_000  # tables this long are checked in several processes
 _CHECKED_HERE = 2  # pieces the saving process checks itself while the workers start
 
@@ -168,16 +168,17 @@ def check_record(
 ) -> RowCheck:
     """Check one row: its text like a typed ad, its phone and date cells."""
     cells = tuple(record.get(f, "") for f in FIELDS)
-    options = _options(area_code, refused, categories, default_dates)
+    options = check_options(area_code, refused, categories, default_dates)
     return _row_check(check_cells(number, cells, **options))
 
 
-def _options(
+def check_options(
     area_code: str,
-    refused: Mapping[str, str] | None,
-    categories: Sequence[str] | None,
-    default_dates: Sequence[dt.date],
+    refused: Mapping[str, str] | None = None,
+    categories: Sequence[str] | None = None,
+    default_dates: Sequence[dt.date] = (),
 ) -> dict[str, Any]:
+    """The keyword arguments every row's check takes (``row_checks.check_piece``'s options)."""
     return {
         "area_code": area_code,
         "refused": dict(refused or {}),
@@ -222,7 +223,7 @@ def check_table(
     (``workers`` None picks one per CPU for tables of PARALLEL_FROM rows or more).
     """
     records = table.cell_rows()
-    options = _options(area_code, refused, categories, default_dates)
+    options = check_options(area_code, refused, categories, default_dates)
     plan = ImportPlan(source=table.source)
     total = len(records)
     _tick(progress, cancel, 0, total)
@@ -547,12 +548,12 @@ def import_table(
     """
     records = table.cell_rows()
     total = len(records)
-    options = _options(area_code, refused, categories, default_dates)
+    options = check_options(area_code, refused, categories, default_dates)
     plan = ImportPlan(source=table.source)
     ids: list[int] = []
     repeats: dict[int, str] = {}
     booked = BookedIndex() if find_repeats else None
-    pieces = list(chunks(records, _PIPE_CHUNK))
+    pieces = list(chunks(records, PIPE_CHUNK))
     _tick(progress, cancel, 0, total)
     saving = save
     docs_here = save and not is_postgres()  # PostgreSQL's triggers build the documents
