@@ -108,13 +108,16 @@ def test_a_word_most_new_ads_hold_is_paged_by_walking_them(desk_db: Path, monkey
         add(f"出租{k}号楼 电话联系", "电话" if k % 10 else "")
     db.execute_sql("ANALYZE search_ad_doc")  # (what autovacuum does on a working desk)
     statements: list[str] = []
-    rows_of = backend.rows
 
-    def spy(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        statements.append(sql)
-        return rows_of(sql, params)
+    def spying(read):
+        def spy(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+            statements.append(sql)
+            return read(sql, params)
 
-    monkeypatch.setattr(backend, "rows", spy)
+        return spy
+
+    monkeypatch.setattr(backend, "rows", spying(backend.rows))
+    monkeypatch.setattr(backend, "prepared_rows", spying(backend.prepared_rows))
     newest = search_pg.partition(max(search_pg.partitions()))
     assert search_pg.code_shares(newest)  # the statistics name the commonest codes
     for q, walked in (("电话", True), ("电", True), ("和平", False), ("号楼 电", False)):
@@ -173,3 +176,44 @@ def test_a_server_desk_indexed_the_older_way_is_upgraded(desk_db: Path) -> None:
     assert search_pg.layout(db.obj) == search_pg.LAYOUT
     kind = rows("SELECT relkind FROM pg_class WHERE relname = 'search_ad_doc'")[0][0]
     assert kind == "p"
+
+
+def test_a_searchs_statements_are_planned_once_per_connection(desk_db: Path) -> None:
+    """On a server the search's statements are prepared: run again with other words they
+    are not planned again; a connection made anew (the server restarted) prepares its own."""
+    _server_only()
+    from adsdesk.store import side_reads
+
+    for k in range(12):
+        add(f"出租{k}号楼 电话联系", "和平" if k % 3 else "")
+
+    def prepared() -> set[str]:
+        return {r[0] for r in rows("SELECT statement FROM pg_prepared_statements")}
+
+    def searched(words: tuple[str, ...]) -> None:
+        for q in words:
+            found = S.search(q, limit=5, advertiser_limit=0)
+            assert [h.id for h in found.ads] == scan(q)[:5], q
+            assert found.total == len(scan(q)), q
+
+    side_reads.close()  # (this test reads what this connection prepared: one connection)
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(side_reads, "usable", lambda: False)
+    try:
+        searched(("电话", "号楼", "和平", "电话联"))
+        first = prepared()
+        assert any("grams @> $1::integer[]" in s for s in first)  # the documents' statements
+        assert any("ANY($1::integer[])" in s for s in first)  # the page's rows
+        searched(("联系", "出租", "电", "话联系"))
+        assert prepared() == first  # other words: the same statements, none planned anew
+        db.close()  # a new connection, as after the server came back
+        assert prepared() == set()
+        searched(("和平", "出租"))
+        assert prepared() <= first and prepared()
+        # A partition made after the statements were prepared is searched too.
+        db.execute_sql("SELECT setval(pg_get_serial_sequence('ad', 'id'), 200000)")
+        far = add("和平里出租 电话联系")
+        searched(("和平", "出租", "电话联"))
+        assert S.search("和平", limit=1, advertiser_limit=0).ads[0].id == far
+    finally:
+        monkeypatch.undo()

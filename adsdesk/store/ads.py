@@ -17,7 +17,7 @@ from adsdesk.domain.repeats import RunPattern, weekdays_from_stored
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK, current_actor
 from adsdesk.store.audit import diff, record
-from adsdesk.store.backend import insert_row, is_postgres
+from adsdesk.store.backend import insert_row, is_postgres, prepared_rows
 from adsdesk.store.database import StoreError
 from adsdesk.store.models import (
     Ad,
@@ -724,14 +724,14 @@ def _ad_rows_server(ids: list[int]) -> list[AdRow]:
     statement (three round trips took 0.8-1.6 ms a page on the synthetic million)."""
     found: dict[int, AdRow] = {}
     for chunk in chunks(ids):
-        for i, category, title, body, advertiser, cancelled, phones, dates in db.execute_sql(
+        for i, category, title, body, advertiser, cancelled, phones, dates in prepared_rows(
             "SELECT ad.id, category.name, ad.title, ad.body, advertiser.name, ad.cancelled_at, "
             "ARRAY(SELECT p.display FROM ad_phone AS p WHERE p.ad_id = ad.id "
             "ORDER BY p.position, p.id), "
             "ARRAY(SELECT i.date FROM insertion AS i WHERE i.ad_id = ad.id ORDER BY i.date) "
             "FROM ad LEFT JOIN category ON category.id = ad.category_id "
             "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
-            "WHERE ad.id = ANY(%s)",
+            "WHERE ad.id = ANY(?::integer[])",
             (chunk,),
         ):
             found[i] = AdRow(

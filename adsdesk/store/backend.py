@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from peewee import Database, Model, PostgresqlDatabase
 
@@ -38,6 +39,33 @@ def execute(sql: str, params: Sequence[object] = ()) -> Any:
 def rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     """All rows of one ``?``-style query on the bound database."""
     return list(execute(sql, params).fetchall())
+
+
+# Per server connection: {statement (?-style): the name it is prepared under}. Weak: a closed
+# connection's statements go with it (a new connection prepares them again).
+_PREPARED: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+
+
+def prepared_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """:func:`rows` for a statement run again and again with other values (a search's): on a
+    server, planned once per connection (``PREPARE``, then ``EXECUTE``) instead of each time.
+
+    A search's statements over the partitioned documents took the server 0.5-3 ms each to
+    plan, as long as running them; a prepared one is planned again only when PostgreSQL sees
+    a plan of its own fits the values better (or the tables changed). SQLite keeps its
+    statements prepared by itself."""
+    if not is_postgres():
+        return rows(sql, params)
+    names = _PREPARED.setdefault(db.connection(), {})
+    name = names.get(sql)
+    if name is None:
+        name = f"adsdesk_{len(names)}"
+        numbers = iter(range(1, len(params) + 1))
+        text = _QMARK.sub(lambda _m: f"${next(numbers)}", sql)
+        db.execute_sql(f"PREPARE {name} AS {text}".replace("%", "%%"), ())
+        names[sql] = name
+    marks = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    return list(db.execute_sql(f"EXECUTE {name}{marks}", tuple(params)).fetchall())
 
 
 def no_limit() -> int | None:
