@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
 from adsdesk.store.ads import AdRow, ad_rows
-from adsdesk.store.backend import is_postgres
+from adsdesk.store.backend import is_postgres, prepared_rows
 from adsdesk.store.search_backend import synced_once
 from adsdesk.store.search_plan import (
     NO_COUNT,
@@ -401,10 +401,9 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
     keys: dict[int, tuple[int, str]] = {}  # (-tier, latest date): ranks before the ad count
     lasts: dict[int, str | None] = {}
     for chunk in chunks(candidates):
-        for i, name, address, last in query_rows(
+        for i, name, address, last in _by_ids(
             "SELECT a.id, a.name, a.address, (SELECT max(s.last_date) FROM search_ad AS s "
-            "WHERE s.advertiser_id = a.id) FROM advertiser AS a "
-            f"WHERE a.id IN ({placeholders(len(chunk))})",
+            "WHERE s.advertiser_id = a.id) FROM advertiser AS a WHERE a.id IN ({ids})",
             chunk,
         ):
             found[i], lasts[i] = (name, address), iso(last)
@@ -426,9 +425,9 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
 
     best = sorted(near, key=rank, reverse=True)[:limit]
     phones: dict[int, list[str]] = defaultdict(list)
-    for adv, display in query_rows(
+    for adv, display in _by_ids(
         "SELECT advertiser_id, display FROM advertiser_phone "
-        f"WHERE advertiser_id IN ({placeholders(len(best))}) ORDER BY advertiser_id, id",
+        "WHERE advertiser_id IN ({ids}) ORDER BY advertiser_id, id",
         best,
     ):
         phones[adv].append(display)
@@ -460,19 +459,28 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
     return out
 
 
+def _by_ids(sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` with its ``{ids}`` the given ids: on a server one array, so that the
+    statement is the same whatever the ids and is prepared once (``prepared_rows``: planning
+    these took 0.2-0.4 ms each on the advertisers' side of every search); on SQLite a list."""
+    if is_postgres():
+        return prepared_rows(sql.format(ids="SELECT unnest(?::integer[])"), (list(ids),))
+    return query_rows(sql.format(ids=placeholders(len(ids))), ids)
+
+
 def _ad_stats(advertisers: Sequence[int]) -> dict[int, tuple[int, int | None]]:
     """(ads, the ad booked last) of each advertiser, from their index rows: the newest ad with
     the latest insertion date, or the newest ad when none is booked (seeks, not sorts)."""
     out: dict[int, tuple[int, int | None]] = {}
     for chunk in chunks(list(advertisers)):
-        for adv, n, dated, undated in query_rows(
+        for adv, n, dated, undated in _by_ids(
             "SELECT a.id, (SELECT count(*) FROM search_ad AS s WHERE s.advertiser_id = a.id), "
             "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
             "AND s.last_date = (SELECT max(t.last_date) FROM search_ad AS t "
             "WHERE t.advertiser_id = a.id)), "
             "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
             "AND s.last_date IS NULL) "
-            f"FROM advertiser AS a WHERE a.id IN ({placeholders(len(chunk))})",
+            "FROM advertiser AS a WHERE a.id IN ({ids})",
             chunk,
         ):
             out[adv] = (int(n), dated if dated is not None else undated)
