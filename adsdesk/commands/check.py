@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from adsdesk.commands.common import print_json, read_input
+from adsdesk.commands.common import add_input_argument, print_json, read_input
 from adsdesk.commands.phone import area_and_refused, phone_line
 from adsdesk.errors import EXIT_BLOCKED, EXIT_OK
 
@@ -13,13 +13,7 @@ HELP = "检查一则广告的文字：电话与用语"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        default="-",
-        metavar="FILE|-",
-        help="广告文字所在的文件；- 或不写：从标准输入读",
-    )
+    add_input_argument(parser)
     parser.add_argument("--category", help="广告分类，如 医疗体检、招聘")
     parser.add_argument("--area-code", help="本报区号（默认取设置里本报的区号）")
     parser.add_argument("--json", action="store_true", help="以 JSON 打印检查结果")

@@ -49,6 +49,17 @@ def date_option(text: str | None, flag: str) -> dt.date | None:
         raise UserError(f"{flag} 的日期“{text}”不对，应写成 2023-02-24 这样。") from None
 
 
+def add_input_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional ``FILE|-`` an ad's text is read from (see :func:`read_input`)."""
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE|-",
+        help="广告文字所在的文件；- 或不写：从标准输入读",
+    )
+
+
 def read_input(name: str) -> str:
     """The text of file ``name``, or of standard input for ``-`` (UTF-8 or GB18030)."""
     from adsdesk.io.text_files import decode_text, read_text_file

@@ -6,7 +6,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from adsdesk.commands.common import date_option, open_db, print_json, read_input
+from adsdesk.commands.common import (
+    add_input_argument,
+    date_option,
+    open_db,
+    print_json,
+    read_input,
+)
 from adsdesk.errors import EXIT_OK, UserError
 
 NAME = "price"
@@ -14,13 +20,7 @@ HELP = "计算一则广告的价格（按价目表）"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        default="-",
-        metavar="FILE|-",
-        help="广告文字所在的文件；- 或不写：从标准输入读",
-    )
+    add_input_argument(parser)
     parser.add_argument("--card", metavar="CARD.toml", help="价目表文件（默认用数据库里的）")
     parser.add_argument("--category", default="", help="广告分类，如 遗失声明")
     parser.add_argument("--runs", type=int, default=1, help="刊登期数（默认 1）")
