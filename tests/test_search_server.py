@@ -225,3 +225,47 @@ def test_a_searchs_statements_are_planned_once_per_connection(desk_db: Path) -> 
         assert S.search("和平", limit=1, advertiser_limit=0).ads[0].id == far
     finally:
         monkeypatch.undo()
+
+
+def test_searches_go_on_where_prepared_statements_vanish(desk_db: Path, monkeypatch) -> None:
+    """A pooler between desk and server may reset the session (its statements gone) or hand
+    each statement to another session: the search prepares again, then stops preparing."""
+    _server_only()
+    from adsdesk.store import backend, side_reads
+
+    monkeypatch.setattr(side_reads, "usable", lambda: False)  # (one connection to watch)
+    for k in range(8):
+        add(f"出租{k}号楼 电话联系", "和平" if k % 2 else "")
+
+    def answered(q: str) -> None:
+        found = S.search(q, limit=3, advertiser_limit=0)
+        assert [h.id for h in found.ads] == scan(q)[:3], q
+        assert found.total == len(scan(q)), q
+
+    answered("电话")
+    assert rows("SELECT count(*) FROM pg_prepared_statements")[0][0] > 0
+    db.execute_sql("DEALLOCATE ALL")  # a session reset (DISCARD ALL) by a pooler
+    answered("出租")
+    answered("电话")
+    assert rows("SELECT count(*) FROM pg_prepared_statements")[0][0] > 0  # prepared again
+
+    # Every statement on another session: whatever is prepared is gone by the EXECUTE.
+    bound = db.obj
+    execute_sql = bound.execute_sql
+    prepares: list[str] = []
+
+    def elsewhere(sql: str, params=None):
+        if sql.startswith("PREPARE"):
+            prepares.append(sql)
+        if sql.startswith("EXECUTE"):
+            execute_sql("DEALLOCATE ALL")
+        return execute_sql(sql, params)
+
+    monkeypatch.setattr(bound, "execute_sql", elsewhere)
+    answered("和平")
+    answered("号楼")
+    first = len(prepares)
+    answered("电话")
+    answered("联系")
+    assert first > 0 and len(prepares) == first  # unprepared from then on, answers the same
+    assert backend._PREPARED[db.connection()] is None

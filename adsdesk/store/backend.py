@@ -6,12 +6,13 @@ Everything peewee can express runs one code path on both; the few hand-written q
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from peewee import Database, Model, PostgresqlDatabase
+from peewee import Database, DatabaseError, Model, PostgresqlDatabase
 
 from adsdesk.store.models import db
 
@@ -41,9 +42,11 @@ def rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     return list(execute(sql, params).fetchall())
 
 
-# Per server connection: {statement (?-style): the name it is prepared under}. Weak: a closed
-# connection's statements go with it (a new connection prepares them again).
-_PREPARED: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+# Per server connection: the statements (?-style) prepared on it, or None where prepared
+# statements do not last (see prepared_rows). Weak: a closed connection's go with it.
+_PREPARED: WeakKeyDictionary[Any, set[str] | None] = WeakKeyDictionary()
+_GONE = "26000"  # invalid_sql_statement_name: no statement of that name on this session
+_THERE = "42P05"  # duplicate_prepared_statement
 
 
 def prepared_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
@@ -53,19 +56,54 @@ def prepared_rows(sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ..
     A search's statements over the partitioned documents took the server 0.5-3 ms each to
     plan, as long as running them; a prepared one is planned again only when PostgreSQL sees
     a plan of its own fits the values better (or the tables changed). SQLite keeps its
-    statements prepared by itself."""
+    statements prepared by itself.
+
+    Where the prepared statements vanish (a pooler resetting or sharing server sessions, as
+    PgBouncer in transaction mode does) the statement is prepared again once, and if it is
+    gone again this connection runs its statements unprepared from then on."""
     if not is_postgres():
         return rows(sql, params)
-    names = _PREPARED.setdefault(db.connection(), {})
-    name = names.get(sql)
-    if name is None:
-        name = f"adsdesk_{len(names)}"
+    connection = db.connection()
+    prepared = _PREPARED.get(connection, set())
+    if prepared is None:
+        return rows(sql, params)
+    _PREPARED[connection] = prepared
+    for _attempt in range(2):
+        try:
+            return _execute_prepared(prepared, sql, params)
+        except DatabaseError as exc:
+            if _pgcode(exc) != _GONE or db.in_transaction():
+                raise
+            prepared.clear()  # (none of them is there any more)
+    _PREPARED[connection] = None
+    return rows(sql, params)
+
+
+def _execute_prepared(
+    prepared: set[str], sql: str, params: Sequence[object]
+) -> list[tuple[Any, ...]]:
+    name = "adsdesk_" + hashlib.sha1(sql.encode()).hexdigest()[:16]  # the same on any session
+    if sql not in prepared:
         numbers = iter(range(1, len(params) + 1))
         text = _QMARK.sub(lambda _m: f"${next(numbers)}", sql)
-        db.execute_sql(f"PREPARE {name} AS {text}".replace("%", "%%"), ())
-        names[sql] = name
+        try:
+            db.execute_sql(f"PREPARE {name} AS {text}".replace("%", "%%"), ())
+        except DatabaseError as exc:  # prepared already on this session: the same statement
+            if _pgcode(exc) != _THERE or db.in_transaction():
+                raise
+        prepared.add(sql)
     marks = f" ({', '.join(['%s'] * len(params))})" if params else ""
     return list(db.execute_sql(f"EXECUTE {name}{marks}", tuple(params)).fetchall())
+
+
+def _pgcode(exc: BaseException) -> str | None:
+    """The server's SQLSTATE of ``exc`` (peewee raises its own error while handling the
+    driver's, which it keeps as the context)."""
+    for candidate in (exc, exc.__cause__, exc.__context__, *exc.args):
+        code = getattr(candidate, "pgcode", None)
+        if code is not None:
+            return str(code)
+    return None
 
 
 def no_limit() -> int | None:
