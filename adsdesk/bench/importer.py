@@ -119,7 +119,6 @@ def bench_import(rows: int = 100_000) -> dict[str, object]:
                 child.join()
             cpu = _cpu_seconds() - cpu0
             stored = Ad.select().count()
-            close_db()
             # What SQLite alone and the checks alone take of it: the least time they leave.
             floor = bench_import_floor(csv_path, rows, _AREA, os.cpu_count() or 1)
         finally:

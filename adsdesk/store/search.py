@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
 from adsdesk.store.ads import AdRow, ad_rows
-from adsdesk.store.backend import is_postgres, prepared_rows
+from adsdesk.store.backend import id_list, is_postgres, prepared_rows
 from adsdesk.store.search_backend import synced_once
 from adsdesk.store.search_plan import (
     NO_COUNT,
@@ -464,7 +464,8 @@ def _by_ids(sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     statement is the same whatever the ids and is prepared once (``prepared_rows``: planning
     these took 0.2-0.4 ms each on the advertisers' side of every search); on SQLite a list."""
     if is_postgres():
-        return prepared_rows(sql.format(ids="SELECT unnest(?::integer[])"), (list(ids),))
+        fragment, value = id_list(ids)
+        return prepared_rows(sql.format(ids=fragment), (value,))
     return query_rows(sql.format(ids=placeholders(len(ids))), ids)
 
 
