@@ -192,6 +192,45 @@ def test_advertiser_by_name_and_address_fragment(demo_db: Path) -> None:
     assert S.search_advertisers("xwj")[0].name == "大同馨万家养老中心"
 
 
+def test_advertisers_ranked_by_where_the_name_holds_it_then_date_then_ads(desk_db: Path) -> None:
+    """Names starting with the query, then names holding it, then addresses; within each the
+    latest insertion first, then the most ads, then the newest advertiser: a page cut in a tie
+    keeps the ones with more ads (the same on a server, which ranks in one statement)."""
+
+    def booked(name: str, *days: dt.date, address: str = "") -> None:
+        first = add("出售", "家具", advertiser=name, dates=(days[0],))
+        adv = load_ad(first).advertiser_id
+        if address:
+            Advertiser.update(address=address).where(Advertiser.id == adv).execute()
+        for day in days[1:]:
+            add("出售", "家具", advertiser_id=adv, dates=(day,))
+
+    june = dt.date(2023, 6, 1)
+    booked("和平医院", dt.date(2023, 1, 1))
+    booked("大同和平纱窗", june)
+    booked("和平开锁", dt.date(2022, 1, 1), dt.date(2021, 5, 1))
+    booked("老和平饭店", june, june, dt.date(2020, 1, 1))
+    booked("城南和平超市", june)
+    booked("锁匠铺", dt.date(2024, 1, 1), address="和平街12号")
+    Advertiser.create(name="和平旅店", address="")  # no ads at all
+    ranked = S.search_advertisers("和平", limit=10)
+    assert [a.name for a in ranked] == [
+        "和平医院",
+        "和平开锁",
+        "和平旅店",
+        "老和平饭店",
+        "城南和平超市",
+        "大同和平纱窗",
+        "锁匠铺",
+    ]
+    inn, shop = ranked[3], ranked[6]
+    assert (inn.ad_count, inn.last_date, inn.matched) == (3, june, "name")
+    assert inn.last_ad_id is not None and load_ad(inn.last_ad_id).dates == [june]
+    assert (shop.matched, ranked[2].ad_count, ranked[2].last_date) == ("address", 0, None)
+    assert [a.name for a in S.search_advertisers("和平", limit=5)] == [a.name for a in ranked[:5]]
+    assert [a.name for a in S.search_advertisers("和平", limit=4)] == [a.name for a in ranked[:4]]
+
+
 def test_heteronyms_follow_the_phrase(desk_db: Path) -> None:
     Advertiser.create(name="建设银行长城支行", address="")
     assert S.search_advertisers("yinhang") and S.search_advertisers("changcheng")

@@ -17,7 +17,7 @@ from adsdesk.domain.repeats import RunPattern, weekdays_from_stored
 from adsdesk.errors import DeskError
 from adsdesk.store.actor import CLERK, current_actor
 from adsdesk.store.audit import diff, record
-from adsdesk.store.backend import insert_row, is_postgres, prepared_rows
+from adsdesk.store.backend import insert_row, int_array, is_postgres, prepared_rows
 from adsdesk.store.database import StoreError
 from adsdesk.store.models import (
     Ad,
@@ -732,7 +732,7 @@ def _ad_rows_server(ids: list[int]) -> list[AdRow]:
             "FROM ad LEFT JOIN category ON category.id = ad.category_id "
             "LEFT JOIN advertiser ON advertiser.id = ad.advertiser_id "
             "WHERE ad.id = ANY(?::integer[])",
-            (chunk,),
+            (int_array(chunk),),
         ):
             found[i] = AdRow(
                 id=i,

@@ -111,11 +111,18 @@ def no_limit() -> int | None:
     return None if is_postgres() else -1
 
 
+def int_array(values: Sequence[int]) -> str:
+    """The parameter for a server's ``?::integer[]`` (or ``bigint[]``): the array as its text,
+    ``{1,2,3}``. A Python list goes as ``ARRAY[1,2,3]``, one expression per element for the
+    server to parse: 0.75 ms more for two arrays of 300 ids (a search's advertisers)."""
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
+
+
 def id_list(ids: Sequence[int]) -> tuple[str, object]:
     """SQL selecting ``ids`` as one column, and its one parameter: a list of any length as a
     single value (an ``IN (?, ?, …)`` list costs a parameter each and a sort in a UNION)."""
     if is_postgres():
-        return "SELECT unnest(?::bigint[])", list(ids)
+        return "SELECT unnest(?::bigint[])", int_array(ids)
     return "SELECT value FROM json_each(?)", "[" + ",".join(map(str, map(int, ids))) + "]"
 
 

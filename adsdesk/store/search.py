@@ -396,6 +396,8 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
         return []
     ensure_synced()
     by_phone = phone_owners(pq, "advertiser_phone", "advertiser_id")
+    if is_postgres():
+        return _advertisers_server(pq, by_phone, limit)
     candidates = sorted(set(advertiser_ids(pq.text, ADVERTISER_CANDIDATES)) | by_phone)
     found: dict[int, tuple[str, str]] = {}
     keys: dict[int, tuple[int, str]] = {}  # (-tier, latest date): ranks before the ad count
@@ -453,6 +455,33 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
                 count,
                 optional_date(last_date),
                 last_ad,
+                matched,
+            )
+        )
+    return out
+
+
+def _advertisers_server(pq: ParsedQuery, by_phone: set[int], limit: int) -> list[AdvertiserHit]:
+    """:func:`_advertisers` on a server: ranked there, in one statement (``search_pg_rank``)."""
+    from adsdesk.store.search_pg_rank import ranked_advertisers
+
+    out = []
+    for r in ranked_advertisers(pq.text, by_phone, ADVERTISER_CANDIDATES, limit):
+        if text_in(pq, r.name):
+            matched = "name"
+        elif text_in(pq, r.address):
+            matched = "address"
+        else:
+            matched = "phone" if r.id in by_phone else "pinyin"
+        out.append(
+            AdvertiserHit(
+                r.id,
+                r.name,
+                r.address,
+                r.phones,
+                r.ad_count,
+                optional_date(r.last_date),
+                r.last_ad_id,
                 matched,
             )
         )

@@ -670,7 +670,8 @@ def _first_ad_ids(
     index (a 1-character query counted out of every partition's index took 1.2-1.4 ms, out of
     the newest 0.3); else None. The count lists the ids it counts (a few kB at most), so a total
     within the cap comes with every hit: merging the ads found by number needs them (listed
-    again, 2-3 ms for a phone tail).
+    again, 2-3 ms for a phone tail). Newest first, the page and the newest partition's count
+    are one statement, unless the word is dense enough to be walked (``_walk_for``).
 
     Why not one ``ORDER BY ad_id LIMIT n`` over the partitioned table: PostgreSQL then sorts
     every hit of every partition whenever it guesses few hits (a query of 3+ characters has
@@ -681,18 +682,34 @@ def _first_ad_ids(
     _, where, params, _ = text_match(text, "ad", category_id)
     parts = read_partitions(AD_DOCS)
     walk = _walk_for(params, category_id, descending, n, parts)
-    found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts, walk)
+    cap = None if count_cap is None else count_cap + 1
+    low, high = next(_batches(AD_DOCS, parts, True))  # the newest partition
+    in_range, bounds = _in_range("d.ad_id", low, high)
+    newest: list[int] | None = None  # its hits, newest first, up to the cap: all when fewer
+    if walk == 0 and descending and cap is not None and cap > n:
+        # The page is sorted out of every hit of the partition anyway, so asking for up to
+        # the cap of them sorted gives the page and the partition's count in one statement.
+        sql = (
+            f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} "
+            f"ORDER BY d.ad_id + 0 DESC LIMIT ?"
+        )
+        read = backend.rows if in_range else backend.prepared_rows  # (see first_ids)
+        newest = [r[0] for r in read(sql, (*params, *bounds, cap))]
+    if newest is not None and (len(newest) >= n or not in_range):
+        found = newest[:n]
+    else:
+        found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts, walk)
     if on_page is not None:
         on_page(found)
     if len(found) < n:
         return AdPage(found, len(found), found)
-    if count_cap is None:
+    if cap is None or count_cap is None:
         return AdPage(found, None, None)
-    cap = count_cap + 1
-    low, high = next(_batches(AD_DOCS, parts, True))  # the newest partition …
-    in_range, bounds = _in_range("d.ad_id", low, high)
-    sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} LIMIT ?"
-    every = [r[0] for r in backend.rows(sql, (*params, *bounds, cap))]
+    if newest is not None:
+        every = newest
+    else:
+        sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} LIMIT ?"
+        every = [r[0] for r in backend.rows(sql, (*params, *bounds, cap))]
     if len(every) < cap and in_range:  # … then the whole index, that one too
         sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where} LIMIT ?"
         every = [r[0] for r in backend.prepared_rows(sql, (*params, cap))]
@@ -717,9 +734,26 @@ def first_ids(
     walk: int = 0,
 ) -> list[int]:
     """The first ``n`` ids in id order of the documents in ``table`` (alias ``d``) matching
-    ``where``, read in batches of 1, 4, 16 … of its partitions ``parts`` from the newest (the
-    oldest when not ``descending``), stopping once ``n`` are found; the last batch asks the
-    whole index (see :func:`_in_range`).
+    ``where``: see :func:`first_rows`."""
+    return [r[0] for r in first_rows(table, id_col, where, params, descending, n, parts, walk)]
+
+
+def first_rows(
+    table: str,
+    id_col: str,
+    where: str,
+    params: Sequence[object],
+    descending: bool,
+    n: int,
+    parts: list[int],
+    walk: int = 0,
+    columns: str = "",
+) -> list[tuple[Any, ...]]:
+    """The id (and ``columns`` of the document, a list such as ``", d.name"``) of the first
+    ``n`` documents in id order in ``table`` (alias ``d``) matching ``where``, read in batches
+    of 1, 4, 16 … of its partitions ``parts`` from the newest (the oldest when not
+    ``descending``), stopping once ``n`` are found; the last batch asks the whole index (see
+    :func:`_in_range`).
 
     ``d.id + 0``: the order is never taken from the primary key, which PostgreSQL walked
     backwards testing every row whenever it guessed more hits than there were (4 digits: 46,000
@@ -732,27 +766,27 @@ def first_ids(
     if walk > 0:
         in_range, bounds = _in_range(f"d.{id_col}", *batches[0])
         walked = (
-            f"SELECT d.{id_col} FROM (SELECT * FROM {table} AS d WHERE TRUE{in_range} "
+            f"SELECT d.{id_col}{columns} FROM (SELECT * FROM {table} AS d WHERE TRUE{in_range} "
             f"ORDER BY d.{id_col} {direction} LIMIT ?) AS d WHERE {where} "
             f"ORDER BY d.{id_col} {direction} LIMIT ?"
         )
-        page = [r[0] for r in backend.rows(walked, (*bounds, walk, *params, n))]
+        page = backend.rows(walked, (*bounds, walk, *params, n))
         if len(page) >= n:
             return page
-    found: list[int] = []
+    found: list[tuple[Any, ...]] = []
     for i, (low, high) in enumerate(batches):
         if i == len(batches) - 1:  # the rest: the whole index, the ranges read above included
             low, high, found = 0, _NO_ID, []
         in_range, bounds = _in_range(f"d.{id_col}", low, high)
         sql = (
-            f"SELECT d.{id_col} FROM {table} AS d WHERE {where}{in_range} "
+            f"SELECT d.{id_col}{columns} FROM {table} AS d WHERE {where}{in_range} "
             f"ORDER BY d.{id_col} + 0 {direction} LIMIT ?"
         )
         # Only the whole index's statement is prepared: planned over every partition it took
         # ~1 ms each time, and any plan of it is the same (each partition's codes index);
         # a range's plan depends on its bounds (a generic one walked the primary key: 28 ms).
         read = backend.rows if in_range else backend.prepared_rows
-        found += [r[0] for r in read(sql, (*params, *bounds, n - len(found)))]
+        found += read(sql, (*params, *bounds, n - len(found)))
         if len(found) >= n:
             break
     return found
