@@ -695,10 +695,13 @@ def _first_ad_ids(
         )
         read = backend.rows if in_range else backend.prepared_rows  # (see first_ids)
         newest = [r[0] for r in read(sql, (*params, *bounds, cap))]
-    if newest is not None and (len(newest) >= n or not in_range):
-        found = newest[:n]
-    else:
+    if newest is None:
         found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts, walk)
+    else:
+        seen = [(i,) for i in newest]
+        found = [
+            r[0] for r in first_rows(AD_DOCS, "ad_id", where, params, True, n, parts, 0, "", seen)
+        ]
     if on_page is not None:
         on_page(found)
     if len(found) < n:
@@ -748,6 +751,7 @@ def first_rows(
     parts: list[int],
     walk: int = 0,
     columns: str = "",
+    first: Sequence[tuple[Any, ...]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The id (and ``columns`` of the document, a list such as ``", d.name"``) of the first
     ``n`` documents in id order in ``table`` (alias ``d``) matching ``where``, read in batches
@@ -760,9 +764,15 @@ def first_rows(
     rows read for 40 hits, 21 ms); the hits of the partitions asked are sorted instead.
 
     ``walk`` > 0: the first ``walk`` documents of the first batch are tested one by one in id
-    order first; when ``n`` of them match, those are the page (see ``DENSE``)."""
+    order first; when ``n`` of them match, those are the page (see ``DENSE``).
+
+    ``first``: the first batch's rows, read already (every hit there, fewer than ``n``)."""
     direction = "DESC" if descending else "ASC"
     batches = list(_batches(table, parts, descending))
+    if first is not None:
+        if len(first) >= n or len(batches) == 1:
+            return list(first[:n])
+        batches[0] = (0, 0)  # (read: the loop goes on from the next batch)
     if walk > 0:
         in_range, bounds = _in_range(f"d.{id_col}", *batches[0])
         walked = (
@@ -773,8 +783,10 @@ def first_rows(
         page = backend.rows(walked, (*bounds, walk, *params, n))
         if len(page) >= n:
             return page
-    found: list[tuple[Any, ...]] = []
+    found: list[tuple[Any, ...]] = list(first or ())
     for i, (low, high) in enumerate(batches):
+        if high == 0:
+            continue
         if i == len(batches) - 1:  # the rest: the whole index, the ranges read above included
             low, high, found = 0, _NO_ID, []
         in_range, bounds = _in_range(f"d.{id_col}", low, high)
