@@ -345,7 +345,8 @@ def find(
             last = ids[window - 1]
             phone_ids = {i for i in phone_ids if (i > last if desc else i < last)}
             merge_only = True
-    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params, merge_only)
+    listed = every if by_partition and count_limit != NO_COUNT else None
+    extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params, merge_only, listed)
     if by_partition and not extras:
         ids = ids[offset:]
     if extras:  # merge the few ads found by number alone into the ordered stream
@@ -526,10 +527,12 @@ def _phone_extras(
     text_sql: str,
     text_params: Sequence[object],
     merge_only: bool = False,
+    text_hits: Collection[int] | None = None,
 ) -> tuple[list[int], bool]:
     """Ads found by their number only (their text lacks the query), filters applied; and
     whether some of them may hold the text after all (then merge without repeats). With
-    ``merge_only`` (no total is needed) their texts are never looked at."""
+    ``merge_only`` (no total is needed) their texts are never looked at; with ``text_hits``
+    (every ad the text and the filters find, listed as the total was counted) neither."""
     if not phone_ids:
         return [], False
     kept = sorted(phone_ids)  # (no filter: every one; every ad has its search_ad row)
@@ -543,6 +546,9 @@ def _phone_extras(
                 (*chunk, *conds.params),
             )
         ]
+    if text_hits is not None and not merge_only:  # (a server's count lists them: no reads)
+        hits = set(text_hits)
+        return [i for i in kept if i not in hits], False
     if merge_only or (is_postgres() and len(kept) > FEW_EXTRAS):
         # Not sorted out here: merging without repeats gives the same page, and a capped
         # total past its cap needs nothing more (a few hundred ads of a named advertiser each
