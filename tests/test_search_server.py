@@ -269,3 +269,18 @@ def test_searches_go_on_where_prepared_statements_vanish(desk_db: Path, monkeypa
     answered("联系")
     assert first > 0 and len(prepares) == first  # unprepared from then on, answers the same
     assert backend._PREPARED[db.connection()] is None
+
+
+def test_the_desks_server_sessions_plan_its_prepared_statements_once(desk_db: Path) -> None:
+    """Both of a desk's connections (its own and the searches' second one) run with the
+    desk's session settings: prepared statements planned once, generically; no JIT."""
+    _server_only()
+    from adsdesk.store import side_reads
+
+    def settings() -> tuple[str, str]:
+        return rows("SHOW plan_cache_mode")[0][0], rows("SHOW jit")[0][0]
+
+    assert settings() == ("force_generic_plan", "off")
+    assert side_reads.submit(settings).result(timeout=10) == ("force_generic_plan", "off")
+    ad = add("和平里出租 电话联系")
+    assert [h.id for h in S.search("和平").ads] == [ad]

@@ -314,8 +314,12 @@ def redact(target: str | Path) -> str:
 # no JIT compilation — listing every ad holding 电 on the synthetic million spent 98 ms of
 # its time compiling (the plan's estimated cost passes jit_above_cost), and short searches
 # gain nothing from it; and room for exact bitmaps, so that a GIN lookup over many rows
-# does not degrade to re-checking whole pages.
-SERVER_SESSION = "-c jit=off -c work_mem=32MB"
+# does not degrade to re-checking whole pages; and the statements the desk prepares (its
+# searches', backend.prepared_rows) planned once, generically, as they are prepared for: by
+# default the server plans each anew for its first five runs, and a desk's first searches
+# took 0.2-2 ms longer (p95 of 40 first-time phone tails 9.6-11.9 ms, so 9.1-9.7). Nothing
+# else of the desk's is prepared but its triggers' statements, whose plans take no values.
+SERVER_SESSION = "-c jit=off -c work_mem=32MB -c plan_cache_mode=force_generic_plan"
 
 
 def _open_url(url: str) -> Database:
