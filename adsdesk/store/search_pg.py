@@ -274,7 +274,7 @@ def code_shares(table: str) -> dict[int, float]:
 def _walk_for(
     params: Sequence[object], category_id: int | None, descending: bool, n: int, parts: list[int]
 ) -> int:
-    """How many of the first partition's documents :func:`first_ids` should test one by one
+    """How many of the first partition's documents :func:`first_rows` should test one by one
     before asking the index: 0 but for a 1- or 2-character query (one code, nothing to check)
     that the statistics count in at least ``DENSE`` of them."""
     codes = params[0] if len(params) == 1 else None
@@ -664,7 +664,7 @@ def _first_ad_ids(
     on_page: Callable[[list[int]], object] | None = None,
 ) -> AdPage:
     """The first ``n`` ads holding ``text`` (optionally in one category) in id order, read from
-    the newest partitions first when ``descending`` (the oldest when not): see ``first_ids``;
+    the newest partitions first when ``descending`` (the oldest when not): see ``first_rows``;
     and how many ads hold it: all of them when fewer than ``n`` were found, else (given
     ``count_cap``) counted up to ``count_cap`` + 1 in the newest partition, then in the whole
     index (a 1-character query counted out of every partition's index took 1.2-1.4 ms, out of
@@ -693,15 +693,11 @@ def _first_ad_ids(
             f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} "
             f"ORDER BY d.ad_id + 0 DESC LIMIT ?"
         )
-        read = backend.rows if in_range else backend.prepared_rows  # (see first_ids)
+        read = backend.rows if in_range else backend.prepared_rows  # (see first_rows)
         newest = [r[0] for r in read(sql, (*params, *bounds, cap))]
-    if newest is None:
-        found = first_ids(AD_DOCS, "ad_id", where, params, descending, n, parts, walk)
-    else:
-        seen = [(i,) for i in newest]
-        found = [
-            r[0] for r in first_rows(AD_DOCS, "ad_id", where, params, True, n, parts, 0, "", seen)
-        ]
+    seen = None if newest is None else [(i,) for i in newest]
+    rows = first_rows(AD_DOCS, "ad_id", where, params, descending, n, parts, walk, "", seen)
+    found = [r[0] for r in rows]
     if on_page is not None:
         on_page(found)
     if len(found) < n:
@@ -723,22 +719,8 @@ def _first_ad_ids(
 
 def newest_ids(where: str, params: Sequence[object], n: int) -> list[int]:
     """The ``n`` newest advertisers (highest id first) whose documents match ``where``."""
-    return first_ids(ADV_DOCS, "adv_id", where, params, True, n, read_partitions(ADV_DOCS))
-
-
-def first_ids(
-    table: str,
-    id_col: str,
-    where: str,
-    params: Sequence[object],
-    descending: bool,
-    n: int,
-    parts: list[int],
-    walk: int = 0,
-) -> list[int]:
-    """The first ``n`` ids in id order of the documents in ``table`` (alias ``d``) matching
-    ``where``: see :func:`first_rows`."""
-    return [r[0] for r in first_rows(table, id_col, where, params, descending, n, parts, walk)]
+    parts = read_partitions(ADV_DOCS)
+    return [r[0] for r in first_rows(ADV_DOCS, "adv_id", where, params, True, n, parts)]
 
 
 def first_rows(
@@ -809,7 +791,7 @@ def _in_range(column: str, low: int, high: int) -> tuple[str, list[int]]:
 
     A bound is left out where it cannot narrow: PostgreSQL plans each partition the range
     holds, weighing its primary key for the range, and 15 partitions took 0.95 ms to plan
-    with the range and 0.32 ms without. So the last batch of :func:`first_ids` (and the
+    with the range and 0.32 ms without. So the last batch of :func:`first_rows` (and the
     count of :func:`_first_ad_ids`) asks the whole index, the newer partitions read again:
     the hits there were too few to matter."""
     sql, bounds = "", []
