@@ -21,9 +21,12 @@ from adsdesk.errors import EXIT_BLOCKED, EXIT_BUG, DeskError
 DEFAULT_COMMAND = "gui"
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
+def _db_option(parser: argparse.ArgumentParser, default: object = None) -> None:
     parser.add_argument(
-        "--db", metavar="PATH_OR_URL", help="数据库文件或 URL（默认在用户数据目录）"
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
+        help="数据库文件或 URL（默认在用户数据目录）",
     )
 
 
@@ -78,7 +81,9 @@ def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.Argume
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in command_modules() if modules is None else modules:
         p = sub.add_parser(module.NAME, help=module.HELP)
-        _db_option(p)
+        # Not set after the command: --db before it stands (a command's default would
+        # overwrite it, and `adsdesk --db URL search …` searched the desk on this PC).
+        _db_option(p, argparse.SUPPRESS)
         module.configure(p)
     return parser
 

@@ -311,3 +311,34 @@ def test_a_mistyped_database_path_is_refused_not_made_empty(capsys, tmp_path: Pa
         f"adsdesk: 数据库文件 {missing} 不存在：请检查 --db 的路径（新建受理台用 adsdesk db init）。"
     )
     assert not missing.exists()  # no empty desk answering "0 ads"
+
+
+def test_the_database_named_before_the_command_is_the_one_used(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
+    """``adsdesk --db FILE COMMAND`` works on FILE, as the usage line shows, not on the desk
+    in the user data folder (the command's own --db, left out, used to override it)."""
+    db = tmp_path / "desk.sqlite3"
+    assert run(capsys, "--db", str(db), "demo", "--no-gui")[0] == 0
+    code, out, err = run(capsys, "--db", str(db), "search", "和平医院", "--json")
+    assert code == 0, err
+    assert json.loads(out)["advertisers"][0]["name"] == "大同和平医院"
+    code, out, err = run(
+        capsys,
+        "--db",
+        str(db),
+        "user",
+        "add",
+        "--role",
+        "clerk",
+        "zhaoming",
+        stdin="secret1\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0, err
+    assert "zhaoming" in run(capsys, "user", "list", "--db", str(db))[1]
+    default = tmp_path / "data"  # (the user data folder, see conftest)
+    assert not any(default.glob("*.sqlite3"))  # nothing went to a desk there
+    missing = tmp_path / "typo.sqlite3"
+    code, out, err = run(capsys, "--db", str(missing), "search", "和平")
+    assert code == 2 and "不存在" in err and not missing.exists()
