@@ -94,6 +94,9 @@ def display_width(text: str) -> int:
 
 # Closing punctuation never opens a line (it hangs past the width instead), as in print.
 _NO_LINE_START = frozenset("，。、；：！？）」』”’》〉】")
+# … nor does an ASCII word glued to the character before it by one of these (主管/supervisor):
+# that character goes down with it.
+_GLUED = tuple("/,.;:)]}!?%")
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -104,9 +107,15 @@ def wrap(text: str, width: int) -> list[str]:
     line, used = "", 0
     for piece in re.findall(r"[ -~]+?(?= |$|[^ -~])| |[^ -~]", " ".join(text.split())):
         w = display_width(piece)
-        if used + w > width and line.strip() and piece not in _NO_LINE_START:
+        glued = piece.startswith(_GLUED) and line[-1:] > "~"
+        if glued and len(line.strip()) == 1:  # (the character alone: the word overflows)
+            pass
+        elif used + w > width and line.strip() and piece not in _NO_LINE_START:
+            carry = ""
+            if glued:
+                line, carry = line[:-1], line[-1]
             lines.append(line.rstrip())
-            piece = piece.lstrip()
+            piece = carry + piece.lstrip()
             line, used = "", 0
             w = display_width(piece)
         line += piece

@@ -262,6 +262,18 @@ def test_help_lines_up_and_fits_the_terminal_with_chinese_in_it(capsys, monkeypa
     assert not any(line.lstrip().startswith(("，", "、", "）")) for line in lines)
 
 
+@pytest.mark.parametrize("width", range(14, 41))
+def test_a_word_glued_to_chinese_by_a_slash_never_opens_a_line(width: int) -> None:
+    from adsdesk.cli_parser import display_width, wrap
+
+    text = "角色（可多次给出或用逗号分隔）：受理员/clerk 主管/supervisor 排版/layout 财务/cashier"
+    lines = wrap(text, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert not any(line.startswith(("/", "，")) for line in lines), lines
+    # (a closing mark may hang past the edge, as in print)
+    assert all(display_width(line) <= width for line in lines if not line.endswith(("，", "：")))
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
