@@ -108,9 +108,9 @@ def wrap(text: str, width: int) -> list[str]:
     for piece in re.findall(r"[ -~]+?(?= |$|[^ -~])| |[^ -~]", " ".join(text.split())):
         w = display_width(piece)
         glued = piece.startswith(_GLUED) and line[-1:] > "~"
-        if glued and len(line.strip()) == 1:  # (the character alone: the word overflows)
-            pass
-        elif used + w > width and line.strip() and piece not in _NO_LINE_START:
+        # (a glued word after its character alone overflows: it has nothing to break before)
+        breaks = line.strip() and not (glued and len(line.strip()) == 1)
+        if used + w > width and breaks and piece not in _NO_LINE_START:
             carry = ""
             if glued:
                 line, carry = line[:-1], line[-1]

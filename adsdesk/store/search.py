@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from adsdesk.chunks import chunks
 from adsdesk.domain.dates import optional_date
@@ -46,7 +46,7 @@ from adsdesk.store.search_plan import (
     query_rows,
     text_in,
 )
-from adsdesk.store.search_text import normalise
+from adsdesk.store.search_text import name_tier, normalise
 
 if TYPE_CHECKING:  # (the server's index module is loaded on a server desk only)
     from adsdesk.store.search_pg import ReadAhead
@@ -403,16 +403,14 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
     keys: dict[int, tuple[int, str]] = {}  # (-tier, latest date): ranks before the ad count
     lasts: dict[int, str | None] = {}
     for chunk in chunks(candidates):
-        for i, name, address, last in _by_ids(
+        for i, name, address, last in query_rows(
             "SELECT a.id, a.name, a.address, (SELECT max(s.last_date) FROM search_ad AS s "
-            "WHERE s.advertiser_id = a.id) FROM advertiser AS a WHERE a.id IN ({ids})",
+            "WHERE s.advertiser_id = a.id) FROM advertiser AS a "
+            f"WHERE a.id IN ({placeholders(len(chunk))})",
             chunk,
         ):
             found[i], lasts[i] = (name, address), iso(last)
-            plain = normalise(name)
-            tier = (
-                0 if (i in by_phone or plain.startswith(pq.text)) else 1 if pq.text in plain else 2
-            )
+            tier = name_tier(pq.text, normalise(name), i in by_phone)
             keys[i] = (-tier, lasts[i] or "")
     if not keys:
         return []
@@ -427,71 +425,52 @@ def _advertisers(pq: ParsedQuery, limit: int) -> list[AdvertiserHit]:
 
     best = sorted(near, key=rank, reverse=True)[:limit]
     phones: dict[int, list[str]] = defaultdict(list)
-    for adv, display in _by_ids(
+    for adv, display in query_rows(
         "SELECT advertiser_id, display FROM advertiser_phone "
-        "WHERE advertiser_id IN ({ids}) ORDER BY advertiser_id, id",
+        f"WHERE advertiser_id IN ({placeholders(len(best))}) ORDER BY advertiser_id, id",
         best,
     ):
         phones[adv].append(display)
-    out = []
+    hits = []
     for i in best:
-        name, address = found[i]
-        last_date = lasts.get(i)
-        if text_in(pq, name):
-            matched = "name"
-        elif text_in(pq, address):
-            matched = "address"
-        elif i in by_phone:
-            matched = "phone"
-        else:
-            matched = "pinyin"
-        count, last_ad = stats.get(i, (0, None))
-        out.append(
-            AdvertiserHit(
-                i,
-                name,
-                address,
-                tuple(phones[i]),
-                count,
-                optional_date(last_date),
-                last_ad,
-                matched,
-            )
+        (name, address), (count, last_ad) = found[i], stats.get(i, (0, None))
+        hits.append(
+            _hit(pq, by_phone, i, name, address, tuple(phones[i]), count, lasts.get(i), last_ad)
         )
-    return out
+    return hits
 
 
 def _advertisers_server(pq: ParsedQuery, by_phone: set[int], limit: int) -> list[AdvertiserHit]:
     """:func:`_advertisers` on a server: ranked there, in one statement (``search_pg_rank``)."""
     from adsdesk.store.search_pg_rank import ranked_advertisers
 
-    out = []
-    for r in ranked_advertisers(pq.text, by_phone, ADVERTISER_CANDIDATES, limit):
-        if text_in(pq, r.name):
-            matched = "name"
-        elif text_in(pq, r.address):
-            matched = "address"
-        else:
-            matched = "phone" if r.id in by_phone else "pinyin"
-        out.append(
-            AdvertiserHit(
-                r.id,
-                r.name,
-                r.address,
-                r.phones,
-                r.ad_count,
-                optional_date(r.last_date),
-                r.last_ad_id,
-                matched,
-            )
-        )
-    return out
+    return [
+        _hit(pq, by_phone, r.id, r.name, r.address, r.phones, r.ad_count, r.last_date, r.last_ad_id)
+        for r in ranked_advertisers(pq.text, by_phone, ADVERTISER_CANDIDATES, limit)
+    ]
 
 
-def _by_ids(sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` with its ``{ids}`` the given ids (SQLite: a server ranks the
-    advertisers in one statement of its own, ``search_pg_rank``)."""
-    return query_rows(sql.format(ids=placeholders(len(ids))), ids)
+def _hit(
+    pq: ParsedQuery,
+    by_phone: set[int],
+    adv: int,
+    name: str,
+    address: str,
+    phones: tuple[str, ...],
+    ads: int,
+    last_date: object,
+    last_ad: int | None,
+) -> AdvertiserHit:
+    """One advertiser found, with what the query matched of them."""
+    if text_in(pq, name):
+        matched = "name"
+    elif text_in(pq, address):
+        matched = "address"
+    else:
+        matched = "phone" if adv in by_phone else "pinyin"
+    return AdvertiserHit(
+        adv, name, address, phones, ads, optional_date(last_date), last_ad, matched
+    )
 
 
 def _ad_stats(advertisers: Sequence[int]) -> dict[int, tuple[int, int | None]]:
@@ -499,14 +478,14 @@ def _ad_stats(advertisers: Sequence[int]) -> dict[int, tuple[int, int | None]]:
     the latest insertion date, or the newest ad when none is booked (seeks, not sorts)."""
     out: dict[int, tuple[int, int | None]] = {}
     for chunk in chunks(list(advertisers)):
-        for adv, n, dated, undated in _by_ids(
+        for adv, n, dated, undated in query_rows(
             "SELECT a.id, (SELECT count(*) FROM search_ad AS s WHERE s.advertiser_id = a.id), "
             "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
             "AND s.last_date = (SELECT max(t.last_date) FROM search_ad AS t "
             "WHERE t.advertiser_id = a.id)), "
             "(SELECT max(s.ad_id) FROM search_ad AS s WHERE s.advertiser_id = a.id "
             "AND s.last_date IS NULL) "
-            "FROM advertiser AS a WHERE a.id IN ({ids})",
+            f"FROM advertiser AS a WHERE a.id IN ({placeholders(len(chunk))})",
             chunk,
         ):
             out[adv] = (int(n), dated if dated is not None else undated)

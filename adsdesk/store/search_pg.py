@@ -682,11 +682,10 @@ def _first_ad_ids(
     _, where, params, _ = text_match(text, "ad", category_id)
     parts = read_partitions(AD_DOCS)
     walk = _walk_for(params, category_id, descending, n, parts)
-    cap = None if count_cap is None else count_cap + 1
     low, high = next(_batches(AD_DOCS, parts, True))  # the newest partition
     in_range, bounds = _in_range("d.ad_id", low, high)
-    newest: list[int] | None = None  # its hits, newest first, up to the cap: all when fewer
-    if walk == 0 and descending and cap is not None and cap > n:
+    newest: list[tuple[Any, ...]] | None = None  # its hits, newest first, up to the cap
+    if walk == 0 and descending and count_cap is not None and count_cap + 1 > n:
         # The page is sorted out of every hit of the partition anyway, so asking for up to
         # the cap of them sorted gives the page and the partition's count in one statement.
         sql = (
@@ -694,18 +693,18 @@ def _first_ad_ids(
             f"ORDER BY d.ad_id + 0 DESC LIMIT ?"
         )
         read = backend.rows if in_range else backend.prepared_rows  # (see first_rows)
-        newest = [r[0] for r in read(sql, (*params, *bounds, cap))]
-    seen = None if newest is None else [(i,) for i in newest]
-    rows = first_rows(AD_DOCS, "ad_id", where, params, descending, n, parts, walk, "", seen)
+        newest = read(sql, (*params, *bounds, count_cap + 1))
+    rows = first_rows(AD_DOCS, "ad_id", where, params, descending, n, parts, walk, "", newest)
     found = [r[0] for r in rows]
     if on_page is not None:
         on_page(found)
     if len(found) < n:
         return AdPage(found, len(found), found)
-    if cap is None or count_cap is None:
+    if count_cap is None:
         return AdPage(found, None, None)
+    cap = count_cap + 1
     if newest is not None:
-        every = newest
+        every = [r[0] for r in newest]
     else:
         sql = f"SELECT d.ad_id FROM {AD_DOCS} AS d WHERE {where}{in_range} LIMIT ?"
         every = [r[0] for r in backend.rows(sql, (*params, *bounds, cap))]
@@ -751,10 +750,8 @@ def first_rows(
     ``first``: the first batch's rows, read already (every hit there, fewer than ``n``)."""
     direction = "DESC" if descending else "ASC"
     batches = list(_batches(table, parts, descending))
-    if first is not None:
-        if len(first) >= n or len(batches) == 1:
-            return list(first[:n])
-        batches[0] = (0, 0)  # (read: the loop goes on from the next batch)
+    if first is not None and (len(first) >= n or len(batches) == 1):
+        return list(first[:n])
     if walk > 0:
         in_range, bounds = _in_range(f"d.{id_col}", *batches[0])
         walked = (
@@ -767,8 +764,8 @@ def first_rows(
             return page
     found: list[tuple[Any, ...]] = list(first or ())
     for i, (low, high) in enumerate(batches):
-        if high == 0:
-            continue
+        if i == 0 and first is not None:
+            continue  # (read already)
         if i == len(batches) - 1:  # the rest: the whole index, the ranges read above included
             low, high, found = 0, _NO_ID, []
         in_range, bounds = _in_range(f"d.{id_col}", low, high)

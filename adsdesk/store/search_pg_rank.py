@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from adsdesk.store import backend
 from adsdesk.store.search_pg import ADV_DOCS, first_rows, read_partitions, text_match
+from adsdesk.store.search_text import name_tier
 
 # c: each candidate's tier and latest insertion date; cut: the key of the limit-th best (none
 # when fewer); near: those at or above it, the only ones whose ads are counted (an advertiser
@@ -62,14 +63,6 @@ class Ranked(NamedTuple):
     phones: tuple[str, ...]
 
 
-def tier(text: str, plain_name: str, by_phone: bool) -> int:
-    """0: the (normalised) name starts with ``text``, or a number of theirs was asked for;
-    1: the name holds it; 2: only their address or pinyin does."""
-    if by_phone or plain_name.startswith(text):
-        return 0
-    return 1 if text in plain_name else 2
-
-
 def ranked_advertisers(
     text: str, by_phone: Collection[int], candidates: int, limit: int
 ) -> list[Ranked]:
@@ -87,7 +80,7 @@ def ranked_advertisers(
         0,
         ", d.name",
     )
-    tiers = {i: tier(text, name, i in by_phone) for i, name in found}
+    tiers = {i: name_tier(text, name, i in by_phone) for i, name in found}
     tiers.update(dict.fromkeys(by_phone, 0))
     if not tiers or limit <= 0:
         return []

@@ -345,7 +345,7 @@ def find(
             last = ids[window - 1]
             phone_ids = {i for i in phone_ids if (i > last if desc else i < last)}
             merge_only = True
-    listed = every if by_partition and count_limit != NO_COUNT else None
+    listed = every if by_partition else None  # (every hit, when not past the cap)
     extras, overlap = _phone_extras(pq, phone_ids, conds, text_sql, params, merge_only, listed)
     if by_partition and not extras:
         ids = ids[offset:]

@@ -115,6 +115,15 @@ def pinyin_forms(name: str) -> tuple[str, str]:
     return "".join(r[:1] for r in said), "".join(said)
 
 
+def name_tier(text: str, plain_name: str, by_phone: bool) -> int:
+    """Where an advertiser ranks for the normalised query ``text``: 0, their (normalised) name
+    starts with it or a number of theirs was asked for; 1, the name holds it; 2, only their
+    address or pinyin does."""
+    if by_phone or plain_name.startswith(text):
+        return 0
+    return 1 if text in plain_name else 2
+
+
 def ad_fields(title: str, body: str) -> tuple[str, str]:
     return normalise(title), normalise(body)
 
